@@ -1,0 +1,8 @@
+//! rileva: offline questionnaire entry for the terminal.
+//!
+//! The layers, from the bottom up: `expr` (the XLSForm expression language),
+//! `form` (the questionnaire model and its loaders), `engine` (a response being
+//! filled), `store` (SQLite), `export` (JSON writers), `tui` (the terminal
+//! interface) and `cli` (the command line). Each layer only knows the ones below it.
+
+pub mod expr;
