@@ -6,3 +6,5 @@
 //! interface) and `cli` (the command line). Each layer only knows the ones below it.
 
 pub mod expr;
+pub mod form;
+pub mod text;

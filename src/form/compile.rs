@@ -1,0 +1,737 @@
+//! Native JSON -> `Form`, collecting every problem with its location instead of
+//! stopping at the first.
+
+use super::FormError;
+use super::bundle::{FormBundle, is_plain_file_name};
+use super::model::*;
+use super::native::{self, ChoiceDoc, FormDoc, Item, TextDoc};
+use super::values;
+use crate::expr::{self, Expr};
+use crate::text::fold;
+use std::collections::{BTreeMap, HashMap};
+
+pub fn compile(bundle: &FormBundle) -> Result<Form, Vec<FormError>> {
+    let doc: FormDoc = serde_json::from_str(&bundle.definition).map_err(|e| {
+        vec![FormError::new(
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("not a valid rileva form: {e}"),
+        )]
+    })?;
+    let mut c = Compiler {
+        bundle,
+        errors: Vec::new(),
+        nodes: Vec::new(),
+        lists: Vec::new(),
+        list_ids: HashMap::new(),
+    };
+    let form = c.form(doc);
+    if c.errors.is_empty() {
+        Ok(form)
+    } else {
+        Err(c.errors)
+    }
+}
+
+struct Compiler<'a> {
+    bundle: &'a FormBundle,
+    errors: Vec<FormError>,
+    nodes: Vec<Node>,
+    lists: Vec<ChoiceList>,
+    list_ids: HashMap<String, ListId>,
+}
+
+/// Expressions of one node kept beside the node while names are resolved.
+struct Pending {
+    id: NodeId,
+    exprs: Vec<(&'static str, Expr)>,
+}
+
+impl Compiler<'_> {
+    fn err(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(FormError::new(location, message));
+    }
+
+    fn form(&mut self, doc: FormDoc) -> Form {
+        if doc.format != native::FORMAT {
+            self.err(
+                "format",
+                format!("expected \"{}\", found \"{}\"", native::FORMAT, doc.format),
+            );
+        }
+        let languages = doc.languages.clone();
+        let mut codes = Vec::new();
+        for (i, l) in languages.iter().enumerate() {
+            if l.code.trim().is_empty() {
+                self.err(format!("languages[{i}]"), "a language needs a code");
+            } else if codes.contains(&l.code) {
+                self.err(
+                    format!("languages[{i}]"),
+                    format!("language \"{}\" is listed twice", l.code),
+                );
+            }
+            codes.push(l.code.clone());
+        }
+        let default_language = match &doc.settings.default_language {
+            Some(d) if !codes.is_empty() && !codes.contains(d) => {
+                self.err(
+                    "settings.default_language",
+                    format!(
+                        "\"{d}\" is not one of the form's languages ({})",
+                        codes.join(", ")
+                    ),
+                );
+                codes.first().cloned().unwrap_or_default()
+            }
+            Some(d) => d.clone(),
+            None => codes.first().cloned().unwrap_or_default(),
+        };
+        if doc.settings.form_id.trim().is_empty() {
+            self.err("settings.form_id", "the form needs an id");
+        }
+
+        for (name, choices) in &doc.choices {
+            self.native_list(name, choices, &codes);
+        }
+
+        let mut pending = Vec::new();
+        let mut top = Vec::new();
+        for (i, item) in doc.survey.iter().enumerate() {
+            if let Some(id) = self.item(item, None, format!("survey[{i}]"), &codes, &mut pending) {
+                top.push(id);
+            }
+        }
+        if top.is_empty() && self.errors.is_empty() {
+            self.err("survey", "the form has no questions");
+        }
+
+        let mut names = HashMap::new();
+        for n in &self.nodes {
+            if let Some(&first) = names.get(&n.name) {
+                let first: &Node = &self.nodes[first];
+                self.errors.push(FormError::new(
+                    format!("{} ({})", n.location, n.name),
+                    format!(
+                        "duplicate name \"{}\": also used at {}",
+                        n.name, first.location
+                    ),
+                ));
+            } else {
+                names.insert(n.name.clone(), n.id);
+            }
+        }
+        let paths = self.nodes.iter().map(|n| (n.path.clone(), n.id)).collect();
+
+        let instance_name =
+            doc.settings.instance_name.as_deref().and_then(|src| {
+                self.expression(src, "settings.instance_name", &names, None, false)
+            });
+
+        self.resolve(&pending, &names);
+        let eval_order = self.eval_order(&names);
+        let screens = self
+            .nodes
+            .iter()
+            .filter(|n| n.kind.is_screen())
+            .map(|n| n.id)
+            .collect();
+
+        Form {
+            id: doc.settings.form_id.clone(),
+            version: doc.settings.version.clone().unwrap_or_default(),
+            title: doc
+                .settings
+                .form_title
+                .clone()
+                .unwrap_or_else(|| doc.settings.form_id.clone()),
+            languages,
+            default_language,
+            instance_name,
+            nodes: std::mem::take(&mut self.nodes),
+            top,
+            lists: std::mem::take(&mut self.lists),
+            eval_order,
+            screens,
+            sha256: self.bundle.sha256(),
+            names,
+            paths,
+        }
+    }
+
+    fn text(&mut self, doc: Option<&TextDoc>, codes: &[String], location: &str) -> Text {
+        match doc {
+            None => Text::default(),
+            Some(TextDoc::Plain(s)) => Text::plain(s.clone()),
+            Some(TextDoc::Translated(map)) => {
+                for code in map.keys() {
+                    if !codes.contains(code) {
+                        self.err(
+                            location,
+                            format!("language \"{code}\" is not declared in `languages`"),
+                        );
+                    }
+                }
+                Text(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            }
+        }
+    }
+
+    fn folded(label: &Text, codes: &[String]) -> Vec<String> {
+        if codes.is_empty() || label.0.len() <= 1 {
+            return vec![fold(label.get("", ""))];
+        }
+        codes.iter().map(|c| fold(label.get(c, ""))).collect()
+    }
+
+    fn native_list(&mut self, name: &str, choices: &[ChoiceDoc], codes: &[String]) {
+        let mut list = ChoiceList {
+            name: name.to_string(),
+            ..Default::default()
+        };
+        for c in choices {
+            for col in c.columns.keys() {
+                if !list.columns.contains(col) {
+                    list.columns.push(col.clone());
+                }
+            }
+        }
+        for (i, c) in choices.iter().enumerate() {
+            let location = format!("choices.{name}[{i}]");
+            if c.name.trim().is_empty() {
+                self.err(&location, "a choice needs a name");
+                continue;
+            }
+            if list.by_name.contains_key(&c.name) {
+                self.err(
+                    &location,
+                    format!("duplicate choice \"{}\" in list \"{name}\"", c.name),
+                );
+                continue;
+            }
+            let label = self.text(Some(&c.label), codes, &location);
+            let values = list
+                .columns
+                .iter()
+                .map(|col| c.columns.get(col).cloned().unwrap_or_default())
+                .collect();
+            list.by_name.insert(c.name.clone(), list.choices.len());
+            list.choices.push(Choice {
+                name: c.name.clone(),
+                folded: Self::folded(&label, codes),
+                label,
+                values,
+            });
+        }
+        if choices.is_empty() {
+            self.err(format!("choices.{name}"), "the list has no choices");
+        }
+        self.list_ids.insert(name.to_string(), self.lists.len());
+        self.lists.push(list);
+    }
+
+    /// A list read from a CSV file beside the form (`select_one_from_file`).
+    fn file_list(
+        &mut self,
+        file: &str,
+        params: &BTreeMap<String, String>,
+        location: &str,
+    ) -> Option<ListId> {
+        for key in params.keys() {
+            if key != "value" && key != "label" {
+                self.err(
+                    location,
+                    format!(
+                        "unknown parameter \"{key}\" (select_one_from_file takes value= and label=)"
+                    ),
+                );
+            }
+        }
+        let value_col = params.get("value").map(String::as_str).unwrap_or("name");
+        let label_col = params.get("label").map(String::as_str).unwrap_or("label");
+        let key = format!("{file}\u{0}{value_col}\u{0}{label_col}");
+        if let Some(&id) = self.list_ids.get(&key) {
+            return Some(id);
+        }
+        if !is_plain_file_name(file) || !file.to_ascii_lowercase().ends_with(".csv") {
+            self.err(
+                location,
+                format!("\"{file}\" must be the name of a .csv file beside the form"),
+            );
+            return None;
+        }
+        let Some(content) = self.bundle.files.get(file) else {
+            self.err(
+                location,
+                format!("the file \"{file}\" was not found beside the form"),
+            );
+            return None;
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(content.as_bytes());
+        let headers: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+            Err(e) => {
+                self.err(file, format!("cannot read the CSV header: {e}"));
+                return None;
+            }
+        };
+        let (Some(vi), Some(li)) = (
+            headers.iter().position(|h| h == value_col),
+            headers.iter().position(|h| h == label_col),
+        ) else {
+            self.err(
+                location,
+                format!(
+                    "\"{file}\" needs the columns \"{value_col}\" and \"{label_col}\"; it has: {}",
+                    headers.join(", ")
+                ),
+            );
+            return None;
+        };
+        let mut list = ChoiceList {
+            name: file.to_string(),
+            columns: headers,
+            ..Default::default()
+        };
+        for (row, record) in reader.records().enumerate() {
+            let line = row + 2;
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    self.err(format!("{file}, line {line}"), format!("{e}"));
+                    continue;
+                }
+            };
+            let name = record.get(vi).unwrap_or("").trim().to_string();
+            if name.is_empty() {
+                continue;
+            }
+            if list.by_name.contains_key(&name) {
+                self.err(
+                    format!("{file}, line {line}"),
+                    format!("duplicate value \"{name}\" in column \"{value_col}\""),
+                );
+                continue;
+            }
+            let label = Text::plain(record.get(li).unwrap_or("").trim());
+            list.by_name.insert(name.clone(), list.choices.len());
+            list.choices.push(Choice {
+                folded: vec![fold(label.get("", ""))],
+                name,
+                label,
+                values: record.iter().map(str::to_string).collect(),
+            });
+        }
+        if list.choices.is_empty() {
+            self.err(location, format!("\"{file}\" has no choices"));
+        }
+        let id = self.lists.len();
+        self.list_ids.insert(key, id);
+        self.lists.push(list);
+        Some(id)
+    }
+
+    fn item(
+        &mut self,
+        item: &Item,
+        parent: Option<NodeId>,
+        location: String,
+        codes: &[String],
+        pending: &mut Vec<Pending>,
+    ) -> Option<NodeId> {
+        let shown = if item.name.is_empty() {
+            location.clone()
+        } else {
+            format!("{location} ({})", item.name)
+        };
+        let (kind, list) = match item.kind.as_str() {
+            "group" => (Kind::Group, None),
+            "text" => (Kind::Text, None),
+            "integer" => (Kind::Integer, None),
+            "decimal" => (Kind::Decimal, None),
+            "date" => (Kind::Date, None),
+            "note" => (Kind::Note, None),
+            "acknowledge" => (Kind::Acknowledge, None),
+            "calculate" => (Kind::Calculate, None),
+            "select_one" | "select_multiple" => {
+                let kind = if item.kind == "select_one" {
+                    Kind::SelectOne
+                } else {
+                    Kind::SelectMultiple
+                };
+                let list = match &item.list {
+                    None => {
+                        self.err(&shown, format!("{} needs a \"list\"", item.kind));
+                        None
+                    }
+                    Some(l) => match self.list_ids.get(l) {
+                        Some(&id) => Some(id),
+                        None => {
+                            self.err(&shown, format!("unknown choice list \"{l}\""));
+                            None
+                        }
+                    },
+                };
+                (kind, list)
+            }
+            "select_one_from_file" | "select_multiple_from_file" => {
+                let kind = if item.kind == "select_one_from_file" {
+                    Kind::SelectOne
+                } else {
+                    Kind::SelectMultiple
+                };
+                let list = match &item.file {
+                    None => {
+                        self.err(&shown, format!("{} needs a \"file\"", item.kind));
+                        None
+                    }
+                    Some(f) => {
+                        let params = item.parameters.clone().unwrap_or_default();
+                        self.file_list(f, &params, &shown)
+                    }
+                };
+                (kind, list)
+            }
+            "repeat" | "begin_repeat" => {
+                self.err(&shown, "repeats are not supported yet");
+                return None;
+            }
+            other => {
+                self.err(&shown, format!("unsupported question type \"{other}\""));
+                return None;
+            }
+        };
+        if item.name.is_empty() {
+            self.err(&shown, "every row needs a name");
+        } else if !is_xml_name(&item.name) {
+            self.err(&shown, format!("\"{}\" is not a valid name: use letters, digits, _ - . and start with a letter or _", item.name));
+        }
+        if item.list.is_some() && !kind.is_select()
+            || item.file.is_some() && !item.kind.ends_with("_from_file")
+        {
+            self.err(
+                &shown,
+                format!(
+                    "\"list\"/\"file\" only apply to select questions, not {}",
+                    item.kind
+                ),
+            );
+        }
+        if item.parameters.is_some() && !item.kind.ends_with("_from_file") {
+            self.err(
+                &shown,
+                format!("\"parameters\" are not supported on {}", item.kind),
+            );
+        }
+        if item.children.is_some() != (kind == Kind::Group) {
+            self.err(
+                &shown,
+                if kind == Kind::Group {
+                    "a group needs \"children\""
+                } else {
+                    "only a group has \"children\""
+                },
+            );
+        }
+        let label = self.text(item.label.as_ref(), codes, &format!("{shown}.label"));
+        let hint = self.text(item.hint.as_ref(), codes, &format!("{shown}.hint"));
+        if kind != Kind::Group && kind != Kind::Calculate && label.is_empty() && hint.is_empty() {
+            self.err(&shown, "a question needs a label or a hint");
+        }
+        if kind == Kind::Calculate && item.calculation.is_none() {
+            self.err(&shown, "a calculate needs a \"calculation\"");
+        }
+        if kind != Kind::Calculate && item.calculation.is_some() {
+            self.err(&shown, format!("\"calculation\" on a question of type {} is not supported; use a calculate row", item.kind));
+        }
+        if item.choice_filter.is_some() && !kind.is_select() {
+            self.err(&shown, "\"choice_filter\" only applies to select questions");
+        }
+        let id = self.nodes.len();
+        let path = match parent {
+            Some(p) => format!("{}/{}", self.nodes[p].path, item.name),
+            None => format!("/{}", item.name),
+        };
+        let mut exprs = Vec::new();
+        let mut parse =
+            |this: &mut Self, field: &'static str, src: Option<&String>| -> Option<Expr> {
+                let src = src?;
+                match expr::parse(src) {
+                    Ok(e) => {
+                        exprs.push((field, e.clone()));
+                        Some(e)
+                    }
+                    Err(e) => {
+                        this.err(format!("{shown}.{field}"), format!("{e} in `{src}`"));
+                        None
+                    }
+                }
+            };
+        let required = match item.required.as_deref().map(str::trim) {
+            None | Some("") | Some("no") | Some("No") | Some("NO") | Some("false")
+            | Some("false()") => None,
+            Some("yes") | Some("Yes") | Some("YES") | Some("true") | Some("true()") => {
+                expr::parse("true()").ok()
+            }
+            Some(_) => parse(self, "required", item.required.as_ref()),
+        };
+        let relevant = parse(self, "relevant", item.relevant.as_ref());
+        let constraint = parse(self, "constraint", item.constraint.as_ref());
+        let calculation = parse(self, "calculation", item.calculation.as_ref());
+        let choice_filter = parse(self, "choice_filter", item.choice_filter.as_ref()).map(|e| {
+            let column_eq = e
+                .as_column_equality()
+                .map(|(c, other)| (c.to_string(), other.clone()));
+            ChoiceFilter { expr: e, column_eq }
+        });
+        let default = match item.default.as_ref() {
+            None => None,
+            Some(d) if expr::is_dynamic_default(d) => {
+                parse(self, "default", Some(d)).map(DefaultValue::Dynamic)
+            }
+            Some(d) => {
+                let ok = match kind {
+                    Kind::Integer => values::parse_integer(d).is_ok(),
+                    Kind::Decimal => values::parse_decimal(d).is_ok(),
+                    Kind::Date => values::parse_date(d).is_ok(),
+                    _ => true,
+                };
+                if !ok {
+                    self.err(
+                        format!("{shown}.default"),
+                        format!("\"{d}\" is not a valid {} value", item.kind),
+                    );
+                }
+                Some(DefaultValue::Static(d.clone()))
+            }
+        };
+        let required_message = self.text(
+            item.required_message.as_ref(),
+            codes,
+            &format!("{shown}.required_message"),
+        );
+        let constraint_message = self.text(
+            item.constraint_message.as_ref(),
+            codes,
+            &format!("{shown}.constraint_message"),
+        );
+        self.nodes.push(Node {
+            id,
+            name: item.name.clone(),
+            path,
+            parent,
+            children: Vec::new(),
+            kind,
+            list,
+            label,
+            hint,
+            required,
+            required_message,
+            relevant,
+            constraint,
+            constraint_message,
+            calculation,
+            default,
+            appearance: item.appearance.clone().unwrap_or_default(),
+            choice_filter,
+            location: location.clone(),
+        });
+        pending.push(Pending { id, exprs });
+        if let Some(children) = &item.children {
+            if children.is_empty() {
+                self.err(&shown, "the group is empty");
+            }
+            for (i, child) in children.iter().enumerate() {
+                if let Some(cid) = self.item(
+                    child,
+                    Some(id),
+                    format!("{location}.children[{i}]"),
+                    codes,
+                    pending,
+                ) {
+                    self.nodes[id].children.push(cid);
+                }
+            }
+        }
+        Some(id)
+    }
+
+    /// Checks the names an expression uses: `${name}` must exist, bare names are
+    /// only allowed in a choice filter and must be columns of its list.
+    fn check_names(
+        &mut self,
+        e: &Expr,
+        location: &str,
+        names: &HashMap<String, NodeId>,
+        list: Option<ListId>,
+        filter: bool,
+    ) {
+        for r in e.refs() {
+            if !names.contains_key(r) {
+                let hint = did_you_mean(r, names.keys().map(String::as_str));
+                self.err(location, format!("unknown question ${{{r}}}{hint}"));
+            }
+        }
+        for b in e.bare_names() {
+            if !filter {
+                self.err(
+                    location,
+                    format!("\"{b}\" is not a reference: write ${{{b}}} for a question"),
+                );
+            } else if let Some(list) = list.and_then(|l| self.lists.get(l))
+                && !list.has_column(b)
+            {
+                let cols: Vec<&str> = list.columns.iter().map(String::as_str).collect();
+                self.err(location, format!("choice_filter uses column \"{b}\", which list \"{}\" does not have (columns: name, label{}{})", list.name, if cols.is_empty() { "" } else { ", " }, cols.join(", ")));
+            }
+        }
+    }
+
+    fn expression(
+        &mut self,
+        src: &str,
+        location: &str,
+        names: &HashMap<String, NodeId>,
+        list: Option<ListId>,
+        filter: bool,
+    ) -> Option<Expr> {
+        match expr::parse(src) {
+            Ok(e) => {
+                self.check_names(&e, location, names, list, filter);
+                Some(e)
+            }
+            Err(e) => {
+                self.err(location, format!("{e} in `{src}`"));
+                None
+            }
+        }
+    }
+
+    fn resolve(&mut self, pending: &[Pending], names: &HashMap<String, NodeId>) {
+        for p in pending {
+            let (location, list) = {
+                let n = &self.nodes[p.id];
+                (format!("{} ({})", n.location, n.name), n.list)
+            };
+            for (field, e) in &p.exprs {
+                let filter = *field == "choice_filter";
+                self.check_names(e, &format!("{location}.{field}"), names, list, filter);
+            }
+            // Index the column of `column = …` filters so lookups need no scan.
+            let col = self.nodes[p.id]
+                .choice_filter
+                .as_ref()
+                .and_then(|f| f.column_eq.as_ref())
+                .map(|(c, _)| c.clone());
+            if let (Some(col), Some(l)) = (col, list)
+                && let Some(list) = self.lists.get_mut(l)
+                && !list.index.contains_key(&col)
+            {
+                let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+                for (i, choice) in list.choices.iter().enumerate() {
+                    let v = list.column(choice, &col, "", "").unwrap_or("").to_string();
+                    index.entry(v).or_default().push(i);
+                }
+                list.index.insert(col, index);
+            }
+        }
+    }
+
+    /// Topological order of relevance and calculation, stable in document order.
+    /// Reports every cycle it finds.
+    fn eval_order(&mut self, names: &HashMap<String, NodeId>) -> Vec<NodeId> {
+        let n = self.nodes.len();
+        let mut deps: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+        for node in &self.nodes {
+            let d = &mut deps[node.id];
+            if let Some(p) = node.parent {
+                d.push(p);
+            }
+            for e in [&node.relevant, &node.calculation].into_iter().flatten() {
+                d.extend(e.refs().iter().filter_map(|r| names.get(*r).copied()));
+            }
+        }
+        for node in &self.nodes {
+            if node.calculation.as_ref().is_some_and(Expr::uses_current) {
+                self.errors.push(FormError::new(
+                    format!("{} ({}).calculation", node.location, node.name),
+                    "a calculation cannot read its own value (`.`)",
+                ));
+            }
+        }
+        // Iterative depth-first search; 0 = new, 1 = on the stack, 2 = done.
+        let mut state = vec![0u8; n];
+        let mut order = Vec::with_capacity(n);
+        let mut reported = false;
+        for start in 0..n {
+            if state[start] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(NodeId, usize)> = vec![(start, 0)];
+            state[start] = 1;
+            while let Some(&mut (id, ref mut next)) = stack.last_mut() {
+                if let Some(&dep) = deps[id].get(*next) {
+                    *next += 1;
+                    match state[dep] {
+                        0 => {
+                            state[dep] = 1;
+                            stack.push((dep, 0));
+                        }
+                        1 if !reported => {
+                            reported = true;
+                            let from = stack.iter().position(|(i, _)| *i == dep).unwrap_or(0);
+                            let mut cycle: Vec<&str> = stack[from..]
+                                .iter()
+                                .map(|(i, _)| self.nodes[*i].name.as_str())
+                                .collect();
+                            cycle.push(self.nodes[dep].name.as_str());
+                            cycle.reverse();
+                            let msg = format!("circular reference: {}", cycle.join(" → "));
+                            let node = &self.nodes[dep];
+                            self.errors.push(FormError::new(
+                                format!("{} ({})", node.location, node.name),
+                                msg,
+                            ));
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[id] = 2;
+                    order.push(id);
+                    stack.pop();
+                }
+            }
+        }
+        order
+    }
+}
+
+pub(crate) fn is_xml_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let lower = name.to_lowercase();
+    candidates
+        .filter(|c| c.to_lowercase() == lower || edit_distance(&c.to_lowercase(), &lower) <= 1)
+        .min()
+        .map(|c| format!(" (did you mean ${{{c}}}?)"))
+        .unwrap_or_default()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,109 @@
+//! The native questionnaire format: JSON that mirrors XLSForm's concepts (survey
+//! rows, groups, choice lists, settings, languages). Groups nest instead of using
+//! begin/end rows. The JSON Schema of this format is `assets/schema/form.schema.json`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The value of `format` in every native form file.
+pub const FORMAT: &str = "rileva-form/1";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FormDoc {
+    pub format: String,
+    pub settings: Settings,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<Language>,
+    pub survey: Vec<Item>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub choices: BTreeMap<String, Vec<ChoiceDoc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub form_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_title: Option<String>,
+    /// A language code from `languages`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_language: Option<String>,
+    /// An expression naming each response, e.g. `concat(${A04}, ' - ', ${B01})`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// Short code, e.g. `it` (XLSForm's `Italiano (it)` gives `it`).
+    pub code: String,
+    /// Name shown to people, e.g. `Italiano`.
+    pub name: String,
+}
+
+/// A text that may be translated: either one string for every language, or an
+/// object from language code to text.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum TextDoc {
+    Plain(String),
+    Translated(BTreeMap<String, String>),
+}
+
+/// One survey row. `type` uses XLSForm's type names; `group` replaces the
+/// begin_group/end_group pair and holds its rows in `children`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    /// Choice list name, for select_one and select_multiple.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// CSV file beside the form, for select_one_from_file and select_multiple_from_file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<TextDoc>,
+    /// `yes`, `no` or an expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_message: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relevant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint_message: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appearance: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice_filter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<Item>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceDoc {
+    pub name: String,
+    pub label: TextDoc,
+    /// Extra columns of the choices sheet, usable in `choice_filter` expressions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub columns: BTreeMap<String, String>,
+}
