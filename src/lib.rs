@@ -8,3 +8,5 @@
 pub mod expr;
 pub mod form;
 pub mod text;
+pub mod engine;
+pub mod timefmt;
