@@ -10,3 +10,5 @@ pub mod form;
 pub mod text;
 pub mod engine;
 pub mod timefmt;
+pub mod store;
+pub mod app;

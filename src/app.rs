@@ -1,0 +1,97 @@
+//! Glue shared by the TUI and the command line: where data lives, which form is
+//! in use, and turning a stored response back into a `Filling` with the very
+//! form it was started on.
+
+use crate::engine::{Clock, Filling};
+use crate::form::{self, Form, FormBundle, FormError};
+use crate::store::{ResponseRow, Store, StoreError};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub const ENV_DATA_DIR: &str = "RILEVA_DATA_DIR";
+
+/// The data directory: `--data-dir`, else `$RILEVA_DATA_DIR`, else the
+/// platform's data directory for rileva.
+pub fn data_dir(flag: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(p) = flag {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os(ENV_DATA_DIR).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "rileva")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            format!("cannot find a home directory for the data; use --data-dir or {ENV_DATA_DIR}")
+        })
+}
+
+pub fn exports_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("exports")
+}
+
+/// The questionnaire for new responses: `--form FILE`, else the embedded one.
+pub fn load_form(path: Option<&Path>) -> Result<(FormBundle, Arc<Form>), Vec<FormError>> {
+    let (bundle, form) = match path {
+        Some(p) => form::load_path(p)?,
+        None => form::load_default()?,
+    };
+    Ok((bundle, Arc::new(form)))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the form of response {id} (sha256 {sha256}) is missing from the database")]
+    FormMissing { id: String, sha256: String },
+    #[error("the stored form of response {id} no longer compiles: {message}")]
+    FormBroken { id: String, message: String },
+}
+
+/// Compiled forms by hash, so that listing or exporting many responses
+/// compiles each form once.
+#[derive(Default)]
+pub struct Forms {
+    cache: HashMap<String, Arc<Form>>,
+}
+
+impl Forms {
+    pub fn insert(&mut self, form: Arc<Form>) {
+        self.cache.insert(form.sha256.clone(), form);
+    }
+
+    pub fn get(&mut self, store: &Store, row: &ResponseRow) -> Result<Arc<Form>, LoadError> {
+        if let Some(f) = self.cache.get(&row.form_sha256) {
+            return Ok(f.clone());
+        }
+        let bundle = store
+            .load_form(&row.form_sha256)?
+            .ok_or_else(|| LoadError::FormMissing {
+                id: row.id.clone(),
+                sha256: row.form_sha256.clone(),
+            })?;
+        let form = form::compile(&bundle).map_err(|errors| LoadError::FormBroken {
+            id: row.id.clone(),
+            message: errors.first().map(ToString::to_string).unwrap_or_default(),
+        })?;
+        let form = Arc::new(form);
+        self.cache.insert(row.form_sha256.clone(), form.clone());
+        Ok(form)
+    }
+
+    /// A stored response with its answers, on the form it was started with.
+    pub fn filling(
+        &mut self,
+        store: &Store,
+        row: &ResponseRow,
+        clock: Clock,
+    ) -> Result<Filling, LoadError> {
+        let form = self.get(store, row)?;
+        let answers = store.answers(&row.id)?;
+        let mut filling = Filling::new(form, answers, clock);
+        filling.set_language(&row.language);
+        Ok(filling)
+    }
+}
