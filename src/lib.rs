@@ -12,3 +12,4 @@ pub mod engine;
 pub mod timefmt;
 pub mod store;
 pub mod app;
+pub mod tui;

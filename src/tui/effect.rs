@@ -1,0 +1,169 @@
+//! Effects: the only way the interface touches the store. `update` returns them;
+//! `Runtime::execute` runs them and feeds the result back as an action.
+
+use super::action::{Action, After, Opened, Outcome};
+use crate::app::Forms;
+use crate::engine::{Clock, Filling};
+use crate::form::{Form, FormBundle, NodeId};
+use crate::store::{NewResponse, Status, Store, Summary};
+use crate::timefmt::now_rfc3339;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    SaveOperator(String),
+    LoadStart,
+    /// A new draft on the current form, in the given language.
+    Create {
+        language: String,
+    },
+    Open {
+        id: String,
+    },
+    SaveAnswer {
+        id: String,
+        node: NodeId,
+        path: String,
+        value: Option<String>,
+        summary: Summary,
+        then: After,
+    },
+    SavePosition {
+        id: String,
+        path: String,
+    },
+    Finalize {
+        id: String,
+        summary: Summary,
+        language: String,
+    },
+}
+
+/// Executes effects against the store.
+pub struct Runtime {
+    pub store: Store,
+    pub forms: Forms,
+    pub bundle: FormBundle,
+    pub form: Arc<Form>,
+    pub operator: String,
+    pub device_id: String,
+    pub clock: Clock,
+}
+
+impl Runtime {
+    pub fn execute(&mut self, effect: Effect) -> Action {
+        let outcome = match self.run(effect) {
+            Ok(o) => o,
+            Err(message) => Outcome::Failed(message),
+        };
+        Action::Done(outcome)
+    }
+
+    fn run(&mut self, effect: Effect) -> Result<Outcome, String> {
+        let e = |e: crate::store::StoreError| e.to_string();
+        match effect {
+            Effect::SaveOperator(name) => {
+                self.store.set_operator(&name).map_err(e)?;
+                self.operator = name.trim().to_string();
+                Ok(Outcome::OperatorSaved(self.operator.clone()))
+            }
+            Effect::LoadStart => {
+                let rows = self.store.list(&[]).map_err(e)?;
+                let counts = self.store.counts().map_err(e)?;
+                Ok(Outcome::StartLoaded { rows, counts })
+            }
+            Effect::Create { language } => {
+                let form = self.form.clone();
+                let at = now_rfc3339();
+                self.store
+                    .save_form(
+                        &self.bundle,
+                        &form.sha256,
+                        &form.id,
+                        &form.version,
+                        &form.title,
+                        &at,
+                    )
+                    .map_err(e)?;
+                let (mut filling, answers) = Filling::start(form.clone(), self.clock.clone());
+                filling.set_language(&language);
+                let id = uuid::Uuid::new_v4().to_string();
+                let (answered, relevant) = filling.progress();
+                let summary = Summary {
+                    instance_name: filling.instance_name(),
+                    answered: answered as i64,
+                    relevant: relevant as i64,
+                    position: filling.next_screen(None).map(|n| form.node(n).path.clone()),
+                };
+                self.store
+                    .create_response(&NewResponse {
+                        id: &id,
+                        form_sha256: &form.sha256,
+                        operator: &self.operator,
+                        device_id: &self.device_id,
+                        language: &language,
+                        created_at: &at,
+                        summary: &summary,
+                        answers: &answers,
+                    })
+                    .map_err(e)?;
+                self.forms.insert(form);
+                let row = self
+                    .store
+                    .response(&id)
+                    .map_err(e)?
+                    .ok_or("the new response was not found")?;
+                Ok(Outcome::Opened(Box::new(Opened { row, filling })))
+            }
+            Effect::Open { id } => {
+                let row = self
+                    .store
+                    .response(&id)
+                    .map_err(e)?
+                    .ok_or_else(|| format!("response {id} not found"))?;
+                let filling = self
+                    .forms
+                    .filling(&self.store, &row, self.clock.clone())
+                    .map_err(|e| e.to_string())?;
+                Ok(Outcome::Opened(Box::new(Opened { row, filling })))
+            }
+            Effect::SaveAnswer {
+                id,
+                node,
+                path,
+                value,
+                summary,
+                then,
+            } => {
+                self.store
+                    .save_answer(
+                        &id,
+                        &path,
+                        value.as_deref(),
+                        &self.operator,
+                        &summary,
+                        &now_rfc3339(),
+                    )
+                    .map_err(e)?;
+                Ok(Outcome::Saved { node, value, then })
+            }
+            Effect::SavePosition { id, path } => {
+                self.store.save_position(&id, &path).map_err(e)?;
+                Ok(Outcome::PositionSaved)
+            }
+            Effect::Finalize {
+                id,
+                summary,
+                language,
+            } => {
+                self.store
+                    .finalize(&id, &summary, &language, &now_rfc3339())
+                    .map_err(e)?;
+                match self.store.response(&id).map_err(e)? {
+                    Some(row) if row.status == Status::Complete => Ok(Outcome::Finalized),
+                    _ => Err("the response was not finalized".into()),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The interface's own words, in Italian and English. Form texts come from the
+//! form in its own languages; these are the words around them.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    It,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::It => "it",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn toggled(self) -> Lang {
+        match self {
+            Lang::It => Lang::En,
+            Lang::En => Lang::It,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.to_ascii_lowercase().as_str() {
+            "it" | "ita" | "italiano" => Some(Lang::It),
+            "en" | "eng" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// A UI string in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr {
+    pub it: &'static str,
+    pub en: &'static str,
+}
+
+impl Tr {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::It => self.it,
+            Lang::En => self.en,
+        }
+    }
+}
+
+macro_rules! strings {
+    ($($name:ident = $it:literal, $en:literal;)*) => {
+        $(pub const $name: Tr = Tr { it: $it, en: $en };)*
+    };
+}
+
+strings! {
+    APP_TAGLINE = "rilevazione offline", "offline data entry";
+    OPERATOR = "Operatore", "Operator";
+    OPERATOR_PROMPT = "Nome e cognome dell'operatore (registrato su ogni risposta)", "Operator's full name (recorded on every response)";
+    OPERATOR_TITLE = "Chi sta compilando?", "Who is entering data?";
+    OPERATOR_EMPTY = "Scrivere un nome", "Type a name";
+    DRAFTS = "Bozze", "Drafts";
+    COMPLETED = "Completate", "Completed";
+    EXPORTED = "Esportate", "Exported";
+    NO_DRAFTS = "Nessuna bozza. Premere n per iniziare una nuova risposta.", "No drafts. Press n to start a new response.";
+    NO_COMPLETED = "Nessuna risposta completata.", "No completed responses.";
+    UNNAMED = "(senza nome)", "(unnamed)";
+    SAVED = "salvato", "saved";
+    SAVED_CAP = "Salvato", "Saved";
+    NOT_SAVED = "NON SALVATO", "NOT SAVED";
+    EDITED = "modificato: Invio per salvare", "edited: Enter saves";
+    REQUIRED_MARK = "obbligatoria", "required";
+    REQUIRED = "Risposta obbligatoria", "This answer is required";
+    CONSTRAINT = "Risposta non ammessa", "Answer not accepted";
+    NOT_INTEGER = "Scrivere un numero intero (es. 1200)", "Type a whole number (e.g. 1200)";
+    INT_TOO_LARGE = "Numero troppo grande (massimo 2147483647)", "Number too large (at most 2147483647)";
+    NOT_DECIMAL = "Scrivere un numero (es. 3,5)", "Type a number (e.g. 3.5)";
+    NOT_DATE = "Data non valida: scrivere GG/MM/AAAA o AAAA-MM-GG", "Not a valid date: type DD/MM/YYYY or YYYY-MM-DD";
+    NOT_IN_LIST = "La scelta non è (più) valida per le risposte date: sceglierne un'altra", "The choice is not (or no longer) valid for the answers given: pick another";
+    EXPR_ERROR = "Errore nel questionario", "Error in the questionnaire";
+    NOT_APPLICABLE = "non pertinente", "not applicable";
+    FILTER = "Filtro", "Filter";
+    OF = "di", "of";
+    NO_MATCH = "Nessuna voce corrisponde al filtro", "No item matches the filter";
+    ACKNOWLEDGE = "Confermo", "I confirm";
+    NOTE_CONTINUE = "Invio per continuare", "Enter to continue";
+    OUTLINE = "Indice", "Outline";
+    REVIEW = "Riepilogo", "Review";
+    REVIEW_ISSUES = "Da sistemare", "To fix";
+    REVIEW_ALL = "Tutte le risposte", "All answers";
+    REVIEW_READY = "Tutto a posto: premere f per finalizzare.", "All good: press f to finalize.";
+    REVIEW_BLOCKED = "Finalizzazione possibile quando non restano errori né risposte obbligatorie mancanti.", "Finalizing is possible once no errors or missing required answers remain.";
+    REVIEW_READONLY = "Risposta completata (sola lettura).", "Completed response (read-only).";
+    FINALIZE_CONFIRM = "Finalizzare la risposta? Non sarà più una bozza. (s/n)", "Finalize the response? It will no longer be a draft. (y/n)";
+    FINALIZED = "Risposta completata e salvata", "Response completed and saved";
+    CANNOT_FINALIZE = "Restano problemi da sistemare", "Problems remain to be fixed";
+    EMPTY_ANSWER = "(vuota)", "(empty)";
+    HELP_TITLE = "Tasti", "Keys";
+    HELP_CLOSE = "Esc o F1 per chiudere", "Esc or F1 to close";
+    NEW_RESPONSE_STARTED = "Nuova risposta iniziata", "New response started";
+    DRAFT_SAVED_LEFT = "Bozza salvata", "Draft saved";
+    STORE_ERROR = "Errore del database", "Database error";
+    END_OF_FORM = "Fine del questionario", "End of the questionnaire";
+    PROGRESS = "risposte", "answered";
+    LAST_CHANGE = "ultima modifica", "last change";
+    SECTION_NONE = "Domande", "Questions";
+    LANGUAGE_NAME = "Italiano", "English";
+    NO_SCREENS = "Nessuna domanda pertinente", "No applicable question";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toggling_twice_is_identity() {
+        assert_eq!(Lang::It.toggled().toggled(), Lang::It);
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(SAVED.get(Lang::En), "saved");
+    }
+}

@@ -1,0 +1,194 @@
+//! The terminal interface. Keys become actions (`keymap`), actions change state
+//! (`update`) and return effects, effects run against the store (`effect`) and
+//! come back as actions; `view` draws the state.
+
+pub mod action;
+pub mod effect;
+pub mod i18n;
+pub mod keymap;
+pub mod screens;
+pub mod state;
+pub mod update;
+pub mod view;
+
+pub use i18n::Lang;
+
+use crate::app::Forms;
+use crate::engine::Clock;
+use crate::form::{Form, FormBundle};
+use crate::store::{DirLock, Store};
+use action::Action;
+use effect::{Effect, Runtime};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind,
+};
+use ratatui::crossterm::execute;
+use state::App;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+pub struct Options {
+    pub data_dir: PathBuf,
+    pub store: Store,
+    pub lock: DirLock,
+    pub bundle: FormBundle,
+    pub form: Arc<Form>,
+    pub lang: Lang,
+}
+
+/// Rows a list gets on a terminal of `height` rows (header, status, footer and
+/// the question around it).
+fn list_rows(height: u16) -> u16 {
+    height.saturating_sub(12).max(3)
+}
+
+/// Builds the state and the runtime for a store and a form (shared with tests).
+pub fn setup(
+    store: Store,
+    bundle: FormBundle,
+    form: Arc<Form>,
+    lang: Lang,
+    clock: Clock,
+    no_color: bool,
+) -> Result<(App, Runtime, Vec<Effect>), String> {
+    let operator = store.operator().map_err(|e| e.to_string())?;
+    let device_id = store.device_id().map_err(|e| e.to_string())?;
+    let app = App::new(lang, operator.clone(), form.title.clone(), no_color);
+    let mut forms = Forms::default();
+    forms.insert(form.clone());
+    let first = if operator.is_some() {
+        vec![Effect::LoadStart]
+    } else {
+        Vec::new()
+    };
+    let rt = Runtime {
+        store,
+        forms,
+        bundle,
+        form,
+        operator: operator.unwrap_or_default(),
+        device_id,
+        clock,
+    };
+    Ok((app, rt, first))
+}
+
+/// Runs one action and everything it causes, to quiescence.
+pub fn dispatch(app: &mut App, rt: &mut Runtime, action: Action) {
+    let mut queue = VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for effect in update::update(app, a) {
+            queue.push_back(rt.execute(effect));
+        }
+    }
+}
+
+pub fn run(opts: Options) -> Result<(), String> {
+    let Options {
+        data_dir: _,
+        store,
+        lock,
+        bundle,
+        form,
+        lang,
+    } = opts;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (mut app, mut rt, first) = setup(store, bundle, form, lang, Clock::System, no_color)?;
+
+    // SIGTERM / SIGHUP (a closed SSH session): save what is typed, then leave.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, stop.clone())
+            .map_err(|e| format!("cannot watch signals: {e}"))?;
+    }
+    // Our panic hook first; ratatui's (installed by init) restores the terminal
+    // and then calls it.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        previous(info);
+    }));
+    let mut terminal = ratatui::init();
+    let _paste = PasteGuard::enable();
+    let result = event_loop(&mut terminal, &mut app, &mut rt, first, &stop);
+    if result.is_err() && !app.quit {
+        // The terminal is gone: still save what was typed.
+        dispatch(&mut app, &mut rt, Action::Terminate);
+    }
+    drop(_paste);
+    ratatui::restore();
+    drop(lock);
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    rt: &mut Runtime,
+    first: Vec<Effect>,
+    stop: &AtomicBool,
+) -> Result<(), String> {
+    let io = |e: std::io::Error| format!("terminal error: {e}");
+    let size = terminal.size().map_err(io)?;
+    dispatch(
+        app,
+        rt,
+        Action::Resize {
+            rows: list_rows(size.height),
+        },
+    );
+    for effect in first {
+        let a = rt.execute(effect);
+        dispatch(app, rt, a);
+    }
+    loop {
+        if app.quit {
+            return Ok(());
+        }
+        terminal.draw(|f| view::render(app, f)).map_err(io)?;
+        let mut waited = false;
+        while event::poll(if waited {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(250)
+        })
+        .map_err(io)?
+        {
+            waited = true;
+            let action = match event::read().map_err(io)? {
+                Event::Key(k) if k.kind == KeyEventKind::Press => keymap::resolve(app.mode(), k),
+                Event::Paste(s) => Some(Action::Paste(s)),
+                Event::Resize(_, h) => Some(Action::Resize { rows: list_rows(h) }),
+                _ => None,
+            };
+            if let Some(a) = action {
+                dispatch(app, rt, a);
+            }
+            if app.quit {
+                return Ok(());
+            }
+        }
+        if stop.load(Ordering::Relaxed) && !app.terminating {
+            dispatch(app, rt, Action::Terminate);
+        }
+    }
+}
+
+/// Bracketed paste on while the TUI runs, off again however it ends.
+struct PasteGuard;
+
+impl PasteGuard {
+    fn enable() -> PasteGuard {
+        let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+        PasteGuard
+    }
+}
+
+impl Drop for PasteGuard {
+    fn drop(&mut self) {
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    }
+}

@@ -1,0 +1,4 @@
+//! Per-screen state: the question screen and the list screens.
+
+pub mod lists;
+pub mod question;

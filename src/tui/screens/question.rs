@@ -1,0 +1,336 @@
+//! The question screen's state: one question, its input (text editor or choice
+//! list), and the error shown in place.
+
+use crate::engine::{Filling, Problem};
+use crate::form::{Kind, NodeId};
+use crate::text::fold;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{Input as TaInput, Key as TaKey, TextArea, WrapMode};
+
+/// Short lists get a digit or letter per item; longer ones (and lists read from
+/// a file) are filtered by typing.
+pub const PICK_KEYS: &str = "123456789abcdefghijklmnopqrstuvwxyz";
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub node: NodeId,
+    pub input: Input,
+    pub error: Option<Problem>,
+    /// What the store holds for this question (the answer as last committed).
+    pub stored: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Input {
+    Text {
+        editor: TextArea<'static>,
+        multiline: bool,
+    },
+    Choices(Choices),
+    Note,
+}
+
+#[derive(Debug, Clone)]
+pub struct Choices {
+    pub multi: bool,
+    /// Acknowledge: one item, "OK".
+    pub ack: bool,
+    /// Choices allowed by the choice filter (indices into the list).
+    pub items: Vec<usize>,
+    /// Items matching what is typed in the filter (all of `items` without one).
+    pub shown: Vec<usize>,
+    /// Position in `shown`.
+    pub cursor: usize,
+    /// Selected choices (list indices), in list order.
+    pub selected: Vec<usize>,
+    pub filter: Option<TextArea<'static>>,
+    /// Language index for the folded labels.
+    pub lang_index: usize,
+}
+
+pub fn editor(text: &str, multiline: bool) -> TextArea<'static> {
+    let lines: Vec<String> = if multiline {
+        text.replace("\r\n", "\n")
+            .split('\n')
+            .map(str::to_string)
+            .collect()
+    } else {
+        vec![text.replace(['\n', '\r'], " ")]
+    };
+    let mut e = TextArea::new(lines);
+    e.set_wrap_mode(WrapMode::WordOrGlyph);
+    e.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    e.move_cursor(ratatui_textarea::CursorMove::End);
+    e
+}
+
+pub fn editor_text(e: &TextArea<'_>) -> String {
+    e.lines().join("\n")
+}
+
+/// Passes a key to an editor. Keys that would break a line are dropped from
+/// one-line editors.
+pub fn edit(e: &mut TextArea<'_>, ev: KeyEvent, multiline: bool) -> bool {
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = ev.modifiers.contains(KeyModifiers::ALT);
+    let key = match ev.code {
+        KeyCode::Char(c) => TaKey::Char(c),
+        KeyCode::Backspace => TaKey::Backspace,
+        KeyCode::Delete => TaKey::Delete,
+        KeyCode::Left => TaKey::Left,
+        KeyCode::Right => TaKey::Right,
+        KeyCode::Up if multiline => TaKey::Up,
+        KeyCode::Down if multiline => TaKey::Down,
+        KeyCode::Home => TaKey::Home,
+        KeyCode::End => TaKey::End,
+        _ => return false,
+    };
+    if !multiline
+        && (matches!(key, TaKey::Char('m' | 'j')) && ctrl
+            || matches!(key, TaKey::Char('\n' | '\r')))
+    {
+        return false;
+    }
+    // Ctrl+V / Ctrl+Y paste the editor's own yank buffer, fine; Ctrl+U is undo.
+    e.input(TaInput {
+        key,
+        ctrl,
+        alt,
+        shift: ev.modifiers.contains(KeyModifiers::SHIFT),
+    })
+}
+
+/// Inserts pasted text, without control characters; line breaks only where
+/// the field takes several lines.
+pub fn paste(e: &mut TextArea<'_>, text: &str, multiline: bool) {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let clean: String = text
+        .chars()
+        .map(|c| if c == '\n' && !multiline { ' ' } else { c })
+        .filter(|&c| c == '\n' || !c.is_control())
+        .collect();
+    e.insert_str(clean);
+}
+
+impl Question {
+    pub fn new(filling: &Filling, node: NodeId) -> Question {
+        let form = filling.form();
+        let n = form.node(node);
+        let stored = filling.answer(node).map(str::to_string);
+        let input = match n.kind {
+            Kind::Note => Input::Note,
+            Kind::Acknowledge => Input::Choices(Choices {
+                multi: false,
+                ack: true,
+                items: vec![0],
+                shown: vec![0],
+                cursor: 0,
+                selected: if stored.as_deref() == Some("OK") {
+                    vec![0]
+                } else {
+                    Vec::new()
+                },
+                filter: None,
+                lang_index: 0,
+            }),
+            Kind::SelectOne | Kind::SelectMultiple => {
+                let items = filling.choices(node);
+                let list = form.list_of(node);
+                let selected: Vec<usize> = match (list, stored.as_deref()) {
+                    (Some(list), Some(s)) => {
+                        let mut v: Vec<usize> = s
+                            .split_whitespace()
+                            .filter_map(|t| list.by_name.get(t).copied())
+                            .collect();
+                        v.sort_unstable();
+                        v.dedup();
+                        v
+                    }
+                    _ => Vec::new(),
+                };
+                let long = items.len() > PICK_KEYS.len()
+                    || list.is_some_and(|l| l.name.ends_with(".csv") || l.name.ends_with(".CSV"));
+                let shown = items.clone();
+                let cursor = selected
+                    .first()
+                    .and_then(|s| shown.iter().position(|i| i == s))
+                    .unwrap_or(0);
+                Input::Choices(Choices {
+                    multi: n.kind == Kind::SelectMultiple,
+                    ack: false,
+                    items,
+                    shown,
+                    cursor,
+                    selected,
+                    filter: long.then(|| editor("", false)),
+                    lang_index: form.language_index(filling.language()),
+                })
+            }
+            _ => Input::Text {
+                editor: editor(stored.as_deref().unwrap_or(""), n.is_multiline()),
+                multiline: n.is_multiline(),
+            },
+        };
+        Question {
+            node,
+            input,
+            error: None,
+            stored,
+        }
+    }
+
+    /// The answer as the screen holds it now, in stored form (choice names
+    /// separated by spaces, text as typed).
+    pub fn value(&self, filling: &Filling) -> String {
+        match &self.input {
+            Input::Text { editor, .. } => editor_text(editor),
+            Input::Choices(c) if c.ack => {
+                if c.selected.is_empty() {
+                    String::new()
+                } else {
+                    "OK".into()
+                }
+            }
+            Input::Choices(c) => match filling.form().list_of(self.node) {
+                Some(list) => c
+                    .selected
+                    .iter()
+                    .filter_map(|&i| list.choices.get(i).map(|ch| ch.name.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None => String::new(),
+            },
+            Input::Note => String::new(),
+        }
+    }
+
+    /// Whether the screen holds something other than what is stored.
+    pub fn dirty(&self, filling: &Filling) -> bool {
+        if matches!(self.input, Input::Note) {
+            return false;
+        }
+        let now = self.value(filling);
+        let stored = self.stored.as_deref().unwrap_or("");
+        match &self.input {
+            Input::Text { .. } => now.trim() != stored,
+            _ => now != stored,
+        }
+    }
+}
+
+impl Choices {
+    pub fn is_filter(&self) -> bool {
+        self.filter.is_some()
+    }
+
+    pub fn current(&self) -> Option<usize> {
+        self.shown.get(self.cursor).copied()
+    }
+
+    /// Moves the cursor; in a single choice the selection follows it.
+    pub fn move_by(&mut self, delta: isize) {
+        if self.shown.is_empty() {
+            return;
+        }
+        if !self.multi && self.selected.is_empty() {
+            // The first move selects the highlighted item rather than skipping it.
+            self.select_cursor();
+            return;
+        }
+        let last = self.shown.len() - 1;
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        if !self.multi {
+            self.select_cursor();
+        }
+    }
+
+    pub fn move_to(&mut self, pos: usize) {
+        if self.shown.is_empty() {
+            return;
+        }
+        self.cursor = pos.min(self.shown.len() - 1);
+        if !self.multi {
+            self.select_cursor();
+        }
+    }
+
+    fn select_cursor(&mut self) {
+        if let Some(i) = self.current() {
+            self.selected = vec![i];
+        }
+    }
+
+    /// Space: a single choice takes the highlighted item; a multiple one toggles it.
+    pub fn toggle(&mut self) {
+        let Some(i) = self.current() else { return };
+        if self.multi {
+            match self.selected.binary_search(&i) {
+                Ok(p) => {
+                    self.selected.remove(p);
+                }
+                Err(p) => self.selected.insert(p, i),
+            }
+        } else {
+            self.selected = vec![i];
+        }
+    }
+
+    /// A digit or letter: picks (or toggles) the item it labels.
+    pub fn pick(&mut self, key: char) -> bool {
+        let Some(pos) = PICK_KEYS.find(key.to_ascii_lowercase()) else {
+            return false;
+        };
+        if self.is_filter() || pos >= self.shown.len() {
+            return false;
+        }
+        self.cursor = pos;
+        self.toggle();
+        true
+    }
+
+    pub fn clear(&mut self) {
+        self.selected.clear();
+    }
+
+    /// Applies the typed filter: labels and codes that contain it, ignoring
+    /// case and accents.
+    pub fn refilter(&mut self, filling: &Filling, node: NodeId) {
+        let Some(filter) = &self.filter else { return };
+        let query = fold(editor_text(filter).trim());
+        let Some(list) = filling.form().list_of(node) else {
+            return;
+        };
+        if query.is_empty() {
+            self.shown = self.items.clone();
+        } else {
+            let li = self.lang_index;
+            self.shown = self
+                .items
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let c = &list.choices[i];
+                    let label = c
+                        .folded
+                        .get(li)
+                        .or_else(|| c.folded.first())
+                        .map(String::as_str)
+                        .unwrap_or("");
+                    label.contains(&query) || c.name.contains(&query)
+                })
+                .collect();
+        }
+        if query.is_empty() {
+            self.cursor = self
+                .selected
+                .first()
+                .and_then(|s| self.shown.iter().position(|i| i == s))
+                .unwrap_or(0);
+        } else {
+            self.cursor = 0;
+            if !self.multi {
+                self.select_cursor();
+            }
+        }
+    }
+}

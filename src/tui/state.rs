@@ -1,0 +1,145 @@
+//! The interface's state: one struct per screen, and the few things shared by all.
+
+use super::i18n::Lang;
+use super::keymap::Mode;
+use super::screens::lists::{Outline, Review, Start};
+use super::screens::question::{Input, Question, editor};
+use crate::engine::Filling;
+use crate::form::NodeId;
+use crate::store::ResponseRow;
+use ratatui_textarea::TextArea;
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub lang: Lang,
+    pub operator: Option<String>,
+    /// Title of the form new responses use.
+    pub form_title: String,
+    pub screen: Screen,
+    /// The help overlay, for the mode it was opened from.
+    pub help: Option<Mode>,
+    /// The status line: the last thing that happened.
+    pub flash: Option<Flash>,
+    /// Rows a list can show (from the terminal size), for page keys.
+    pub rows: u16,
+    pub no_color: bool,
+    pub quit: bool,
+    /// Set when leaving is asked for while a save has failed: the next Ctrl+C
+    /// leaves anyway.
+    pub quit_armed: bool,
+    /// A save asked for by Ctrl+C is under way.
+    pub quitting: bool,
+    /// SIGTERM/SIGHUP: leave as soon as the last save is attempted.
+    pub terminating: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flash {
+    /// A question's answer was committed (name, local time).
+    Saved {
+        name: String,
+        at: String,
+    },
+    Info(&'static super::i18n::Tr),
+    Error(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Operator(Box<OperatorScreen>),
+    Start(Start),
+    Fill(Box<Fill>),
+}
+
+#[derive(Debug, Clone)]
+pub struct OperatorScreen {
+    pub editor: TextArea<'static>,
+    /// False on first start: a name must be given.
+    pub can_cancel: bool,
+    pub error: bool,
+}
+
+impl OperatorScreen {
+    pub fn new(current: Option<&str>) -> OperatorScreen {
+        OperatorScreen {
+            editor: editor(current.unwrap_or(""), false),
+            can_cancel: current.is_some(),
+            error: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum View {
+    Question,
+    Outline(Outline),
+    Review(Review),
+}
+
+/// A response open on screen.
+#[derive(Debug, Clone)]
+pub struct Fill {
+    pub row: ResponseRow,
+    pub filling: Filling,
+    pub question: Question,
+    pub view: View,
+    pub confirm_finalize: bool,
+    /// Completed and exported responses are shown, not changed.
+    pub read_only: bool,
+    /// The last write failed; what is on screen is not stored.
+    pub save_error: Option<String>,
+}
+
+impl Fill {
+    pub fn current(&self) -> NodeId {
+        self.question.node
+    }
+}
+
+impl App {
+    pub fn new(lang: Lang, operator: Option<String>, form_title: String, no_color: bool) -> App {
+        let screen = match &operator {
+            None => Screen::Operator(Box::new(OperatorScreen::new(None))),
+            Some(_) => Screen::Start(Start::default()),
+        };
+        App {
+            lang,
+            operator,
+            form_title,
+            screen,
+            help: None,
+            flash: None,
+            rows: 10,
+            no_color,
+            quit: false,
+            quit_armed: false,
+            quitting: false,
+            terminating: false,
+        }
+    }
+
+    /// The mode keys are read in.
+    pub fn mode(&self) -> Mode {
+        if self.help.is_some() {
+            return Mode::Help;
+        }
+        match &self.screen {
+            Screen::Operator(_) => Mode::Operator,
+            Screen::Start(_) => Mode::Start,
+            Screen::Fill(f) if f.confirm_finalize => Mode::Confirm,
+            Screen::Fill(f) => match &f.view {
+                View::Outline(_) => Mode::Outline,
+                View::Review(_) => Mode::Review,
+                View::Question => match &f.question.input {
+                    Input::Text {
+                        multiline: true, ..
+                    } => Mode::Multiline,
+                    Input::Text { .. } => Mode::Text,
+                    Input::Choices(c) if c.is_filter() => Mode::Filter,
+                    Input::Choices(_) => Mode::Choices,
+                    Input::Note => Mode::Note,
+                },
+            },
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! The operator prompt, the start screen, the outline and the review.
+
+use super::question::problem_text;
+use super::{Theme, window};
+use crate::engine::{Filling, Status};
+use crate::form::{Kind, NodeId};
+use crate::store::ResponseRow;
+use crate::text::{one_line, sanitize};
+use crate::tui::i18n::{self, Lang};
+use crate::tui::screens::lists::{Outline, Pane, Review, Start, mark};
+use crate::tui::state::{App, Fill, OperatorScreen};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, theme: Theme) {
+    let lang = app.lang;
+    let rect = super::centered(area, 70, 9);
+    let [title, prompt, input, error] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(2),
+        Constraint::Length(3),
+        Constraint::Length(1),
+    ])
+    .areas(rect);
+    frame.render_widget(
+        Paragraph::new(Span::styled(i18n::OPERATOR_TITLE.get(lang), theme.accent())),
+        title,
+    );
+    frame.render_widget(
+        Paragraph::new(i18n::OPERATOR_PROMPT.get(lang)).wrap(Wrap { trim: true }),
+        prompt,
+    );
+    let mut editor = s.editor.clone();
+    editor.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.accent()),
+    );
+    editor.set_cursor_line_style(Style::default());
+    frame.render_widget(&editor, input);
+    if s.error {
+        frame.render_widget(
+            Paragraph::new(Span::styled(i18n::OPERATOR_EMPTY.get(lang), theme.error())),
+            error,
+        );
+    }
+}
+
+/// Local date and time of an RFC 3339 stamp, as `26/11/2026 10:32`.
+fn when(stamp: &str) -> String {
+    stamp
+        .parse::<jiff::Timestamp>()
+        .map(|t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stamp.chars().take(16).collect())
+}
+
+fn response_line(row: &ResponseRow, lang: Lang, width: usize) -> String {
+    let name = row
+        .instance_name
+        .as_deref()
+        .map(one_line)
+        .unwrap_or_else(|| i18n::UNNAMED.get(lang).to_string());
+    let right = format!(
+        "{:>3}/{:<3}  {:<14}  {}",
+        row.answered,
+        row.relevant,
+        truncate(&sanitize(&row.operator, false), 14),
+        when(&row.updated_at)
+    );
+    let room = width.saturating_sub(right.chars().count() + 3);
+    format!("{:<room$}  {right}", truncate(&name, room))
+}
+
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+pub fn start(app: &App, s: &Start, frame: &mut Frame, area: Rect, theme: Theme) {
+    let lang = app.lang;
+    let [counts, drafts_area, completed_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(4),
+        Constraint::Length((s.completed.len() as u16 + 2).clamp(3, 8)),
+    ])
+    .areas(area);
+    let c = s.counts;
+    let line = Line::from(vec![
+        Span::styled(
+            format!("{} {}", i18n::DRAFTS.get(lang), c.draft),
+            theme.bold(),
+        ),
+        Span::raw(" · "),
+        Span::raw(format!("{} {}", i18n::COMPLETED.get(lang), c.complete)),
+        Span::raw(" · "),
+        Span::raw(format!("{} {}", i18n::EXPORTED.get(lang), c.exported)),
+    ]);
+    frame.render_widget(Paragraph::new(line), counts);
+    pane(app, s, Pane::Drafts, frame, drafts_area, theme);
+    pane(app, s, Pane::Completed, frame, completed_area, theme);
+}
+
+fn pane(app: &App, s: &Start, which: Pane, frame: &mut Frame, area: Rect, theme: Theme) {
+    let lang = app.lang;
+    let (title, empty) = match which {
+        Pane::Drafts => (i18n::DRAFTS, i18n::NO_DRAFTS),
+        Pane::Completed => (i18n::COMPLETED, i18n::NO_COMPLETED),
+    };
+    let focused = s.pane == Some(which);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.accent() } else { theme.dim() })
+        .title(format!(" {} ", title.get(lang)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = s.rows(which);
+    if rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(empty.get(lang), theme.dim())),
+            inner,
+        );
+        return;
+    }
+    let cursor = s.cursor(which);
+    let width = inner.width as usize;
+    let lines: Vec<Line> = window(rows.len(), inner.height as usize, cursor)
+        .map(|i| {
+            let mut text = response_line(&rows[i], lang, width);
+            if which == Pane::Completed {
+                let status = match rows[i].status {
+                    crate::store::Status::Exported => i18n::EXPORTED.get(lang),
+                    _ => "",
+                };
+                if !status.is_empty() {
+                    text = format!(
+                        "{} [{}]",
+                        truncate(&text, width.saturating_sub(status.len() + 3)),
+                        status
+                    );
+                }
+            }
+            let style = if focused && i == cursor {
+                theme.cursor()
+            } else {
+                Style::default()
+            };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// An answer as the operator reads it: choice labels, not codes.
+pub fn answer_text(filling: &Filling, id: NodeId, lang: Lang) -> String {
+    let node = filling.form().node(id);
+    let Some(answer) = filling.answer(id) else {
+        return i18n::EMPTY_ANSWER.get(lang).to_string();
+    };
+    match node.kind {
+        Kind::SelectOne | Kind::SelectMultiple => answer
+            .split_whitespace()
+            .map(|v| filling.choice_label(id, v).unwrap_or(v).to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Kind::Acknowledge => i18n::ACKNOWLEDGE.get(lang).to_string(),
+        _ => answer.to_string(),
+    }
+}
+
+fn label(filling: &Filling, id: NodeId) -> String {
+    let form = filling.form();
+    let node = form.node(id);
+    let l = node.label.get(filling.language(), &form.default_language);
+    one_line(if l.is_empty() {
+        node.hint.get(filling.language(), &form.default_language)
+    } else {
+        l
+    })
+}
+
+fn status_style(status: &Status, theme: Theme) -> Style {
+    match status {
+        Status::Answered => theme.ok(),
+        Status::Missing => theme.warn(),
+        Status::Invalid(_) => theme.error(),
+        _ => theme.dim(),
+    }
+}
+
+pub fn outline(app: &App, f: &Fill, o: &Outline, frame: &mut Frame, area: Rect, theme: Theme) {
+    let lang = app.lang;
+    let filling = &f.filling;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", i18n::OUTLINE.get(lang)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let lines: Vec<Line> = window(o.rows.len(), inner.height as usize, o.cursor)
+        .map(|i| {
+            let row = o.rows[i];
+            let node = filling.form().node(row.node);
+            let indent = "  ".repeat(row.depth);
+            if node.kind == Kind::Group {
+                let style = if filling.is_relevant(row.node) {
+                    theme.accent()
+                } else {
+                    theme.dim()
+                };
+                return Line::from(Span::styled(
+                    format!(
+                        "{indent}{}",
+                        truncate(
+                            &label(filling, row.node),
+                            width.saturating_sub(indent.len())
+                        )
+                    ),
+                    style,
+                ));
+            }
+            let status = filling.status(row.node);
+            let state = match status {
+                Status::NotRelevant => i18n::NOT_APPLICABLE.get(lang).to_string(),
+                Status::Missing => i18n::REQUIRED_MARK.get(lang).to_string(),
+                Status::Invalid(p) => problem_text(filling, row.node, p, lang),
+                Status::Answered if node.kind.takes_input() => answer_text(filling, row.node, lang),
+                _ => String::new(),
+            };
+            let head = format!("{indent}{} {} ", mark(status), sanitize(&node.name, false));
+            let state = truncate(&one_line(&state), (width / 3).max(8));
+            let room = width.saturating_sub(head.chars().count() + state.chars().count() + 1);
+            let text = format!(
+                "{head}{:<room$} {state}",
+                truncate(&label(filling, row.node), room)
+            );
+            let style = if i == o.cursor {
+                theme.cursor()
+            } else if *status == Status::NotRelevant {
+                theme.dim()
+            } else {
+                status_style(status, theme)
+            };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn review(app: &App, f: &Fill, r: &Review, frame: &mut Frame, area: Rect, theme: Theme) {
+    let lang = app.lang;
+    let filling = &f.filling;
+    let [top, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+    let summary = if r.read_only {
+        Span::styled(i18n::REVIEW_READONLY.get(lang), theme.dim())
+    } else if r.issues == 0 {
+        Span::styled(i18n::REVIEW_READY.get(lang), theme.ok())
+    } else {
+        Span::styled(
+            format!(
+                "{} ({}). {}",
+                i18n::REVIEW_ISSUES.get(lang),
+                r.issues,
+                i18n::REVIEW_BLOCKED.get(lang)
+            ),
+            theme.warn(),
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(summary)).wrap(Wrap { trim: true }),
+        top,
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", i18n::REVIEW.get(lang)));
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    let width = inner.width as usize;
+    let mut lines = Vec::new();
+    for i in window(r.rows.len(), inner.height as usize, r.cursor) {
+        let id = r.rows[i];
+        let node = filling.form().node(id);
+        let status = filling.status(id);
+        let value = match status {
+            Status::Missing => i18n::REQUIRED.get(lang).to_string(),
+            Status::Invalid(p) => format!(
+                "{} — {}",
+                answer_text(filling, id, lang),
+                problem_text(filling, id, p, lang)
+            ),
+            _ => answer_text(filling, id, lang),
+        };
+        let head = format!("{} {} ", mark(status), sanitize(&node.name, false));
+        let value = truncate(&one_line(&value), (width / 2).max(10));
+        let room = width.saturating_sub(head.chars().count() + value.chars().count() + 1);
+        let text = format!(
+            "{head}{:<room$} {value}",
+            truncate(&label(filling, id), room)
+        );
+        let style = if i == r.cursor {
+            theme.cursor()
+        } else {
+            status_style(status, theme)
+        };
+        if i == r.issues && r.issues > 0 && i > 0 {
+            lines.push(Line::from(Span::styled(
+                format!("── {} ──", i18n::REVIEW_ALL.get(lang)),
+                theme.dim(),
+            )));
+        }
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

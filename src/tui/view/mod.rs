@@ -1,0 +1,258 @@
+//! render(&App, &mut Frame): reads state, draws, changes nothing.
+
+mod lists;
+mod question;
+
+use super::i18n::{self, Lang};
+use super::keymap::{self, Mode};
+use super::state::{App, Flash, Screen, View};
+use crate::text::sanitize;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+/// Styles, with or without colour (NO_COLOR).
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub no_color: bool,
+}
+
+impl Theme {
+    fn color(self, c: Color) -> Style {
+        if self.no_color {
+            Style::default()
+        } else {
+            Style::default().fg(c)
+        }
+    }
+    pub fn bold(self) -> Style {
+        Style::default().add_modifier(Modifier::BOLD)
+    }
+    pub fn dim(self) -> Style {
+        if self.no_color {
+            Style::default().add_modifier(Modifier::DIM)
+        } else {
+            Style::default().fg(Color::DarkGray)
+        }
+    }
+    pub fn error(self) -> Style {
+        self.color(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    pub fn ok(self) -> Style {
+        self.color(Color::Green)
+    }
+    pub fn warn(self) -> Style {
+        self.color(Color::Yellow)
+    }
+    pub fn accent(self) -> Style {
+        self.color(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    pub fn cursor(self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+    pub fn key(self) -> Style {
+        self.color(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let theme = Theme {
+        no_color: app.no_color,
+    };
+    let area = frame.area();
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, frame, header, theme);
+    match &app.screen {
+        Screen::Operator(s) => lists::operator(app, s, frame, body, theme),
+        Screen::Start(s) => lists::start(app, s, frame, body, theme),
+        Screen::Fill(f) => match &f.view {
+            View::Question => question::render(app, f, frame, body, theme),
+            View::Outline(o) => lists::outline(app, f, o, frame, body, theme),
+            View::Review(r) => lists::review(app, f, r, frame, body, theme),
+        },
+    }
+    render_status(app, frame, status, theme);
+    render_footer(app.mode(), app.lang, frame, footer, theme);
+    if let Screen::Fill(f) = &app.screen
+        && f.confirm_finalize
+    {
+        dialog(frame, area, i18n::FINALIZE_CONFIRM.get(app.lang), theme);
+    }
+    if let Some(mode) = app.help {
+        render_help(mode, app.lang, frame, area, theme);
+    }
+}
+
+fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let title = match &app.screen {
+        Screen::Fill(f) => f.filling.form().title.clone(),
+        _ => app.form_title.clone(),
+    };
+    let right = format!(
+        " {} · {}: {} ",
+        app.lang.code().to_uppercase(),
+        i18n::OPERATOR.get(app.lang),
+        app.operator.as_deref().unwrap_or("—")
+    );
+    let right_width = right.chars().count() as u16;
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Min(10),
+        Constraint::Length(right_width.min(area.width / 2)),
+    ])
+    .areas(area);
+    let left = Line::from(vec![
+        Span::styled(" rileva ", theme.accent()),
+        Span::styled(sanitize(&title, false).into_owned(), theme.bold()),
+    ]);
+    frame.render_widget(Paragraph::new(left), left_area);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            sanitize(&right, false).into_owned(),
+            theme.dim(),
+        )))
+        .right_aligned(),
+        right_area,
+    );
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let line = match &app.flash {
+        None => Line::default(),
+        Some(Flash::Saved { name, at }) => Line::from(vec![
+            Span::styled("✓ ", theme.ok()),
+            Span::styled(
+                format!(
+                    "{} {} · {at}",
+                    i18n::SAVED_CAP.get(app.lang),
+                    sanitize(name, false)
+                ),
+                theme.ok(),
+            ),
+        ]),
+        Some(Flash::Info(tr)) => Line::from(Span::raw(tr.get(app.lang))),
+        Some(Flash::Error(msg)) => {
+            let mut text = format!(
+                "✗ {}: {}",
+                i18n::NOT_SAVED.get(app.lang),
+                sanitize(msg, false)
+            );
+            if app.quit_armed {
+                text.push_str(match app.lang {
+                    Lang::It => " — Ctrl+C di nuovo per uscire senza salvare",
+                    Lang::En => " — Ctrl+C again to quit without saving",
+                });
+            }
+            Line::from(Span::styled(text, theme.error()))
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_footer(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: Theme) {
+    let mut spans = Vec::new();
+    for (i, (key, label)) in keymap::hints(mode, lang).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.dim()));
+        }
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {label}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A box in the middle of `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn dialog(frame: &mut Frame, area: Rect, text: &str, theme: Theme) {
+    let rect = centered(area, 60, 5);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.warn());
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
+        rect,
+    );
+}
+
+fn render_help(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: Theme) {
+    let mut lines = Vec::new();
+    for b in keymap::bindings(mode) {
+        let keys: Vec<String> = b.keys.iter().map(|k| keymap::key_label(k, lang)).collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<20}", keys.join(", ")), theme.key()),
+            Span::raw(b.help.get(lang)),
+        ]));
+    }
+    if matches!(
+        mode,
+        Mode::Operator | Mode::Text | Mode::Multiline | Mode::Filter
+    ) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<20}", match lang { Lang::It => "altri tasti", Lang::En => "other keys" }), theme.key()),
+            Span::raw(match lang {
+                Lang::It => "scrivono il testo: ← → Inizio Fine Backspace Canc, Ctrl+K cancella fino a fine riga, Ctrl+U annulla",
+                Lang::En => "edit the text: ← → Home End Backspace Del, Ctrl+K deletes to end of line, Ctrl+U undoes",
+            }),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        i18n::HELP_CLOSE.get(lang),
+        theme.dim(),
+    )));
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, area.width.saturating_sub(4).min(100), height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", i18n::HELP_TITLE.get(lang)));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        rect,
+    );
+}
+
+/// A window of `len` rows of `height` that keeps `cursor` visible, centred when it can.
+pub fn window(len: usize, height: usize, cursor: usize) -> std::ops::Range<usize> {
+    if len <= height {
+        return 0..len;
+    }
+    let start = cursor.saturating_sub(height / 2).min(len - height);
+    start..start + height
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn window_keeps_cursor_visible() {
+        assert_eq!(window(5, 10, 3), 0..5);
+        assert_eq!(window(100, 10, 0), 0..10);
+        assert_eq!(window(100, 10, 50), 45..55);
+        assert_eq!(window(100, 10, 99), 90..100);
+        for c in 0..100 {
+            assert!(window(100, 7, c).contains(&c));
+        }
+    }
+}

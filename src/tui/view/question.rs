@@ -1,0 +1,350 @@
+//! The question screen.
+
+use super::{Theme, window};
+use crate::engine::{Filling, Problem};
+use crate::form::Kind;
+use crate::form::values::TypeError;
+use crate::text::sanitize;
+use crate::tui::i18n::{self, Lang};
+use crate::tui::screens::question::{Choices, Input, PICK_KEYS, Question};
+use crate::tui::state::{App, Fill};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, LineGauge, Paragraph, Wrap};
+
+pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) {
+    let lang = app.lang;
+    let filling = &f.filling;
+    let form = filling.form();
+    let q = &f.question;
+    let node = form.node(q.node);
+    let flang = filling.language();
+    let fallback = form.default_language.as_str();
+
+    let section = form
+        .section_of(q.node)
+        .map(|s| form.node(s).label.get(flang, fallback).to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| i18n::SECTION_NONE.get(lang).to_string());
+    let (answered, relevant) = filling.progress();
+    let progress = format!("{answered}/{relevant} {}", i18n::PROGRESS.get(lang));
+
+    let label_text = node.label.get(flang, fallback);
+    let label_text = if label_text.is_empty() {
+        node.hint.get(flang, fallback)
+    } else {
+        label_text
+    };
+    let mut label = vec![Span::styled(
+        format!("{} ", sanitize(&node.name, false)),
+        theme.dim(),
+    )];
+    label.push(Span::styled(
+        sanitize(label_text, true).into_owned(),
+        theme.bold(),
+    ));
+    if node.kind.takes_input() && filling.is_required(q.node) {
+        label.push(Span::styled(" *", theme.error()));
+    }
+    let hint = if node.label.is_empty() {
+        ""
+    } else {
+        node.hint.get(flang, fallback)
+    };
+    let width = area.width.max(1) as usize;
+    let label_rows = wrapped_rows(&label_plain(&label), width);
+    let hint_rows = if hint.is_empty() {
+        0
+    } else {
+        wrapped_rows(hint, width)
+    };
+
+    let input_height: u16 = match &q.input {
+        Input::Text {
+            multiline: false, ..
+        } => 3,
+        Input::Text {
+            multiline: true, ..
+        } => 8,
+        Input::Choices(c) if c.is_filter() => 4 + c.shown.len().min(200) as u16,
+        Input::Choices(c) => c.shown.len() as u16 + 2,
+        Input::Note => 0,
+    };
+    let [
+        head,
+        gauge,
+        _,
+        label_area,
+        hint_area,
+        _,
+        input_area,
+        indicator,
+        error_area,
+    ] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(label_rows as u16),
+        Constraint::Length(hint_rows as u16),
+        Constraint::Length(1),
+        Constraint::Max(input_height),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+
+    let [sec_area, prog_area] = Layout::horizontal([
+        Constraint::Min(10),
+        Constraint::Length(progress.chars().count() as u16 + 1),
+    ])
+    .areas(head);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            sanitize(&section, false).into_owned(),
+            theme.accent(),
+        )),
+        sec_area,
+    );
+    frame.render_widget(Paragraph::new(progress).right_aligned(), prog_area);
+    let ratio = if relevant == 0 {
+        0.0
+    } else {
+        answered as f64 / relevant as f64
+    };
+    frame.render_widget(
+        LineGauge::default()
+            .filled_style(theme.ok())
+            .ratio(ratio.clamp(0.0, 1.0))
+            .label(""),
+        gauge,
+    );
+
+    frame.render_widget(
+        Paragraph::new(Line::from(label)).wrap(Wrap { trim: false }),
+        label_area,
+    );
+    if !hint.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(sanitize(hint, true).into_owned(), theme.dim()))
+                .wrap(Wrap { trim: false }),
+            hint_area,
+        );
+    }
+
+    match &q.input {
+        Input::Text { editor, .. } => {
+            let mut editor = editor.clone();
+            editor.set_block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.dim())
+                    .title(type_hint(node.kind, lang)),
+            );
+            editor.set_cursor_line_style(ratatui::style::Style::default());
+            frame.render_widget(&editor, input_area);
+        }
+        Input::Choices(c) => render_choices(app, filling, q, c, frame, input_area, theme),
+        Input::Note => {}
+    }
+
+    let dirty = q.dirty(filling);
+    let indicator_line = if matches!(q.input, Input::Note) {
+        Line::from(Span::styled(i18n::NOTE_CONTINUE.get(lang), theme.dim()))
+    } else if dirty {
+        Line::from(Span::styled(
+            format!("✎ {}", i18n::EDITED.get(lang)),
+            theme.warn(),
+        ))
+    } else if f.save_error.is_some() {
+        Line::from(Span::styled(
+            format!("✗ {}", i18n::NOT_SAVED.get(lang)),
+            theme.error(),
+        ))
+    } else if q.stored.is_some() {
+        Line::from(Span::styled(
+            format!("✓ {}", i18n::SAVED.get(lang)),
+            theme.ok(),
+        ))
+    } else {
+        Line::default()
+    };
+    frame.render_widget(Paragraph::new(indicator_line), indicator);
+
+    let shown_error = q.error.clone().or_else(|| match filling.status(q.node) {
+        crate::engine::Status::Invalid(p) if !dirty => Some(p.clone()),
+        _ => None,
+    });
+    if let Some(problem) = shown_error {
+        let text = problem_text(filling, q.node, &problem, lang);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("✗ {}", sanitize(&text, false)),
+                theme.error(),
+            ))
+            .wrap(Wrap { trim: true }),
+            error_area,
+        );
+    }
+}
+
+fn label_plain(spans: &[Span<'_>]) -> String {
+    spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// Rows a text takes when wrapped at `width` (an estimate on word boundaries).
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    text.split('\n')
+        .map(|line| {
+            let mut rows = 1;
+            let mut col = 0;
+            for word in line.split(' ') {
+                let w = word.chars().count();
+                if col > 0 && col + 1 + w > width {
+                    rows += 1;
+                    col = w;
+                } else {
+                    col += if col > 0 { 1 } else { 0 } + w;
+                }
+                while col > width {
+                    rows += 1;
+                    col -= width;
+                }
+            }
+            rows
+        })
+        .sum::<usize>()
+        .max(1)
+}
+
+fn type_hint(kind: Kind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (Kind::Integer, Lang::It) => " numero intero ",
+        (Kind::Integer, Lang::En) => " whole number ",
+        (Kind::Decimal, Lang::It) => " numero ",
+        (Kind::Decimal, Lang::En) => " number ",
+        (Kind::Date, Lang::It) => " data GG/MM/AAAA ",
+        (Kind::Date, Lang::En) => " date DD/MM/YYYY or YYYY-MM-DD ",
+        _ => "",
+    }
+}
+
+/// The words for a problem: the form's own message where it has one.
+pub fn problem_text(
+    filling: &Filling,
+    id: crate::form::NodeId,
+    problem: &Problem,
+    lang: Lang,
+) -> String {
+    let form = filling.form();
+    let node = form.node(id);
+    let flang = filling.language();
+    let own = |t: &crate::form::Text| {
+        let s = t.get(flang, &form.default_language);
+        (!s.is_empty()).then(|| s.to_string())
+    };
+    match problem {
+        Problem::Type(TypeError::NotInteger) => i18n::NOT_INTEGER.get(lang).into(),
+        Problem::Type(TypeError::IntegerTooLarge) => i18n::INT_TOO_LARGE.get(lang).into(),
+        Problem::Type(TypeError::NotDecimal) => i18n::NOT_DECIMAL.get(lang).into(),
+        Problem::Type(TypeError::NotDate) => i18n::NOT_DATE.get(lang).into(),
+        Problem::Required => {
+            own(&node.required_message).unwrap_or_else(|| i18n::REQUIRED.get(lang).into())
+        }
+        Problem::Constraint => {
+            own(&node.constraint_message).unwrap_or_else(|| i18n::CONSTRAINT.get(lang).into())
+        }
+        Problem::NotInList(v) => {
+            let label = filling.choice_label(id, v).unwrap_or(v);
+            format!("{} («{}»)", i18n::NOT_IN_LIST.get(lang), label)
+        }
+        Problem::Expression(msg) => format!("{}: {msg}", i18n::EXPR_ERROR.get(lang)),
+    }
+}
+
+fn render_choices(
+    app: &App,
+    filling: &Filling,
+    q: &Question,
+    c: &Choices,
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
+    let lang = app.lang;
+    let form = filling.form();
+    let list = form.list_of(q.node);
+    let flang = filling.language();
+    let mut area = area;
+    if let Some(filter) = &c.filter {
+        let [filter_area, rest] =
+            Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
+        let count = format!(
+            " {} {} {} ",
+            c.shown.len(),
+            i18n::OF.get(lang),
+            c.items.len()
+        );
+        let mut editor = filter.clone();
+        editor.set_block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.accent())
+                .title(format!(" {} ", i18n::FILTER.get(lang)))
+                .title_bottom(Line::from(count).right_aligned()),
+        );
+        editor.set_cursor_line_style(ratatui::style::Style::default());
+        frame.render_widget(&editor, filter_area);
+        area = rest;
+    }
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .border_style(theme.dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if c.shown.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(i18n::NO_MATCH.get(lang), theme.dim())),
+            inner,
+        );
+        return;
+    }
+    let height = inner.height as usize;
+    let range = window(c.shown.len(), height, c.cursor);
+    let mut lines = Vec::with_capacity(range.len());
+    for pos in range {
+        let idx = c.shown[pos];
+        let label = if c.ack {
+            i18n::ACKNOWLEDGE.get(lang).to_string()
+        } else {
+            list.and_then(|l| l.choices.get(idx))
+                .map(|ch| ch.label.get(flang, &form.default_language).to_string())
+                .unwrap_or_default()
+        };
+        let selected = c.selected.contains(&idx);
+        let mark = match (c.multi || c.ack, selected) {
+            (true, true) => "[x]",
+            (true, false) => "[ ]",
+            (false, true) => "(•)",
+            (false, false) => "( )",
+        };
+        let key = if c.is_filter() {
+            String::new()
+        } else {
+            format!("{} ", PICK_KEYS.chars().nth(pos).unwrap_or(' '))
+        };
+        let mut spans = vec![
+            Span::styled(key, theme.key()),
+            Span::raw(format!("{mark} ")),
+            Span::raw(sanitize(&label, false).into_owned()),
+        ];
+        if pos == c.cursor {
+            spans = spans
+                .into_iter()
+                .map(|s| s.patch_style(theme.cursor()))
+                .collect();
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,359 @@
+//! Layer 2: key scripts through keymap + update, effects against a real store in
+//! a temp dir. No terminal.
+
+mod tui_support;
+
+use rileva::engine::Problem;
+use rileva::tui::action::{Action, Outcome};
+use rileva::tui::effect::Effect;
+use rileva::tui::keymap::Mode;
+use rileva::tui::state::{Flash, Screen, View};
+use rileva::tui::update::update;
+use tui_support::Harness;
+
+/// A harness past the operator prompt, on the first question of a new response.
+fn started() -> Harness {
+    let mut h = Harness::new();
+    h.keys("Mario Rossi<Enter>n");
+    assert_eq!(h.current(), "A01");
+    h
+}
+
+#[test]
+fn first_start_asks_for_the_operator_and_remembers_it() {
+    let mut h = Harness::new();
+    assert_eq!(h.app.mode(), Mode::Operator);
+    h.keys("   <Enter>");
+    assert_eq!(h.app.mode(), Mode::Operator, "an empty name is refused");
+    h.keys("Mario Rossi<Enter>");
+    assert_eq!(h.app.mode(), Mode::Start);
+    assert_eq!(h.app.operator.as_deref(), Some("Mario Rossi"));
+    let h = h.restart();
+    assert_eq!(
+        h.app.mode(),
+        Mode::Start,
+        "the name is remembered for the data directory"
+    );
+    assert_eq!(h.app.operator.as_deref(), Some("Mario Rossi"));
+}
+
+#[test]
+fn operator_can_be_changed_from_the_start_screen() {
+    let mut h = Harness::new();
+    h.keys("Mario<Enter>o<C-u>");
+    assert_eq!(h.app.mode(), Mode::Operator);
+    h.keys("<Esc>");
+    assert_eq!(h.app.mode(), Mode::Start, "Esc cancels when a name exists");
+    h.keys("o<End><BS><BS><BS><BS><BS>Lucia Bianchi<Enter>");
+    assert_eq!(h.app.operator.as_deref(), Some("Lucia Bianchi"));
+    h.keys("n");
+    assert_eq!(
+        h.fill().row.operator,
+        "Lucia Bianchi",
+        "new responses record the operator"
+    );
+}
+
+#[test]
+fn a_confirmed_answer_is_in_the_store_before_the_screen_moves_on() {
+    let mut h = started();
+    let id = h.response_id();
+    // Enter alone emits the save and does not yet change the answer on screen.
+    h.keys("2");
+    let effects = update(&mut h.app, Action::Cmd(rileva::tui::keymap::Cmd::Confirm));
+    assert!(
+        matches!(effects.as_slice(), [Effect::SaveAnswer { value: Some(v), .. }] if v == "comune")
+    );
+    assert_eq!(h.current(), "A01", "still on A01 until the save is done");
+    assert_eq!(h.fill().filling.answer(h.fill().question.node), None);
+    assert!(h.app.flash.is_none());
+    // Running the effect commits, then the screen moves on and says saved.
+    for e in effects {
+        let a = h.rt.execute(e);
+        h.action(a);
+    }
+    assert_eq!(h.stored(&id), vec![(h.path("A01"), "comune".to_string())]);
+    assert_eq!(h.current(), "A02");
+    assert!(matches!(&h.app.flash, Some(Flash::Saved { name, .. }) if name == "A01"));
+}
+
+#[test]
+fn a_failed_save_keeps_the_answer_on_screen_and_says_not_saved() {
+    let mut h = started();
+    h.keys("2");
+    let effects = update(&mut h.app, Action::Cmd(rileva::tui::keymap::Cmd::Confirm));
+    assert_eq!(effects.len(), 1);
+    // The disk is full: the store reports a failure instead of a commit.
+    h.action(Action::Done(Outcome::Failed(
+        "the disk is full: the change was NOT saved".into(),
+    )));
+    assert_eq!(h.current(), "A01");
+    assert_eq!(
+        h.fill().question.value(&h.fill().filling),
+        "comune",
+        "the choice is still on screen"
+    );
+    assert_eq!(
+        h.fill().filling.answer(h.fill().question.node),
+        None,
+        "the engine holds only what is stored"
+    );
+    assert!(h.screen(80, 24).contains("NON SALVATO"));
+    // Ctrl+C now tries to save again; a second failure arms a forced quit.
+    let effects = update(&mut h.app, Action::Cmd(rileva::tui::keymap::Cmd::Quit));
+    assert!(matches!(effects.as_slice(), [Effect::SaveAnswer { .. }]));
+    assert!(!h.app.quit);
+    h.action(Action::Done(Outcome::Failed("disk full".into())));
+    assert!(h.app.quit_armed);
+    h.keys("<C-c>");
+    assert!(h.app.quit);
+}
+
+#[test]
+fn a_refused_answer_shows_its_error_in_place_and_is_not_stored() {
+    let mut h = started();
+    let id = h.response_id();
+    h.keys("2<Enter>");
+    h.keys("<Down><Enter>"); // A02: first region
+    assert_eq!(h.current(), "A03");
+    h.keys("<Tab><Tab>"); // skip A03 and A03b
+    assert_eq!(h.current(), "A04");
+    h.keys("ab<Enter>");
+    assert_eq!(h.current(), "A04", "two characters are refused");
+    assert_eq!(h.fill().question.error, Some(Problem::Constraint));
+    assert!(
+        h.screen(80, 24)
+            .contains("Lunghezza ammessa: da 3 a 200 caratteri")
+    );
+    assert!(!h.stored(&id).iter().any(|(p, _)| p.ends_with("/A04")));
+    h.keys("c<Enter>");
+    assert_eq!(h.current(), "A06");
+    assert!(h.stored(&id).contains(&(h.path("A04"), "abc".to_string())));
+}
+
+#[test]
+fn required_question_cannot_be_confirmed_empty_but_can_be_skipped() {
+    let mut h = started();
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "A01");
+    assert_eq!(h.fill().question.error, Some(Problem::Required));
+    h.keys("<Tab>");
+    assert_eq!(h.current(), "A02");
+}
+
+#[test]
+fn going_back_never_loses_an_answer() {
+    let mut h = started();
+    let id = h.response_id();
+    h.keys("2<Enter><Down><Enter>");
+    assert_eq!(h.current(), "A03");
+    h.keys("<S-Tab><S-Tab>");
+    assert_eq!(h.current(), "A01");
+    assert_eq!(h.fill().question.value(&h.fill().filling), "comune");
+    h.keys("<PgDn>");
+    assert_eq!(h.current(), "A02");
+    assert_eq!(h.fill().question.value(&h.fill().filling), "01");
+    assert_eq!(h.stored(&id).len(), 2);
+}
+
+#[test]
+fn leaving_saves_what_is_typed_and_resume_returns_there() {
+    let mut h = started();
+    let id = h.response_id();
+    h.keys("2<Enter><Down><Enter><Tab><Tab>");
+    assert_eq!(h.current(), "A04");
+    h.keys("Comune di Ag");
+    h.keys("<Esc>");
+    assert_eq!(h.app.mode(), Mode::Start);
+    assert!(
+        h.stored(&id)
+            .contains(&(h_path_a04(), "Comune di Ag".to_string()))
+    );
+    let mut h = h.restart();
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "A04", "resume returns where the operator left");
+    assert_eq!(h.fill().question.value(&h.fill().filling), "Comune di Ag");
+}
+
+fn h_path_a04() -> String {
+    "/sez_A/A04".to_string()
+}
+
+#[test]
+fn text_left_unconfirmed_is_saved_even_when_invalid_and_shows_as_error() {
+    let mut h = started();
+    let id = h.response_id();
+    h.keys("2<Enter><Down><Enter><Tab><Tab>ab<Tab>");
+    assert_eq!(h.current(), "A06");
+    assert!(
+        h.stored(&id)
+            .contains(&("/sez_A/A04".to_string(), "ab".to_string()))
+    );
+    h.keys("<F3>");
+    assert_eq!(h.app.mode(), Mode::Outline);
+    assert!(h.screen(100, 40).contains("✗ A04"));
+}
+
+#[test]
+fn quitting_saves_what_is_typed() {
+    let mut h = started();
+    let id = h.response_id();
+    h.keys("2<Enter><Down><Enter><Tab><Tab>Comune di Agliè<C-c>");
+    assert!(h.app.quit);
+    assert!(
+        h.stored(&id)
+            .contains(&("/sez_A/A04".to_string(), "Comune di Agliè".to_string()))
+    );
+}
+
+#[test]
+fn sigterm_saves_what_is_typed_and_quits() {
+    let mut h = started();
+    let id = h.response_id();
+    h.keys("2<Enter><Down><Enter><Tab><Tab>Comune");
+    h.action(Action::Terminate);
+    assert!(h.app.quit);
+    assert!(
+        h.stored(&id)
+            .contains(&("/sez_A/A04".to_string(), "Comune".to_string()))
+    );
+}
+
+#[test]
+fn the_cascade_filters_and_a_region_change_invalidates_the_province() {
+    let mut h = started();
+    h.keys("2<Enter>");
+    // Piemonte is the first region.
+    h.keys("1<Enter>");
+    assert_eq!(h.current(), "A03");
+    let shown = h.screen(80, 24);
+    assert!(shown.contains("Torino"), "{shown}");
+    assert!(!shown.contains("Agrigento"));
+    h.keys("6<Enter>");
+    assert_eq!(h.current(), "A03b");
+    assert_eq!(
+        h.app.mode(),
+        Mode::Filter,
+        "municipalities filter as you type"
+    );
+    h.keys("aglie");
+    let shown = h.screen(80, 24);
+    assert!(shown.contains("Agliè"), "{shown}");
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "A04");
+    let id = h.response_id();
+    let stored = h.stored(&id);
+    let comune = stored
+        .iter()
+        .find(|(p, _)| p.ends_with("/A03b"))
+        .map(|(_, v)| v.clone());
+    assert_eq!(comune.as_deref(), Some("001001"), "Agliè's ISTAT code");
+    // Change the region: province and municipality become errors, kept.
+    h.keys("<F3>");
+    let a02 = h.fill().filling.form().by_name("A02").unwrap();
+    while h.fill().question.node != a02 {
+        if let View::Outline(o) = &h.fill().view
+            && o.target(&h.fill().filling) == Some(a02)
+        {
+            h.keys("<Enter>");
+            break;
+        }
+        h.keys("<Up>");
+    }
+    assert_eq!(h.current(), "A02");
+    h.keys("3<Enter>"); // Lombardia
+    assert_eq!(h.current(), "A03");
+    assert!(matches!(
+        h.fill().filling.status(h.fill().question.node),
+        rileva::engine::Status::Invalid(_)
+    ));
+    assert!(h.screen(80, 24).contains("non è (più) valida"));
+}
+
+#[test]
+fn review_lists_problems_first_and_finalize_needs_none() {
+    let mut h = started();
+    h.keys("2<Enter><F4>");
+    assert_eq!(h.app.mode(), Mode::Review);
+    let Screen::Fill(f) = &h.app.screen else {
+        panic!()
+    };
+    let View::Review(r) = &f.view else { panic!() };
+    assert!(r.issues > 10);
+    let first = f.filling.form().node(r.rows[0]).name.clone();
+    assert_eq!(
+        first, "A02",
+        "the first problem is the first missing required answer"
+    );
+    h.keys("f");
+    assert_eq!(h.app.mode(), Mode::Review, "finalizing is refused");
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "A02", "each problem is a jump away");
+}
+
+#[test]
+fn f2_switches_the_language_of_interface_and_form() {
+    let mut h = started();
+    assert!(h.screen(80, 24).contains("Tipo di ente"));
+    h.keys("<F2>");
+    let s = h.screen(80, 24);
+    assert!(s.contains("Type of body"), "{s}");
+    assert!(s.contains("confirm"));
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut h = started();
+    h.keys("<F1>");
+    assert_eq!(h.app.mode(), Mode::Help);
+    let s = h.screen(100, 40);
+    for b in rileva::tui::keymap::bindings(Mode::Choices) {
+        assert!(s.contains(b.help.it), "help lists {:?}", b.help.it);
+    }
+    h.keys("<Esc>");
+    assert_eq!(h.app.mode(), Mode::Choices);
+}
+
+#[test]
+fn multiline_text_takes_new_lines_with_alt_enter() {
+    let mut h = started();
+    h.keys("1<Enter>1<Enter><Tab>");
+    assert_eq!(h.current(), "A04", "an Ambito has no municipality question");
+    h.keys("Ambito X<Enter>");
+    assert_eq!(h.current(), "A05");
+    assert_eq!(h.app.mode(), Mode::Multiline);
+    h.keys("Comune A<A-Enter>Comune B<Enter>");
+    assert_eq!(h.current(), "A06");
+    let id = h.response_id();
+    assert!(
+        h.stored(&id)
+            .contains(&("/sez_A/A05".to_string(), "Comune A\nComune B".to_string()))
+    );
+}
+
+#[test]
+fn select_multiple_toggles_with_space_and_keys() {
+    let mut h = started();
+    // Jump to B07 through the outline.
+    h.keys("<F3>");
+    let target = h.fill().filling.form().by_name("B07").unwrap();
+    for _ in 0..200 {
+        if let View::Outline(o) = &h.fill().view
+            && o.target(&h.fill().filling) == Some(target)
+        {
+            break;
+        }
+        h.keys("<Down>");
+    }
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "B07");
+    h.keys("1<Down><Down><Space>c<Enter>");
+    let id = h.response_id();
+    let v = h
+        .stored(&id)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("/B07"))
+        .map(|(_, v)| v);
+    assert_eq!(v.as_deref(), Some("accesso sostegno_reddito altro"));
+    assert_eq!(h.current(), "B07_altro");
+}
