@@ -5,11 +5,13 @@
 //! filled), `store` (SQLite), `export` (JSON writers), `tui` (the terminal
 //! interface) and `cli` (the command line). Each layer only knows the ones below it.
 
+pub mod app;
+pub mod cli;
+pub mod engine;
+pub mod export;
 pub mod expr;
 pub mod form;
-pub mod text;
-pub mod engine;
-pub mod timefmt;
 pub mod store;
-pub mod app;
+pub mod text;
+pub mod timefmt;
 pub mod tui;

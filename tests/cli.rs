@@ -1,0 +1,871 @@
+//! The command-line contract (layer 6): the real binary, with the data
+//! directory in a temp dir.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use rileva::store::{self, DirLock, Status};
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const DEFAULT_FORM: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/forms/buone-pratiche-covid19.json"
+);
+
+fn rileva(dir: &Path) -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("rileva");
+    cmd.env_remove("RILEVA_DATA_DIR").arg("--data-dir").arg(dir);
+    cmd
+}
+
+fn tmp() -> TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("UTF-8 stderr")
+}
+
+/// stderr is exactly one line starting with `rileva: `, and it contains `part`.
+fn one_line_error(out: &std::process::Output, part: &str) {
+    let err = stderr(out);
+    assert_eq!(err.lines().count(), 1, "one line expected, got: {err}");
+    assert!(err.starts_with("rileva: "), "{err}");
+    assert!(err.contains(part), "{part:?} not in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match fs::read_dir(dir) {
+        Ok(rd) => rd
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+}
+
+fn list_json(dir: &Path) -> Vec<Value> {
+    let out = rileva(dir).args(["list", "--json"]).output().expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice::<Value>(&out.stdout)
+        .expect("JSON")
+        .as_array()
+        .expect("array")
+        .clone()
+}
+
+// ---------------------------------------------------------------------------
+// paths
+
+#[test]
+fn paths_prints_the_three_paths_and_creates_nothing() {
+    let t = tmp();
+    let dir = t.path().join("data");
+    let d = dir.display();
+    rileva(&dir).arg("paths").assert().success().stdout(format!(
+        "data dir: {d}\ndatabase: {}\nexports: {}\n",
+        dir.join(store::DB_FILE).display(),
+        dir.join("exports").display()
+    ));
+    assert!(!dir.exists());
+}
+
+#[test]
+fn the_data_dir_comes_from_the_environment_and_the_flag_wins() {
+    let t = tmp();
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("rileva");
+    cmd.env("RILEVA_DATA_DIR", t.path().join("env"))
+        .arg("paths");
+    cmd.assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "data dir: {}\n",
+            t.path().join("env").display()
+        )));
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("rileva");
+    cmd.env("RILEVA_DATA_DIR", t.path().join("env"))
+        .args(["paths", "--data-dir"])
+        .arg(t.path().join("flag"));
+    cmd.assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "data dir: {}\n",
+            t.path().join("flag").display()
+        )));
+}
+
+// ---------------------------------------------------------------------------
+// usage errors
+
+#[test]
+fn usage_errors_exit_2() {
+    let t = tmp();
+    for args in [
+        &["list", "--status", "sent"][..],
+        &["export", "--format", "xml"],
+        &["--lang", "fr", "paths"],
+        &["validate"],
+        &["frobnicate"],
+        &["--form", DEFAULT_FORM, "list"],
+    ] {
+        let out = rileva(t.path()).args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).is_empty());
+        assert!(out.stdout.is_empty());
+    }
+    assert!(
+        entries(t.path()).is_empty(),
+        "a usage error creates nothing"
+    );
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let t = tmp();
+    rileva(t.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("validate"));
+    rileva(t.path())
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+}
+
+// ---------------------------------------------------------------------------
+// validate
+
+#[test]
+fn validate_the_default_form() {
+    let t = tmp();
+    let out = rileva(t.path())
+        .args(["validate", DEFAULT_FORM])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let s = stdout(&out);
+    assert_eq!(s.lines().count(), 1);
+    assert!(s.starts_with(&format!("{DEFAULT_FORM}: valid — ")), "{s}");
+    // 55 rows besides the 7 sections; 21 lists in `choices` plus the ISTAT CSV.
+    assert!(
+        s.ends_with("valid — 55 questions, 22 choice lists, languages it, en\n"),
+        "{s}"
+    );
+}
+
+fn write_form(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, text).expect("write form");
+    p
+}
+
+/// Problems that need no expression: all reported at once, each with its location.
+#[test]
+fn validate_lists_every_structural_problem() {
+    let t = tmp();
+    let file = write_form(
+        t.path(),
+        "broken.json",
+        r#"{
+  "format": "rileva-form/1",
+  "settings": { "form_id": "broken" },
+  "survey": [
+    { "type": "text", "name": "a", "label": "A" },
+    { "type": "text", "name": "a", "label": "A again" },
+    { "type": "select_one", "name": "b", "list": "nope", "label": "B" },
+    { "type": "photo", "name": "p", "label": "P" },
+    { "type": "group", "name": "g", "label": "G", "children": [
+      { "type": "integer", "name": "i", "label": "I", "default": "many" }
+    ] }
+  ]
+}"#,
+    );
+    let f = file.display().to_string();
+    let out = rileva(t.path())
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let s = stdout(&out);
+    for line in [
+        format!("{f}: survey[1] (a): duplicate name \"a\": also used at survey[0]"),
+        format!("{f}: survey[2] (b): unknown choice list \"nope\""),
+        format!("{f}: survey[3] (p): unsupported question type \"photo\""),
+        format!("{f}: survey[4].children[0] (i).default: \"many\" is not a valid integer value"),
+    ] {
+        assert!(s.lines().any(|l| l == line), "missing {line:?} in:\n{s}");
+    }
+    assert_eq!(s.lines().count(), 4, "{s}");
+    one_line_error(&out, "4 problems");
+}
+
+/// The brief's example: a duplicate name, an unknown `${x}` and an unknown list
+/// in one file. Needs the real expression engine (the stub finds no references).
+#[test]
+fn validate_lists_reference_problems_too() {
+    let t = tmp();
+    let file = write_form(
+        t.path(),
+        "refs.json",
+        r#"{
+  "format": "rileva-form/1",
+  "settings": { "form_id": "refs" },
+  "survey": [
+    { "type": "text", "name": "a", "label": "A" },
+    { "type": "text", "name": "a", "label": "A again" },
+    { "type": "integer", "name": "c", "label": "C", "relevant": "${x} > 1" },
+    { "type": "select_one", "name": "b", "list": "nope", "label": "B" }
+  ]
+}"#,
+    );
+    let f = file.display().to_string();
+    let out = rileva(t.path())
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let s = stdout(&out);
+    for part in [
+        format!("{f}: survey[1] (a): duplicate name \"a\""),
+        format!("{f}: survey[2] (c).relevant: unknown question ${{x}}"),
+        format!("{f}: survey[3] (b): unknown choice list \"nope\""),
+    ] {
+        assert!(
+            s.lines().any(|l| l.starts_with(&part)),
+            "missing {part:?} in:\n{s}"
+        );
+    }
+}
+
+#[test]
+fn validate_reports_where_the_json_breaks() {
+    let t = tmp();
+    let file = write_form(
+        t.path(),
+        "syntax.json",
+        "{\n  \"format\": \"rileva-form/1\",\n  \"settings\": \n}\n",
+    );
+    let out = rileva(t.path())
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let s = stdout(&out);
+    assert!(
+        s.starts_with(&format!("{}: line 4, column", file.display())),
+        "{s}"
+    );
+}
+
+#[test]
+fn validate_a_missing_file_exits_2() {
+    let t = tmp();
+    let missing = t.path().join("missing.json");
+    let out = rileva(t.path())
+        .arg("validate")
+        .arg(&missing)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    one_line_error(&out, &missing.display().to_string());
+    assert!(out.stdout.is_empty());
+    // A directory is not a form file either.
+    let out = rileva(t.path())
+        .arg("validate")
+        .arg(t.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+// ---------------------------------------------------------------------------
+// list and export on an empty data dir
+
+#[test]
+fn list_on_an_empty_dir() {
+    let t = tmp();
+    let dir = t.path().join("data");
+    rileva(&dir)
+        .arg("list")
+        .assert()
+        .success()
+        .stdout("no responses\ntotal 0: 0 draft, 0 complete, 0 exported\n");
+    rileva(&dir)
+        .args(["list", "--json"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+    assert!(!dir.exists(), "reading creates nothing");
+}
+
+#[test]
+fn export_with_nothing() {
+    let t = tmp();
+    rileva(t.path())
+        .arg("export")
+        .assert()
+        .success()
+        .stdout("nothing to export\n");
+    rileva(t.path())
+        .args(["export", "--format", "ndjson"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("nothing to export\n");
+    // A database with only a draft: still nothing (without --drafts).
+    common::create(t.path(), common::DRAFT, false, 1);
+    rileva(t.path())
+        .arg("export")
+        .assert()
+        .success()
+        .stdout("nothing to export\n");
+    assert!(!t.path().join("exports").exists());
+}
+
+// ---------------------------------------------------------------------------
+// A populated database
+
+struct Populated {
+    dir: TempDir,
+    complete: Vec<String>,
+    draft: String,
+}
+
+fn populated() -> Populated {
+    let dir = tmp();
+    let a = common::create(dir.path(), common::COMPLETE, true, 1);
+    let draft = common::create(dir.path(), common::DRAFT, false, 2);
+    let b = common::create(dir.path(), common::COMPLETE, true, 3);
+    Populated {
+        dir,
+        complete: vec![a, b],
+        draft,
+    }
+}
+
+#[test]
+fn list_shows_a_table_and_counts() {
+    let p = populated();
+    let out = rileva(p.dir.path()).arg("list").output().expect("runs");
+    assert!(out.status.success());
+    let s = stdout(&out);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines.len(), 5, "{s}");
+    for word in [
+        "ID",
+        "STATUS",
+        "NAME",
+        "PROGRESS",
+        "OPERATOR",
+        "LAST CHANGE",
+    ] {
+        assert!(lines[0].contains(word), "{s}");
+    }
+    for id in p.complete.iter().chain([&p.draft]) {
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with(id.as_str())).count(),
+            1,
+            "{id} in {s}"
+        );
+    }
+    let draft_line = lines
+        .iter()
+        .find(|l| l.starts_with(&p.draft))
+        .expect("draft line");
+    assert!(
+        draft_line.contains("draft")
+            && draft_line.contains("Maria Rossi")
+            && draft_line.contains("2020-05-11 10:02")
+    );
+    assert_eq!(lines[4], "total 3: 1 draft, 2 complete, 0 exported");
+
+    let out = rileva(p.dir.path())
+        .args(["list", "--status", "draft"])
+        .output()
+        .expect("runs");
+    let s = stdout(&out);
+    assert_eq!(s.lines().count(), 3, "{s}");
+    assert!(s.contains(&p.draft) && !s.contains(&p.complete[0]));
+}
+
+#[test]
+fn list_json_has_every_field() {
+    let p = populated();
+    let items = list_json(p.dir.path());
+    assert_eq!(items.len(), 3);
+    let keys: Vec<&str> = items[0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "status",
+            "form",
+            "instanceName",
+            "answered",
+            "relevant",
+            "operator",
+            "createdAt",
+            "updatedAt",
+            "completedAt",
+            "exportedAt"
+        ]
+    );
+    let draft = items
+        .iter()
+        .find(|i| i["id"] == p.draft.as_str())
+        .expect("draft");
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["form"]["id"], "buone_pratiche_covid19");
+    assert_eq!(draft["form"]["version"], "2020051101");
+    assert_eq!(draft["operator"], "Maria Rossi");
+    assert_eq!(draft["answered"], 3);
+    assert_eq!(draft["completedAt"], Value::Null);
+    assert_eq!(draft["exportedAt"], Value::Null);
+    let done = items
+        .iter()
+        .find(|i| i["id"] == p.complete[0].as_str())
+        .expect("complete");
+    assert_eq!(done["status"], "complete");
+    assert_eq!(done["completedAt"], "2020-05-11T11:01:00.000+02:00");
+
+    let out = rileva(p.dir.path())
+        .args(["list", "--json", "--status", "complete"])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&fs::read(path).expect("read export")).expect("export is JSON")
+}
+
+#[test]
+fn export_writes_one_private_file_per_complete_response_and_marks_it() {
+    let p = populated();
+    let dir = p.dir.path();
+    let exports = dir.join("exports");
+    let out = rileva(dir).arg("export").output().expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = stdout(&out);
+    let expected: Vec<String> = p
+        .complete
+        .iter()
+        .map(|id| exports.join(format!("{id}.json")).display().to_string())
+        .collect();
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [expected[0].as_str(), expected[1].as_str()],
+        "oldest first"
+    );
+    assert_eq!(
+        lines[2],
+        format!("exported 2 responses to {}", exports.display())
+    );
+    let mut names: Vec<String> = p.complete.iter().map(|id| format!("{id}.json")).collect();
+    names.sort();
+    assert_eq!(entries(&exports), names, "no temp file left, no draft");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&exports), 0o700);
+        for n in &names {
+            assert_eq!(mode(&exports.join(n)), 0o600);
+        }
+    }
+    for id in &p.complete {
+        let v = read_json(&exports.join(format!("{id}.json")));
+        assert_eq!(v["format"], "rileva-response/1");
+        assert_eq!(v["meta"]["instanceID"], format!("uuid:{id}"));
+        assert_eq!(v["status"], "complete", "the status when it was written");
+        assert_eq!(v["meta"]["operator"], "Maria Rossi");
+        assert_eq!(v["data"]["sez_A"]["A01"], "comune");
+        assert_eq!(v["data"]["sez_A"]["A06"], 2844750);
+        assert_eq!(
+            v["data"]["sez_B"]["B07"],
+            serde_json::json!(["accesso", "altro"])
+        );
+        assert_eq!(common::status(dir, id), Status::Exported);
+        assert!(common::row(dir, id).exported_at.is_some());
+    }
+    assert_eq!(common::status(dir, &p.draft), Status::Draft);
+
+    // Already exported: nothing the second time...
+    rileva(dir)
+        .arg("export")
+        .assert()
+        .success()
+        .stdout("nothing to export\n");
+    // ... unless --all, which writes them again with status "exported".
+    let out = rileva(dir)
+        .args(["export", "--all"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(stdout(&out).ends_with(&format!("exported 2 responses to {}\n", exports.display())));
+    assert_eq!(
+        read_json(&exports.join(format!("{}.json", p.complete[0])))["status"],
+        "exported"
+    );
+    assert_eq!(entries(&exports).len(), 2);
+}
+
+#[test]
+fn export_drafts_includes_them_without_marking_them() {
+    let p = populated();
+    let dir = p.dir.path();
+    let out_dir = dir.join("elsewhere").join("out");
+    let out = rileva(dir)
+        .args(["export", "--drafts", "--out"])
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).ends_with(&format!("exported 3 responses to {}\n", out_dir.display())));
+    let draft = read_json(&out_dir.join(format!("{}.json", p.draft)));
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["meta"]["timeEnd"], Value::Null);
+    assert_eq!(
+        draft["data"]["sez_A"]["A06"], "dodicimila",
+        "an answer not of its type is kept as typed"
+    );
+    assert_eq!(
+        common::status(dir, &p.draft),
+        Status::Draft,
+        "a draft is never marked exported"
+    );
+    assert_eq!(common::status(dir, &p.complete[0]), Status::Exported);
+    assert!(
+        !dir.join("exports").exists(),
+        "--out replaces the exports dir"
+    );
+
+    // The draft is exported again each time --drafts is given, the others not.
+    let out = rileva(dir)
+        .args(["export", "--drafts", "--out"])
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    let s = stdout(&out);
+    assert_eq!(s.lines().count(), 2, "{s}");
+    assert!(s.contains(&p.draft));
+}
+
+#[test]
+fn export_ndjson_prints_one_line_per_response() {
+    let p = populated();
+    let dir = p.dir.path();
+    let out = rileva(dir)
+        .args(["export", "--format", "ndjson"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = stdout(&out);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for (line, id) in lines.iter().zip(&p.complete) {
+        let v: Value = serde_json::from_str(line).expect("one JSON object per line");
+        assert_eq!(v["meta"]["instanceID"], format!("uuid:{id}"));
+        assert_eq!(v["status"], "complete");
+    }
+    assert_eq!(stderr(&out), "exported 2 responses to standard output\n");
+    assert!(!dir.join("exports").exists(), "no files in ndjson mode");
+    for id in &p.complete {
+        assert_eq!(common::status(dir, id), Status::Exported);
+    }
+    let out = rileva(dir)
+        .args(["export", "--format", "ndjson", "--all", "--drafts"])
+        .output()
+        .expect("runs");
+    assert_eq!(stdout(&out).lines().count(), 3);
+    assert_eq!(common::status(dir, &p.draft), Status::Draft);
+}
+
+/// A reader that is gone (`| head` that already quit): nothing is marked
+/// exported and nothing panics.
+#[test]
+fn export_ndjson_to_a_closed_pipe_marks_nothing() {
+    let p = populated();
+    let dir = p.dir.path();
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rileva"))
+        .env_remove("RILEVA_DATA_DIR")
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["export", "--format", "ndjson"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    one_line_error(&out, "none was marked exported");
+    for id in &p.complete {
+        assert_eq!(common::status(dir, id), Status::Complete);
+    }
+}
+
+/// In file mode the files are the output: a closed stdout only loses the
+/// listing, and the responses written are marked.
+#[test]
+fn export_files_with_a_closed_stdout_still_exports() {
+    let p = populated();
+    let dir = p.dir.path();
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rileva"))
+        .env_remove("RILEVA_DATA_DIR")
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("export")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"));
+    assert_eq!(entries(&dir.join("exports")).len(), 2);
+    for id in &p.complete {
+        assert_eq!(common::status(dir, id), Status::Exported);
+    }
+}
+
+#[test]
+fn export_into_an_unwritable_place_exits_2_and_marks_nothing() {
+    let p = populated();
+    let dir = p.dir.path();
+    let blocker = dir.join("not-a-dir");
+    fs::write(&blocker, b"").expect("file");
+    let out = rileva(dir)
+        .args(["export", "--out"])
+        .arg(blocker.join("sub"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    one_line_error(&out, "cannot write");
+    for id in &p.complete {
+        assert_eq!(common::status(dir, id), Status::Complete);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Unusable database
+
+#[test]
+fn a_damaged_database_exits_2_and_is_left_untouched() {
+    let t = tmp();
+    let db = t.path().join(store::DB_FILE);
+    let garbage = b"this is not a SQLite database, it is an accident\n".repeat(100);
+    fs::write(&db, &garbage).expect("garbage");
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["export"],
+        &["export", "--format", "ndjson"],
+        &[],
+    ] {
+        let out = rileva(t.path()).args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        one_line_error(&out, &db.display().to_string());
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(fs::read(&db).expect("still there"), garbage, "{args:?}");
+    }
+    let mut left = entries(t.path());
+    left.retain(|n| n != "rileva.lock");
+    assert_eq!(left, [store::DB_FILE], "no -wal or -shm file appeared");
+}
+
+#[test]
+fn a_data_dir_that_is_a_file_exits_2() {
+    let t = tmp();
+    let file = t.path().join("file");
+    fs::write(&file, b"").expect("file");
+    for args in [&["list"][..], &["export"], &[]] {
+        let out = rileva(&file).args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        one_line_error(&out, &file.display().to_string());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The TUI's setup, without a terminal
+
+#[test]
+fn the_tui_needs_a_terminal() {
+    let t = tmp();
+    let out = rileva(t.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    one_line_error(&out, "terminal");
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    let out = rileva(t.path())
+        .args(["--lang", "en"])
+        .write_stdin("")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_second_copy_on_the_same_data_dir_is_refused() {
+    let t = tmp();
+    store::ensure_dir(t.path()).expect("dir");
+    let _held = DirLock::acquire(t.path()).expect("first copy holds the lock");
+    let out = rileva(t.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    one_line_error(&out, "another rileva");
+    assert!(
+        !t.path().join(store::DB_FILE).exists(),
+        "refused before opening the database"
+    );
+    // Reading and exporting do not take the lock.
+    rileva(t.path()).arg("list").assert().success();
+    rileva(t.path()).arg("export").assert().success();
+}
+
+#[test]
+fn the_tui_refuses_a_broken_form_listing_every_problem() {
+    let t = tmp();
+    let file = write_form(
+        t.path(),
+        "broken.json",
+        r#"{ "format": "rileva-form/1", "settings": { "form_id": "x" }, "survey": [
+            { "type": "text", "name": "a", "label": "A" },
+            { "type": "text", "name": "a", "label": "A" },
+            { "type": "select_one", "name": "b", "list": "nope", "label": "B" } ] }"#,
+    );
+    let f = file.display().to_string();
+    let out = rileva(&t.path().join("data"))
+        .arg("--form")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(
+        err.contains(&format!("rileva: {f}: survey[1] (a): duplicate name")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("rileva: {f}: survey[2] (b): unknown choice list")),
+        "{err}"
+    );
+    let out = rileva(t.path())
+        .arg("--form")
+        .arg(t.path().join("missing.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    one_line_error(&out, "cannot read the form");
+}
+
+#[test]
+fn the_tui_reports_a_data_dir_it_cannot_create() {
+    let t = tmp();
+    let file = t.path().join("file");
+    fs::write(&file, b"").expect("file");
+    let out = rileva(&file.join("sub")).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    one_line_error(&out, "cannot create the data directory");
+}
+
+#[test]
+fn a_database_from_a_newer_rileva_exits_2() {
+    let t = tmp();
+    {
+        let conn = rusqlite::Connection::open(t.path().join(store::DB_FILE)).expect("sqlite");
+        conn.pragma_update(None, "user_version", 99)
+            .expect("version");
+    }
+    for args in [&["list"][..], &["export"]] {
+        let out = rileva(t.path()).args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        one_line_error(&out, "newer rileva");
+    }
+}
+
+/// A response whose stored form no longer compiles is reported and skipped;
+/// the others are still exported, and the exit code says something failed.
+#[test]
+fn export_skips_a_response_whose_form_is_broken() {
+    let p = populated();
+    let dir = p.dir.path();
+    let broken = {
+        let mut s = rileva::store::Store::open(dir).expect("store");
+        let bundle = rileva::form::FormBundle {
+            definition: "{}".into(),
+            files: Default::default(),
+        };
+        s.save_form(
+            &bundle,
+            "broken",
+            "x",
+            "1",
+            "X",
+            "2020-05-11T09:00:00.000+02:00",
+        )
+        .expect("form saved");
+        let id = "00000000-0000-4000-8000-000000000000";
+        s.create_response(&rileva::store::NewResponse {
+            id,
+            form_sha256: "broken",
+            operator: "x",
+            device_id: "x",
+            language: "it",
+            created_at: "2020-05-11T09:00:00.000+02:00",
+            summary: &Default::default(),
+            answers: &[],
+        })
+        .expect("created");
+        s.finalize(
+            id,
+            &Default::default(),
+            "it",
+            "2020-05-11T09:01:00.000+02:00",
+        )
+        .expect("finalized");
+        id.to_string()
+    };
+    let out = rileva(dir).arg("export").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(
+        err.lines()
+            .next()
+            .is_some_and(|l| l.starts_with(&format!("rileva: response {broken} skipped: "))),
+        "{err}"
+    );
+    assert!(err.contains("1 response could not be exported"), "{err}");
+    assert_eq!(entries(&dir.join("exports")).len(), 2);
+    assert_eq!(common::status(dir, &broken), Status::Complete);
+    for id in &p.complete {
+        assert_eq!(common::status(dir, id), Status::Exported);
+    }
+}

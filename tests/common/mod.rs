@@ -1,0 +1,189 @@
+//! Helpers shared by the integration tests: responses on the default form,
+//! created through the store API as the TUI creates them.
+#![allow(dead_code)]
+
+use rileva::engine::{Clock, Filling};
+use rileva::form::{self, Form, FormBundle};
+use rileva::store::{NewResponse, ResponseRow, Status, Store, Summary};
+use std::path::Path;
+use std::sync::Arc;
+
+pub const OPERATOR: &str = "Maria Rossi";
+
+/// A complete response of the default questionnaire, by data path: the
+/// `comune` branch, a project in progress (no end date), B07 with `altro`.
+pub const COMPLETE: &[(&str, &str)] = &[
+    ("/sez_A/A01", "comune"),
+    ("/sez_A/A02", "12"),
+    ("/sez_A/A03", "258"),
+    ("/sez_A/A03b", "058091"),
+    ("/sez_A/A04", "Comune di Roma"),
+    ("/sez_A/A06", "2844750"),
+    ("/sez_A/A07", "Maria Rossi"),
+    ("/sez_A/A08", "resp_servizi"),
+    ("/sez_A/A09", "maria.rossi@comune.roma.it"),
+    ("/sez_B/B01", "Spesa a domicilio"),
+    ("/sez_B/B02", "nuovo"),
+    (
+        "/sez_B/B03",
+        "Consegna a domicilio di spesa e farmaci alle persone anziane sole, con volontari coordinati dal Comune.",
+    ),
+    ("/sez_B/B04", "2020-03-15"),
+    ("/sez_B/B05", "in_corso"),
+    ("/sez_B/B07", "accesso altro"),
+    ("/sez_B/B07_altro", "Consegna farmaci"),
+    ("/sez_C/C01", "anziani disabili"),
+    ("/sez_C/C02", "si"),
+    ("/sez_C/C03", "120"),
+    ("/sez_C/C04", "80"),
+    ("/sez_D/D01", "telefono online"),
+    ("/sez_D/D02", "no"),
+    ("/sez_D/D04", "sito social"),
+    ("/sez_E/E01", "12"),
+    ("/sez_E/E02", "as volontari"),
+    ("/sez_E/E03", "30"),
+    ("/sez_E/E04", "comunali"),
+    ("/sez_E/E05", "15000"),
+    ("/sez_E/E06", "terzo_settore"),
+    (
+        "/sez_E/E07",
+        "Protezione civile e associazioni di quartiere",
+    ),
+    ("/sez_F/F01", "pos"),
+    ("/sez_F/F02", "molto_pos"),
+    ("/sez_F/F04", "nessuna"),
+    (
+        "/sez_F/F05",
+        "Il servizio ha raggiunto anche persone prima sconosciute.",
+    ),
+    ("/sez_F/F06", "no"),
+    ("/sez_F/F08", "si"),
+    ("/sez_G/G02", "no"),
+    ("/sez_G/G04", "si_completo"),
+    ("/sez_G/G05", "OK"),
+];
+
+/// A draft: a few answers, one of them not an integer (kept as typed).
+pub const DRAFT: &[(&str, &str)] = &[
+    ("/sez_A/A01", "ambito"),
+    ("/sez_A/A04", "Ambito territoriale 3"),
+    ("/sez_A/A06", "dodicimila"),
+];
+
+pub fn default_form() -> (FormBundle, Arc<Form>) {
+    let (bundle, form) = form::load_default().expect("the default form compiles");
+    (bundle, Arc::new(form))
+}
+
+pub fn clock() -> Clock {
+    Clock::Fixed(
+        "2020-05-11T10:30:00+02:00[Europe/Rome]"
+            .parse()
+            .expect("a valid time"),
+    )
+}
+
+pub fn filling(form: &Arc<Form>, answers: &[(&str, &str)]) -> Filling {
+    Filling::new(
+        form.clone(),
+        answers.iter().map(|(p, v)| (p.to_string(), v.to_string())),
+        clock(),
+    )
+}
+
+fn summary(f: &Filling) -> Summary {
+    let (answered, relevant) = f.progress();
+    Summary {
+        instance_name: f.instance_name(),
+        answered: answered as i64,
+        relevant: relevant as i64,
+        position: None,
+    }
+}
+
+/// Creates a response in `data_dir` with `answers` saved one by one, finalized
+/// when `complete`. `n` makes the times distinct and ordered. Returns its id.
+pub fn create(data_dir: &Path, answers: &[(&str, &str)], complete: bool, n: u32) -> String {
+    let (bundle, form) = default_form();
+    let mut store = Store::open(data_dir).expect("store opens");
+    let at = format!("2020-05-11T10:{n:02}:00.000+02:00");
+    store
+        .save_form(
+            &bundle,
+            &form.sha256,
+            &form.id,
+            &form.version,
+            &form.title,
+            &at,
+        )
+        .expect("form saved");
+    let device = store.device_id().expect("device id");
+    let id = uuid::Uuid::new_v4().to_string();
+    store
+        .create_response(&NewResponse {
+            id: &id,
+            form_sha256: &form.sha256,
+            operator: OPERATOR,
+            device_id: &device,
+            language: "it",
+            created_at: &at,
+            summary: &Summary::default(),
+            answers: &[],
+        })
+        .expect("response created");
+    let mut so_far: Vec<(&str, &str)> = Vec::new();
+    for (path, value) in answers {
+        so_far.push((path, value));
+        let s = summary(&filling(&form, &so_far));
+        store
+            .save_answer(&id, path, Some(value), OPERATOR, &s, &at)
+            .expect("answer saved");
+    }
+    if complete {
+        let done = format!("2020-05-11T11:{n:02}:00.000+02:00");
+        store
+            .finalize(&id, &summary(&filling(&form, answers)), "it", &done)
+            .expect("finalized");
+    }
+    id
+}
+
+pub fn row(data_dir: &Path, id: &str) -> ResponseRow {
+    Store::open(data_dir)
+        .expect("store opens")
+        .response(id)
+        .expect("read")
+        .expect("response exists")
+}
+
+pub fn status(data_dir: &Path, id: &str) -> Status {
+    row(data_dir, id).status
+}
+
+/// A hand-made row for the pure export tests.
+pub fn hand_row(form: &Form, status: Status) -> ResponseRow {
+    ResponseRow {
+        id: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b".into(),
+        form_sha256: form.sha256.clone(),
+        form_id: form.id.clone(),
+        form_version: form.version.clone(),
+        form_title: form.title.clone(),
+        status,
+        operator: OPERATOR.into(),
+        device_id: "rileva:0123456789abcdef0123456789abcdef".into(),
+        language: "it".into(),
+        instance_name: Some("stale stored name".into()),
+        answered: 0,
+        relevant: 0,
+        position: None,
+        deprecated_id: None,
+        created_at: "2020-05-11T10:30:00.000+02:00".into(),
+        updated_at: "2020-05-11T10:55:00.000+02:00".into(),
+        completed_at: if status == Status::Draft {
+            None
+        } else {
+            Some("2020-05-11T11:00:00.000+02:00".into())
+        },
+        exported_at: None,
+    }
+}
