@@ -417,8 +417,10 @@ impl Filling {
             current: usize::MAX,
         };
         let name = expr::eval(e, &ctx).ok()?.to_str();
-        let name = name.trim();
-        // A name of separators only (`concat` of empty answers) is no name.
+        // `concat(${a}, ' - ', ${b})` with b still empty gives "A -": drop the
+        // dangling separators; separators alone are no name.
+        let separator = |c: char| c.is_whitespace() || "-–—,;:/|·".contains(c);
+        let name = name.trim_matches(separator);
         name.chars()
             .any(char::is_alphanumeric)
             .then(|| name.to_string())

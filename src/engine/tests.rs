@@ -298,6 +298,11 @@ fn instance_name_and_progress() {
     // concat(A04, ' - ', B01) of nothing is " - ": no name yet.
     assert_eq!(f.instance_name(), None);
     set(&mut f, "A04", "Comune di Agliè");
+    assert_eq!(
+        f.instance_name().as_deref(),
+        Some("Comune di Agliè"),
+        "no dangling separator"
+    );
     set(&mut f, "B01", "Spesa a domicilio");
     assert_eq!(
         f.instance_name().as_deref(),
