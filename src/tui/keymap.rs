@@ -100,6 +100,9 @@ macro_rules! tr {
     };
 }
 
+/// The footer hint of F1, which always shows.
+pub const HELP_HINT: Tr = tr!("aiuto", "help");
+
 /// The keymap. Order matters: the first binding of a mode that matches wins.
 pub const BINDINGS: &[Binding] = &[
     Binding {
@@ -120,7 +123,7 @@ pub const BINDINGS: &[Binding] = &[
             "Aiuto: i tasti di questa schermata",
             "Help: the keys of this screen"
         ),
-        hint: Some(tr!("aiuto", "help")),
+        hint: Some(HELP_HINT),
     },
     Binding {
         keys: &[k(KeyCode::F(2))],
@@ -518,6 +521,7 @@ pub fn key_label(key: &Key, lang: Lang) -> String {
         KeyCode::PageDown => (if it { "PagGiù" } else { "PgDn" }).to_string(),
         KeyCode::F(n) => format!("F{n}"),
         KeyCode::Char(' ') => (if it { "Spazio" } else { "Space" }).to_string(),
+        KeyCode::Char(ch) if mods.intersects(CTRL | ALT) => ch.to_ascii_uppercase().to_string(),
         KeyCode::Char(ch) => ch.to_string(),
         other => format!("{other:?}"),
     };

@@ -157,12 +157,34 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 }
 
 fn render_footer(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: Theme) {
+    // The screen's own keys as far as they fit; help (last) always shows.
+    let hints = keymap::hints(mode, lang);
+    let width = |(k, l): &(String, &str)| k.chars().count() + 1 + l.chars().count() + 3;
+    let help = hints
+        .iter()
+        .position(|(_, l)| *l == keymap::HELP_HINT.get(lang));
+    let mut room = area.width as usize;
+    if let Some(h) = help {
+        room = room.saturating_sub(width(&hints[h]));
+    }
+    let mut shown = Vec::new();
+    for (i, hint) in hints.iter().enumerate() {
+        if Some(i) == help {
+            continue;
+        }
+        if width(hint) > room {
+            break;
+        }
+        room -= width(hint);
+        shown.push(hint);
+    }
+    shown.extend(help.map(|h| &hints[h]));
     let mut spans = Vec::new();
-    for (i, (key, label)) in keymap::hints(mode, lang).into_iter().enumerate() {
+    for (i, (key, label)) in shown.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.dim()));
         }
-        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::styled(key.clone(), theme.key()));
         spans.push(Span::raw(format!(" {label}")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -195,9 +217,15 @@ fn dialog(frame: &mut Frame, area: Rect, text: &str, theme: Theme) {
 fn render_help(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: Theme) {
     let mut lines = Vec::new();
     for b in keymap::bindings(mode) {
-        let keys: Vec<String> = b.keys.iter().map(|k| keymap::key_label(k, lang)).collect();
+        let mut keys: Vec<String> = Vec::new();
+        for k in b.keys {
+            let label = keymap::key_label(k, lang);
+            if !keys.contains(&label) {
+                keys.push(label);
+            }
+        }
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<20}", keys.join(", ")), theme.key()),
+            Span::styled(format!("{:<20} ", keys.join(", ")), theme.key()),
             Span::raw(b.help.get(lang)),
         ]));
     }
@@ -206,7 +234,7 @@ fn render_help(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: The
         Mode::Operator | Mode::Text | Mode::Multiline | Mode::Filter
     ) {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<20}", match lang { Lang::It => "altri tasti", Lang::En => "other keys" }), theme.key()),
+            Span::styled(format!("{:<20} ", match lang { Lang::It => "altri tasti", Lang::En => "other keys" }), theme.key()),
             Span::raw(match lang {
                 Lang::It => "scrivono il testo: ← → Inizio Fine Backspace Canc, Ctrl+K cancella fino a fine riga, Ctrl+U annulla",
                 Lang::En => "edit the text: ← → Home End Backspace Del, Ctrl+K deletes to end of line, Ctrl+U undoes",
