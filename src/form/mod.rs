@@ -4,6 +4,8 @@ mod bundle;
 mod compile;
 pub mod model;
 pub mod native;
+#[cfg(test)]
+mod tests;
 pub mod values;
 
 pub use bundle::FormBundle;
