@@ -357,3 +357,37 @@ fn select_multiple_toggles_with_space_and_keys() {
     assert_eq!(v.as_deref(), Some("accesso sostegno_reddito altro"));
     assert_eq!(h.current(), "B07_altro");
 }
+
+#[test]
+fn stored_control_characters_are_shown_inert_and_not_rewritten_by_a_visit() {
+    let mut h = started();
+    let id = h.response_id();
+    h.keys("2<Enter>");
+    let summary = rileva::store::Summary {
+        position: Some("/sez_A/A02".into()),
+        ..Default::default()
+    };
+    h.rt.store
+        .save_answer(
+            &id,
+            "/sez_A/A04",
+            Some("Y\u{1b}[31mX"),
+            "test",
+            &summary,
+            "2020-06-15T10:00:00.000+02:00",
+        )
+        .expect("save");
+    h.keys("<Esc><Enter>");
+    assert_eq!(h.current(), "A02");
+    h.keys("<Tab><Tab><Tab>");
+    assert_eq!(h.current(), "A04");
+    assert_eq!(h.fill().question.value(&h.fill().filling), "Y\u{241b}[31mX");
+    assert!(!h.fill().question.dirty(&h.fill().filling));
+    assert!(h.screen(80, 24).contains("Y␛[31mX"));
+    h.keys("<Tab>");
+    assert!(
+        h.stored(&id)
+            .contains(&("/sez_A/A04".to_string(), "Y\u{1b}[31mX".to_string())),
+        "a visit changes nothing"
+    );
+}

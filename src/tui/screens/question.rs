@@ -64,6 +64,13 @@ pub fn editor(text: &str, multiline: bool) -> TextArea<'static> {
     e
 }
 
+/// A stored text as the editor shows it: control characters and escape
+/// sequences made visible and inert (`text::sanitize`). What is shown is what
+/// gets saved if the operator edits it; an untouched answer is not rewritten.
+pub fn shown_text(stored: &str, multiline: bool) -> String {
+    crate::text::sanitize(&stored.replace("\r\n", "\n"), multiline).into_owned()
+}
+
 pub fn editor_text(e: &TextArea<'_>) -> String {
     e.lines().join("\n")
 }
@@ -167,7 +174,10 @@ impl Question {
                 })
             }
             _ => Input::Text {
-                editor: editor(stored.as_deref().unwrap_or(""), n.is_multiline()),
+                editor: editor(
+                    &shown_text(stored.as_deref().unwrap_or(""), n.is_multiline()),
+                    n.is_multiline(),
+                ),
                 multiline: n.is_multiline(),
             },
         };
@@ -212,7 +222,7 @@ impl Question {
         let now = self.value(filling);
         let stored = self.stored.as_deref().unwrap_or("");
         match &self.input {
-            Input::Text { .. } => now.trim() != stored,
+            Input::Text { multiline, .. } => now.trim() != shown_text(stored, *multiline).trim(),
             _ => now != stored,
         }
     }

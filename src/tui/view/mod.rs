@@ -246,8 +246,22 @@ fn render_help(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: The
         i18n::HELP_CLOSE.get(lang),
         theme.dim(),
     )));
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, area.width.saturating_sub(4).min(100), height);
+    let width = area.width.saturating_sub(4).min(100);
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| {
+            wrapped_rows(
+                &l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>(),
+                inner,
+            )
+        })
+        .sum();
+    let height = (rows as u16 + 2).min(area.height);
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -258,6 +272,31 @@ fn render_help(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: The
             .block(block),
         rect,
     );
+}
+
+/// Rows a text takes when wrapped at `width` (an estimate on word boundaries).
+pub fn wrapped_rows(text: &str, width: usize) -> usize {
+    text.split('\n')
+        .map(|line| {
+            let mut rows = 1;
+            let mut col = 0;
+            for word in line.split(' ') {
+                let w = word.chars().count();
+                if col > 0 && col + 1 + w > width {
+                    rows += 1;
+                    col = w;
+                } else {
+                    col += if col > 0 { 1 } else { 0 } + w;
+                }
+                while col > width {
+                    rows += 1;
+                    col -= width;
+                }
+            }
+            rows
+        })
+        .sum::<usize>()
+        .max(1)
 }
 
 /// A window of `len` rows of `height` that keeps `cursor` visible, centred when it can.

@@ -1,6 +1,6 @@
 //! The question screen.
 
-use super::{Theme, window};
+use super::{Theme, window, wrapped_rows};
 use crate::engine::{Filling, Problem};
 use crate::form::Kind;
 use crate::form::values::TypeError;
@@ -190,31 +190,6 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
 
 fn label_plain(spans: &[Span<'_>]) -> String {
     spans.iter().map(|s| s.content.as_ref()).collect()
-}
-
-/// Rows a text takes when wrapped at `width` (an estimate on word boundaries).
-fn wrapped_rows(text: &str, width: usize) -> usize {
-    text.split('\n')
-        .map(|line| {
-            let mut rows = 1;
-            let mut col = 0;
-            for word in line.split(' ') {
-                let w = word.chars().count();
-                if col > 0 && col + 1 + w > width {
-                    rows += 1;
-                    col = w;
-                } else {
-                    col += if col > 0 { 1 } else { 0 } + w;
-                }
-                while col > width {
-                    rows += 1;
-                    col -= width;
-                }
-            }
-            rows
-        })
-        .sum::<usize>()
-        .max(1)
 }
 
 fn type_hint(kind: Kind, lang: Lang) -> &'static str {
