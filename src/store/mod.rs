@@ -200,28 +200,45 @@ impl Store {
             }
             _ => StoreError::from(e),
         };
-        // The first read tells a database from something else.
+        // The first read tells a database from something else; a newer
+        // rileva's database is refused before anything is written to it.
         conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0))
             .map_err(damaged)?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .map_err(damaged)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Open {
-                path: shown,
-                reason: format!("WAL journal not available (got {mode})"),
-            });
-        }
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        schema::migrate(&mut conn).map_err(|e| match e {
+        let migrate_error = |e: schema::MigrateError| match e {
             schema::MigrateError::TooNew { found, known } => StoreError::TooNew {
                 path: shown.clone(),
                 found,
                 known,
             },
-            schema::MigrateError::Sql(e) => damaged(e),
-        })?;
+            schema::MigrateError::Foreign => StoreError::Damaged {
+                path: shown.clone(),
+                reason: "it holds tables of another program".into(),
+            },
+            schema::MigrateError::Sql(e) => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ReadOnly) => StoreError::Open {
+                    path: shown.clone(),
+                    reason: "the file or its directory is read-only".into(),
+                },
+                _ => damaged(e),
+            },
+        };
+        schema::check_version(&conn).map_err(migrate_error)?;
+        // Two first opens at once (a TUI and `rileva list`, say) can meet
+        // while one switches the journal or migrates; SQLite then answers
+        // busy without waiting, so wait and try again for a while.
+        let mut attempts = 0;
+        loop {
+            match prepare(&mut conn, &shown).map_err(|e| match e {
+                Prepare::Migrate(e) => migrate_error(e),
+                Prepare::Store(e) => e,
+            }) {
+                Err(StoreError::Busy) if attempts < 50 => {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(20 + 10 * attempts));
+                }
+                other => break other?,
+            }
+        }
         Ok(Store { conn, path })
     }
 
@@ -423,7 +440,10 @@ impl Store {
 
     /// Responses with the given statuses (all when empty), most recently changed first.
     pub fn list(&self, statuses: &[Status]) -> Result<Vec<ResponseRow>> {
-        let sql = format!("{SELECT_ROW} ORDER BY r.updated_at DESC, r.id");
+        // Times carry the local offset, which changes (summer time, travel):
+        // order by the instant, not the text.
+        let sql =
+            format!("{SELECT_ROW} ORDER BY julianday(r.updated_at) DESC, r.updated_at DESC, r.id");
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], row)?;
         let mut out = Vec::new();
@@ -462,6 +482,40 @@ impl Store {
         let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
+}
+
+enum Prepare {
+    Migrate(schema::MigrateError),
+    Store(StoreError),
+}
+
+/// WAL, durability and foreign keys for this connection, then the migrations
+/// (which also prove the file can be written: a read-only database is refused
+/// at open, not at the first answer).
+fn prepare(conn: &mut Connection, shown: &str) -> std::result::Result<(), Prepare> {
+    let sql = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            Prepare::Store(StoreError::Busy)
+        }
+        _ => Prepare::Migrate(schema::MigrateError::Sql(e)),
+    };
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(sql)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Prepare::Store(StoreError::Open {
+            path: shown.to_string(),
+            reason: format!("WAL journal not available (got {mode})"),
+        }));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(sql)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(sql)?;
+    schema::migrate(conn).map_err(|e| match e {
+        schema::MigrateError::Sql(e) => sql(e),
+        e => Prepare::Migrate(e),
+    })
 }
 
 fn self_not_draft(tx: &rusqlite::Transaction<'_>, id: &str) -> StoreError {

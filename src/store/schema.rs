@@ -1,7 +1,7 @@
 //! Migrations, applied in order by `PRAGMA user_version`. Append-only: a
 //! migration that has shipped is never edited.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 pub(super) const MIGRATIONS: &[&str] = &[
     // 1: settings, forms, responses, answers keyed by data path.
@@ -53,7 +53,36 @@ pub(super) const MIGRATIONS: &[&str] = &[
 /// Brings the database to the latest version, one transaction per migration.
 /// A database from a newer rileva is refused rather than touched.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    // Refuse a newer database before anything writes to it.
+    check_version(conn)?;
+    loop {
+        // Read the version inside a write transaction, so two processes
+        // opening a fresh directory at once do not both run a migration.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version = check_version(&tx)?;
+        let Some(sql) = usize::try_from(version)
+            .ok()
+            .and_then(|v| MIGRATIONS.get(v))
+        else {
+            return Ok(());
+        };
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+}
+
+/// The database's schema version, refused when newer than this rileva knows,
+/// or when the file is another program's database (tables, no version).
+/// Only reads.
+pub(super) fn check_version(conn: &Connection) -> Result<i64, MigrateError> {
+    // One statement, so both are read from the same snapshot even while
+    // another process migrates.
+    let (version, tables): (i64, i64) = conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let known = MIGRATIONS.len() as i64;
     if version > known {
         return Err(MigrateError::TooNew {
@@ -61,22 +90,20 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
             known,
         });
     }
-    for (i, sql) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(version).unwrap_or(0))
-    {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
+    if version == 0 && tables > 0 {
+        return Err(MigrateError::Foreign);
     }
-    Ok(())
+    Ok(version)
 }
 
 #[derive(Debug)]
 pub(super) enum MigrateError {
-    TooNew { found: i64, known: i64 },
+    TooNew {
+        found: i64,
+        known: i64,
+    },
+    /// An SQLite file with tables of its own and no rileva schema version.
+    Foreign,
     Sql(rusqlite::Error),
 }
 
