@@ -391,3 +391,22 @@ fn stored_control_characters_are_shown_inert_and_not_rewritten_by_a_visit() {
         "a visit changes nothing"
     );
 }
+
+#[test]
+fn after_a_region_change_the_first_arrow_selects_the_first_province() {
+    let mut h = started();
+    h.keys("2<Enter>1<Enter>6<Enter><S-Tab><S-Tab>");
+    assert_eq!(h.current(), "A02");
+    h.keys("3<Enter>");
+    assert_eq!(h.current(), "A03");
+    // Torino is kept but not in Lombardia's list: the first Down selects
+    // the first province shown instead of skipping it.
+    h.keys("<Down>");
+    let f = h.fill();
+    let list = f.filling.form().list_of(f.question.node).expect("list");
+    let value = f.question.value(&f.filling);
+    assert_eq!(
+        list.choice(&value).map(|c| c.label.get("it", "it")),
+        Some("Bergamo (BG)")
+    );
+}

@@ -242,8 +242,13 @@ impl Choices {
         if self.shown.is_empty() {
             return;
         }
-        if !self.multi && self.selected.is_empty() {
-            // The first move selects the highlighted item rather than skipping it.
+        let on_screen = self
+            .selected
+            .first()
+            .is_some_and(|s| self.shown.contains(s));
+        if !self.multi && !on_screen {
+            // With nothing (visible) selected, the first move selects the
+            // highlighted item rather than skipping it.
             self.select_cursor();
             return;
         }
