@@ -822,15 +822,16 @@ fn export_skips_a_response_whose_form_is_broken() {
             definition: "{}".into(),
             files: Default::default(),
         };
-        s.save_form(
-            &bundle,
-            "broken",
-            "x",
-            "1",
-            "X",
-            "2020-05-11T09:00:00.000+02:00",
-        )
-        .expect("form saved");
+        // A stored form that no longer compiles cannot come through the API:
+        // write it as a damaged or older database would hold it.
+        rusqlite::Connection::open(dir.join(rileva::store::DB_FILE))
+            .expect("open")
+            .execute(
+                "INSERT INTO forms(sha256, form_id, version, title, bundle, added_at)
+                 VALUES ('broken', 'x', '1', 'X', ?1, '2020-05-11T09:00:00.000+02:00')",
+                [bundle.to_snapshot()],
+            )
+            .expect("form saved");
         let id = "00000000-0000-4000-8000-000000000000";
         s.create_response(&rileva::store::NewResponse {
             id,

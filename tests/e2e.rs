@@ -444,16 +444,7 @@ fn escape_sequences_in_stored_answers_are_shown_inert() {
         store.set_operator("Mario Rossi").unwrap();
         let device = store.device_id().unwrap();
         let at = rileva::timefmt::now_rfc3339();
-        store
-            .save_form(
-                &bundle,
-                &form.sha256,
-                &form.id,
-                &form.version,
-                &form.title,
-                &at,
-            )
-            .unwrap();
+        store.save_form(&bundle, &form, &at).unwrap();
         let answers = [
             ("/sez_A/A01".to_string(), "comune".to_string()),
             ("/sez_A/A04".to_string(), evil.to_string()),

@@ -62,16 +62,7 @@ fn summary(answered: i64) -> Summary {
 
 /// Stores a form snapshot, as the TUI does before creating a response on it.
 fn save_form(store: &Store, bundle: &FormBundle, form: &Form) {
-    store
-        .save_form(
-            bundle,
-            &form.sha256,
-            &form.id,
-            &form.version,
-            &form.title,
-            &at(0),
-        )
-        .expect("form saved");
+    store.save_form(bundle, form, &at(0)).expect("form saved");
 }
 
 /// A new draft on `form`, created at `at(minute)`. Returns its id.

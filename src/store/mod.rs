@@ -9,7 +9,7 @@ mod schema;
 
 pub use lock::{DirLock, LockError};
 
-use crate::form::FormBundle;
+use crate::form::{Form, FormBundle};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -286,20 +286,20 @@ impl Store {
         Ok(self.setting("device_id")?.unwrap_or(id))
     }
 
-    /// Stores a form snapshot once (by hash).
-    pub fn save_form(
-        &self,
-        bundle: &FormBundle,
-        sha256: &str,
-        form_id: &str,
-        version: &str,
-        title: &str,
-        at: &str,
-    ) -> Result<()> {
+    /// Stores a form snapshot once (by hash): the bundle it was compiled from,
+    /// so that its responses always reopen with it.
+    pub fn save_form(&self, bundle: &FormBundle, form: &Form, at: &str) -> Result<()> {
         self.conn.execute(
             "INSERT OR IGNORE INTO forms(sha256, form_id, version, title, bundle, added_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![sha256, form_id, version, title, bundle.to_snapshot(), at],
+            params![
+                form.sha256,
+                form.id,
+                form.version,
+                form.title,
+                bundle.to_snapshot(),
+                at
+            ],
         )?;
         Ok(())
     }

@@ -75,16 +75,7 @@ impl Runtime {
             Effect::Create { language } => {
                 let form = self.form.clone();
                 let at = now_rfc3339();
-                self.store
-                    .save_form(
-                        &self.bundle,
-                        &form.sha256,
-                        &form.id,
-                        &form.version,
-                        &form.title,
-                        &at,
-                    )
-                    .map_err(e)?;
+                self.store.save_form(&self.bundle, &form, &at).map_err(e)?;
                 let (mut filling, answers) = Filling::start(form.clone(), self.clock.clone());
                 filling.set_language(&language);
                 let id = uuid::Uuid::new_v4().to_string();

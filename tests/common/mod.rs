@@ -107,16 +107,7 @@ pub fn create(data_dir: &Path, answers: &[(&str, &str)], complete: bool, n: u32)
     let (bundle, form) = default_form();
     let mut store = Store::open(data_dir).expect("store opens");
     let at = format!("2020-05-11T10:{n:02}:00.000+02:00");
-    store
-        .save_form(
-            &bundle,
-            &form.sha256,
-            &form.id,
-            &form.version,
-            &form.title,
-            &at,
-        )
-        .expect("form saved");
+    store.save_form(&bundle, &form, &at).expect("form saved");
     let device = store.device_id().expect("device id");
     let id = uuid::Uuid::new_v4().to_string();
     store
