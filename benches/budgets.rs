@@ -10,7 +10,7 @@ use rileva::form::{self, Form, FormBundle};
 use rileva::store::{Store, Summary};
 use rileva::tui::action::Action;
 use rileva::tui::effect::Runtime;
-use rileva::tui::screens::question::{self, Input, Question};
+use rileva::tui::screens::question::{self, Field, Input};
 use rileva::tui::state::{App, Fill, Screen};
 use rileva::tui::{Lang, dispatch, keymap, setup, view};
 use std::io::{Read, Write};
@@ -175,7 +175,7 @@ impl Ui {
 
     fn expect(&mut self, name: &str) {
         let f = self.fill();
-        let now = &f.filling.form().node(f.question.node).name;
+        let now = &f.filling.form().node(f.current_slot().node).name;
         assert_eq!(now, name, "the benchmark's route is out of date");
     }
 
@@ -384,17 +384,23 @@ fn municipalities() {
         report(&format!("(a) Torino's 312, TUI path {w}x{h}"), 5.0, real);
         // The worst case: no choice filter, every municipality in the list.
         let f = ui.fill();
-        let node = f.question.node;
-        let mut q = Question::new(&f.filling, node);
-        let count = f.filling.form().list_of(node).expect("list").choices.len();
+        let slot = f.current_slot();
+        let mut q = Field::new(&f.filling, slot.clone());
+        let count = f
+            .filling
+            .form()
+            .list_of(slot.node)
+            .expect("list")
+            .choices
+            .len();
         if let Input::Choices(c) = &mut q.input {
             c.items = (0..count).collect();
             c.shown = c.items.clone();
         }
-        f.question = q;
+        f.page.fields[0] = q;
         if w == 80 {
             ui.keys("a");
-            if let Input::Choices(c) = &ui.fill().question.input {
+            if let Input::Choices(c) = &ui.fill().page.fields[0].input {
                 println!("  (\"a\" leaves {} of {count} shown)", c.shown.len());
             }
             ui.keys(&BACKSPACE.to_string());
@@ -422,8 +428,8 @@ fn filter_runs(ui: &mut Ui, runs: usize) -> Vec<Duration> {
 }
 
 fn refilter_alone(f: &mut Fill) -> Vec<Duration> {
-    let node = f.question.node;
-    let Input::Choices(c) = &mut f.question.input else {
+    let node = f.current_slot().node;
+    let Input::Choices(c) = &mut f.page.fields[0].input else {
         panic!("A03b is a choice list")
     };
     let mut samples = Vec::new();

@@ -207,9 +207,11 @@ fn validate_lists_every_structural_problem() {
     assert_eq!(out.status.code(), Some(1));
     let s = stdout(&out);
     for line in [
-        format!("{f}: survey[1] (a): duplicate name \"a\": also used at survey[0]"),
-        format!("{f}: survey[2] (b): unknown choice list \"nope\""),
-        format!("{f}: survey[3] (p): unsupported question type \"photo\""),
+        format!(
+            "{f}: survey[1] (a): duplicate name \"a\": also used at survey[0] (a) (names must be unique within their group)"
+        ),
+        format!("{f}: survey[2] (b).type: unknown choice list \"nope\""),
+        format!("{f}: survey[3] (p).type: unsupported question type \"photo\""),
         format!("{f}: survey[4].children[0] (i).default: \"many\" is not a valid integer value"),
     ] {
         assert!(s.lines().any(|l| l == line), "missing {line:?} in:\n{s}");
@@ -248,7 +250,7 @@ fn validate_lists_reference_problems_too() {
     for part in [
         format!("{f}: survey[1] (a): duplicate name \"a\""),
         format!("{f}: survey[2] (c).relevant: unknown question ${{x}}"),
-        format!("{f}: survey[3] (b): unknown choice list \"nope\""),
+        format!("{f}: survey[3] (b).type: unknown choice list \"nope\""),
     ] {
         assert!(
             s.lines().any(|l| l.starts_with(&part)),
@@ -773,7 +775,9 @@ fn the_tui_refuses_a_broken_form_listing_every_problem() {
         "{err}"
     );
     assert!(
-        err.contains(&format!("rileva: {f}: survey[2] (b): unknown choice list")),
+        err.contains(&format!(
+            "rileva: {f}: survey[2] (b).type: unknown choice list"
+        )),
         "{err}"
     );
     let out = rileva(t.path())
@@ -848,6 +852,8 @@ fn export_skips_a_response_whose_form_is_broken() {
             id,
             &Default::default(),
             "it",
+            &[],
+            "x",
             "2020-05-11T09:01:00.000+02:00",
         )
         .expect("finalized");

@@ -166,10 +166,13 @@ fn the_form_schema_names_exactly_the_fields_of_the_native_format() {
         constraint_message: text(),
         calculation: some(),
         default: some(),
+        read_only: some(),
+        repeat_count: some(),
         appearance: some(),
         choice_filter: some(),
         parameters: Some(BTreeMap::new()),
         children: Some(Vec::new()),
+        origin: None,
     };
     assert_eq!(keys(to(&item)), schema_keys(&s, "/$defs/item/properties"));
     let settings = Settings {
@@ -178,6 +181,9 @@ fn the_form_schema_names_exactly_the_fields_of_the_native_format() {
         form_title: some(),
         default_language: some(),
         instance_name: some(),
+        name: some(),
+        allow_choice_duplicates: true,
+        clean_text_values: true,
     };
     assert_eq!(
         keys(to(&settings)),
@@ -187,6 +193,7 @@ fn the_form_schema_names_exactly_the_fields_of_the_native_format() {
         name: "x".into(),
         label: TextDoc::Plain("x".into()),
         columns: BTreeMap::from([("c".to_string(), "v".to_string())]),
+        origin: None,
     };
     assert_eq!(
         keys(to(&choice)),
@@ -222,13 +229,15 @@ fn every_type_in_the_schema_compiles() {
         .pointer("/$defs/item/properties/type/enum")
         .and_then(Value::as_array)
         .expect("type enum");
-    assert_eq!(types.len(), 12);
+    assert_eq!(types.len(), 25);
     let v = validator(FORM_SCHEMA);
     for t in types {
         let t = t.as_str().expect("a string");
         let mut row = json!({ "type": t, "name": "q", "label": "Q" });
         match t {
-            "group" => row["children"] = json!([{ "type": "text", "name": "inner", "label": "I" }]),
+            "group" | "repeat" => {
+                row["children"] = json!([{ "type": "text", "name": "inner", "label": "I" }])
+            }
             "select_one" | "select_multiple" => row["list"] = json!("l"),
             "select_one_from_file" | "select_multiple_from_file" => row["file"] = json!("l.csv"),
             "calculate" => row["calculation"] = json!("1 + 1"),

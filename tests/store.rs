@@ -456,7 +456,7 @@ fn finalize_completes_and_then_the_response_cannot_change() {
     let id = draft(&mut store, 1);
     save(&mut store, &id, "/sez_A/A04", Some("Comune"), 2);
     store
-        .finalize(&id, &summary(30), "en", &at(9))
+        .finalize(&id, &summary(30), "en", &[], "test", &at(9))
         .expect("finalized");
     let row = store.response(&id).expect("read").expect("exists");
     assert_eq!(row.status, Status::Complete);
@@ -482,7 +482,7 @@ fn finalize_completes_and_then_the_response_cannot_change() {
         .expect_err("nor cleared");
     assert!(matches!(e, StoreError::NotDraft(_)), "{e:?}");
     let e = store
-        .finalize(&id, &summary(1), "it", &at(11))
+        .finalize(&id, &summary(1), "it", &[], "test", &at(11))
         .expect_err("nor finalized twice");
     assert!(matches!(e, StoreError::NotDraft(_)), "{e:?}");
     store.save_position(&id, "/sez_A/A01").expect("ignored");
@@ -520,7 +520,7 @@ fn an_unknown_response_is_not_found() {
         "{e:?}"
     );
     let e = store
-        .finalize("ghost", &summary(1), "it", &at(1))
+        .finalize("ghost", &summary(1), "it", &[], "test", &at(1))
         .expect_err("unknown");
     assert!(matches!(e, StoreError::NotFound(_)), "{e:?}");
     assert_eq!(store.answers("ghost").expect("answers"), Vec::new());
@@ -534,7 +534,7 @@ fn mark_exported_moves_complete_and_exported_never_drafts() {
     let d = draft(&mut store, 1);
     let c = draft(&mut store, 2);
     store
-        .finalize(&c, &summary(3), "it", &at(3))
+        .finalize(&c, &summary(3), "it", &[], "test", &at(3))
         .expect("finalized");
     store
         .mark_exported(&[d.clone(), c.clone(), "ghost".into()], &at(4))
@@ -569,10 +569,10 @@ fn counts_and_list_order_and_filter() {
     let c = draft(&mut store, 3);
     let d = draft(&mut store, 4);
     store
-        .finalize(&c, &summary(3), "it", &at(20))
+        .finalize(&c, &summary(3), "it", &[], "test", &at(20))
         .expect("finalized");
     store
-        .finalize(&d, &summary(3), "it", &at(21))
+        .finalize(&d, &summary(3), "it", &[], "test", &at(21))
         .expect("finalized");
     store
         .mark_exported(std::slice::from_ref(&d), &at(22))
@@ -662,7 +662,7 @@ fn everything_saved_is_there_after_a_reopen() {
     );
     let done = draft(&mut store, 4);
     store
-        .finalize(&done, &summary(2), "it", &at(5))
+        .finalize(&done, &summary(2), "it", &[], "test", &at(5))
         .expect("finalized");
     let rows = store.list(&[]).expect("list");
     let answers = store.answers(&id).expect("answers");
@@ -942,7 +942,10 @@ fn a_draft_reopens_with_its_own_form_after_the_default_changed() {
         "Tipo di ente"
     );
     let a04 = filling.form().by_name("A04").expect("A04");
-    assert_eq!(filling.answer(a04), Some("Comune"));
+    assert_eq!(
+        filling.answer(&rileva::engine::Slot::root(a04)),
+        Some("Comune")
+    );
 
     let row = store.response(&newer).expect("read").expect("exists");
     let filling = forms.filling(&store, &row, clock()).expect("opens");

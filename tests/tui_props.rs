@@ -4,6 +4,8 @@
 mod tui_support;
 
 use proptest::prelude::*;
+use rileva::engine::ScreenRef;
+use rileva::tui::screens::question::Input;
 use rileva::tui::state::{Screen, View};
 use tui_support::Harness;
 
@@ -48,49 +50,63 @@ fn check_consistent(h: &Harness) -> Result<(), TestCaseError> {
         stored.sort();
         shown.sort();
         prop_assert_eq!(&stored, &shown, "store and engine differ");
-        if matches!(f.view, View::Question)
-            && !f.question.dirty(&f.filling)
-            && f.save_error.is_none()
-        {
-            let on_screen = f.question.value(&f.filling);
-            let in_store = stored
-                .iter()
-                .find(|(p, _)| *p == f.filling.form().node(f.question.node).path)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            prop_assert_eq!(
-                on_screen.trim(),
-                in_store.as_str(),
-                "question screen differs from the store"
-            );
+        if matches!(f.view, View::Question) && f.save_error.is_none() {
+            for field in &f.page.fields {
+                if field.dirty(&f.filling) || matches!(field.input, Input::Note) {
+                    continue;
+                }
+                let on_screen = field.value(&f.filling);
+                let path = f.filling.slot_path(&field.slot);
+                let in_store = stored
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                prop_assert_eq!(
+                    on_screen.trim(),
+                    in_store.as_str(),
+                    "field {} differs from the store",
+                    path
+                );
+            }
         }
     }
     Ok(())
 }
 
-/// What is typed and not yet stored on the question on screen:
-/// (response id, node, data path, what the store should hold once it is left).
-type Pending = (String, usize, String, Option<String>);
+/// What is typed and not yet stored on the page on screen: the response id,
+/// the screen, and each changed field's data path with what the store should
+/// hold once the page is left.
+type Pending = (String, ScreenRef, Vec<(String, Option<String>)>);
 
 fn pending_input(h: &Harness) -> Option<Pending> {
     let Screen::Fill(f) = &h.app.screen else {
         return None;
     };
-    if !matches!(f.view, View::Question) || !f.question.dirty(&f.filling) {
+    if !matches!(f.view, View::Question) {
         return None;
     }
-    let node = f.filling.form().node(f.question.node);
-    let raw = f.question.value(&f.filling);
-    let raw = raw.trim();
-    let expected = (!raw.is_empty())
-        .then(|| rileva::engine::canonical(node.kind, raw).unwrap_or_else(|_| raw.to_string()));
-    Some((f.row.id.clone(), node.id, node.path.clone(), expected))
+    let fields: Vec<(String, Option<String>)> = f
+        .page
+        .fields
+        .iter()
+        .filter(|q| q.dirty(&f.filling))
+        .map(|q| {
+            let kind = f.filling.form().node(q.slot.node).kind;
+            let raw = q.value(&f.filling);
+            let raw = raw.trim();
+            let expected = (!raw.is_empty())
+                .then(|| rileva::engine::canonical(kind, raw).unwrap_or_else(|_| raw.to_string()));
+            (f.filling.slot_path(&q.slot), expected)
+        })
+        .collect();
+    (!fields.is_empty()).then(|| (f.row.id.clone(), f.page.screen.clone(), fields))
 }
 
-/// Leaving a question (to another one, a list, the start screen or out of the
+/// Leaving a page (to another one, a list, the start screen or out of the
 /// program) stores what was typed on it, unless the store refused the write.
 fn check_left_input_saved(h: &Harness, typed: Option<Pending>) -> Result<(), TestCaseError> {
-    let Some((id, node, path, expected)) = typed else {
+    let Some((id, screen, fields)) = typed else {
         return Ok(());
     };
     let still_there = match &h.app.screen {
@@ -98,21 +114,21 @@ fn check_left_input_saved(h: &Harness, typed: Option<Pending>) -> Result<(), Tes
             if f.save_error.is_some() {
                 return Ok(());
             }
-            matches!(f.view, View::Question) && f.question.node == node && f.row.id == id
+            matches!(f.view, View::Question) && f.page.screen == screen && f.row.id == id
         }
         _ => false,
     };
     if still_there {
         return Ok(());
     }
-    let stored =
-        h.rt.store
-            .answers(&id)
-            .expect("answers")
-            .into_iter()
+    let stored = h.rt.store.answers(&id).expect("answers");
+    for (path, expected) in fields {
+        let got = stored
+            .iter()
             .find(|(p, _)| *p == path)
-            .map(|(_, v)| v);
-    prop_assert_eq!(stored, expected, "typed input lost when leaving {}", path);
+            .map(|(_, v)| v.clone());
+        prop_assert_eq!(got, expected, "typed input lost when leaving {}", path);
+    }
     Ok(())
 }
 

@@ -55,18 +55,24 @@ fn operator_can_be_changed_from_the_start_screen() {
 }
 
 #[test]
-fn a_confirmed_answer_is_in_the_store_before_the_screen_moves_on() {
+fn a_confirmed_answer_is_in_the_store_before_the_screen_says_saved() {
     let mut h = started();
     let id = h.response_id();
-    // Enter alone emits the save and does not yet change the answer on screen.
+    // Enter emits the write; until it is done nothing says saved and the
+    // screen does not move on.
     h.keys("2");
     let effects = update(&mut h.app, Action::Cmd(rileva::tui::keymap::Cmd::Confirm));
     assert!(
         matches!(effects.as_slice(), [Effect::SaveAnswer { value: Some(v), .. }] if v == "comune")
     );
     assert_eq!(h.current(), "A01", "still on A01 until the save is done");
-    assert_eq!(h.fill().filling.answer(h.fill().question.node), None);
     assert!(h.app.flash.is_none());
+    assert!(h.stored(&id).is_empty());
+    let shown = h.screen(80, 24);
+    assert!(
+        !shown.contains("salvato") && !shown.contains("Salvato"),
+        "{shown}"
+    );
     // Running the effect commits, then the screen moves on and says saved.
     for e in effects {
         let a = h.rt.execute(e);
@@ -77,6 +83,17 @@ fn a_confirmed_answer_is_in_the_store_before_the_screen_moves_on() {
     assert!(matches!(&h.app.flash, Some(Flash::Saved { name, .. }) if name == "A01"));
 }
 
+fn disk_full(effects: &[Effect]) -> Action {
+    let undo = effects.iter().find_map(|e| match e {
+        Effect::SaveAnswer { undo, .. } => Some(undo.clone()),
+        _ => None,
+    });
+    Action::Done(Outcome::Failed {
+        message: "the disk is full: the change was NOT saved".into(),
+        undo,
+    })
+}
+
 #[test]
 fn a_failed_save_keeps_the_answer_on_screen_and_says_not_saved() {
     let mut h = started();
@@ -84,26 +101,21 @@ fn a_failed_save_keeps_the_answer_on_screen_and_says_not_saved() {
     let effects = update(&mut h.app, Action::Cmd(rileva::tui::keymap::Cmd::Confirm));
     assert_eq!(effects.len(), 1);
     // The disk is full: the store reports a failure instead of a commit.
-    h.action(Action::Done(Outcome::Failed(
-        "the disk is full: the change was NOT saved".into(),
-    )));
+    h.action(disk_full(&effects));
     assert_eq!(h.current(), "A01");
+    assert_eq!(h.value(), "comune", "the choice is still on screen");
+    let slot = h.field().slot.clone();
     assert_eq!(
-        h.fill().question.value(&h.fill().filling),
-        "comune",
-        "the choice is still on screen"
-    );
-    assert_eq!(
-        h.fill().filling.answer(h.fill().question.node),
+        h.fill().filling.answer(&slot),
         None,
-        "the engine holds only what is stored"
+        "the response holds only what is stored"
     );
     assert!(h.screen(80, 24).contains("NON SALVATO"));
     // Ctrl+C now tries to save again; a second failure arms a forced quit.
     let effects = update(&mut h.app, Action::Cmd(rileva::tui::keymap::Cmd::Quit));
     assert!(matches!(effects.as_slice(), [Effect::SaveAnswer { .. }]));
     assert!(!h.app.quit);
-    h.action(Action::Done(Outcome::Failed("disk full".into())));
+    h.action(disk_full(&effects));
     assert!(h.app.quit_armed);
     h.keys("<C-c>");
     assert!(h.app.quit);
@@ -120,7 +132,7 @@ fn a_refused_answer_shows_its_error_in_place_and_is_not_stored() {
     assert_eq!(h.current(), "A04");
     h.keys("ab<Enter>");
     assert_eq!(h.current(), "A04", "two characters are refused");
-    assert_eq!(h.fill().question.error, Some(Problem::Constraint));
+    assert_eq!(h.field().error, Some(Problem::Constraint));
     assert!(
         h.screen(80, 24)
             .contains("Lunghezza ammessa: da 3 a 200 caratteri")
@@ -136,7 +148,7 @@ fn required_question_cannot_be_confirmed_empty_but_can_be_skipped() {
     let mut h = started();
     h.keys("<Enter>");
     assert_eq!(h.current(), "A01");
-    assert_eq!(h.fill().question.error, Some(Problem::Required));
+    assert_eq!(h.field().error, Some(Problem::Required));
     h.keys("<Tab>");
     assert_eq!(h.current(), "A02");
 }
@@ -149,10 +161,10 @@ fn going_back_never_loses_an_answer() {
     assert_eq!(h.current(), "A03");
     h.keys("<S-Tab><S-Tab>");
     assert_eq!(h.current(), "A01");
-    assert_eq!(h.fill().question.value(&h.fill().filling), "comune");
+    assert_eq!(h.value(), "comune");
     h.keys("<PgDn>");
     assert_eq!(h.current(), "A02");
-    assert_eq!(h.fill().question.value(&h.fill().filling), "01");
+    assert_eq!(h.value(), "01");
     assert_eq!(h.stored(&id).len(), 2);
 }
 
@@ -172,7 +184,7 @@ fn leaving_saves_what_is_typed_and_resume_returns_there() {
     let mut h = h.restart();
     h.keys("<Enter>");
     assert_eq!(h.current(), "A04", "resume returns where the operator left");
-    assert_eq!(h.fill().question.value(&h.fill().filling), "Comune di Ag");
+    assert_eq!(h.value(), "Comune di Ag");
 }
 
 fn h_path_a04() -> String {
@@ -249,22 +261,12 @@ fn the_cascade_filters_and_a_region_change_invalidates_the_province() {
         .map(|(_, v)| v.clone());
     assert_eq!(comune.as_deref(), Some("001001"), "Agliè's ISTAT code");
     // Change the region: province and municipality become errors, kept.
-    h.keys("<F3>");
-    let a02 = h.fill().filling.form().by_name("A02").unwrap();
-    while h.fill().question.node != a02 {
-        if let View::Outline(o) = &h.fill().view
-            && o.target(&h.fill().filling) == Some(a02)
-        {
-            h.keys("<Enter>");
-            break;
-        }
-        h.keys("<Up>");
-    }
+    h.goto("A02");
     assert_eq!(h.current(), "A02");
     h.keys("3<Enter>"); // Lombardia
     assert_eq!(h.current(), "A03");
     assert!(matches!(
-        h.fill().filling.status(h.fill().question.node),
+        h.fill().filling.status(&h.field().slot),
         rileva::engine::Status::Invalid(_)
     ));
     assert!(h.screen(80, 24).contains("non è (più) valida"));
@@ -280,7 +282,7 @@ fn review_lists_problems_first_and_finalize_needs_none() {
     };
     let View::Review(r) = &f.view else { panic!() };
     assert!(r.issues > 10);
-    let first = f.filling.form().node(r.rows[0]).name.clone();
+    let first = f.filling.form().node(r.rows[0].node).name.clone();
     assert_eq!(
         first, "A02",
         "the first problem is the first missing required answer"
@@ -307,7 +309,7 @@ fn help_is_generated_from_the_keymap() {
     h.keys("<F1>");
     assert_eq!(h.app.mode(), Mode::Help);
     let s = h.screen(100, 40);
-    for b in rileva::tui::keymap::bindings(Mode::Choices) {
+    for b in rileva::tui::keymap::bindings_here(Mode::Choices, false) {
         assert!(s.contains(b.help.it), "help lists {:?}", b.help.it);
     }
     h.keys("<Esc>");
@@ -334,19 +336,7 @@ fn multiline_text_takes_new_lines_with_alt_enter() {
 #[test]
 fn select_multiple_toggles_with_space_and_keys() {
     let mut h = started();
-    // Jump to B07 through the outline.
-    h.keys("<F3>");
-    let target = h.fill().filling.form().by_name("B07").unwrap();
-    for _ in 0..200 {
-        if let View::Outline(o) = &h.fill().view
-            && o.target(&h.fill().filling) == Some(target)
-        {
-            break;
-        }
-        h.keys("<Down>");
-    }
-    h.keys("<Enter>");
-    assert_eq!(h.current(), "B07");
+    h.goto("B07");
     h.keys("1<Down><Down><Space>c<Enter>");
     let id = h.response_id();
     let v = h
@@ -381,8 +371,8 @@ fn stored_control_characters_are_shown_inert_and_not_rewritten_by_a_visit() {
     assert_eq!(h.current(), "A02");
     h.keys("<Tab><Tab><Tab>");
     assert_eq!(h.current(), "A04");
-    assert_eq!(h.fill().question.value(&h.fill().filling), "Y\u{241b}[31mX");
-    assert!(!h.fill().question.dirty(&h.fill().filling));
+    assert_eq!(h.value(), "Y\u{241b}[31mX");
+    assert!(!h.field().dirty(&h.fill().filling));
     assert!(h.screen(80, 24).contains("Y␛[31mX"));
     h.keys("<Tab>");
     assert!(
@@ -403,8 +393,8 @@ fn after_a_region_change_the_first_arrow_selects_the_first_province() {
     // the first province shown instead of skipping it.
     h.keys("<Down>");
     let f = h.fill();
-    let list = f.filling.form().list_of(f.question.node).expect("list");
-    let value = f.question.value(&f.filling);
+    let list = f.filling.form().list_of(h.field().slot.node).expect("list");
+    let value = h.value();
     assert_eq!(
         list.choice(&value).map(|c| c.label.get("it", "it")),
         Some("Bergamo (BG)")

@@ -1,18 +1,52 @@
-//! A response being filled: answers, relevance, calculations, constraints,
-//! required, choice filters, navigation order and progress. Pure and synchronous:
-//! it knows neither the terminal nor the database.
+//! A response being filled: answers, repeat instances, relevance, calculations,
+//! constraints, required, choice filters, navigation order and progress. Pure
+//! and synchronous: it knows neither the terminal nor the database.
+//!
+//! A value lives in a *slot*: a node of the form and, for nodes inside
+//! repeats, the instance of each enclosing repeat (`Idx`, outermost first,
+//! 0-based). Stored answers are keyed by data path, where the instances show
+//! as 1-based indices: `/household/person[2]/age`.
 
 mod context;
+mod nav;
+mod slots;
 #[cfg(test)]
 mod tests;
 
 use crate::expr::{self, Value};
 use crate::form::values::{self, TypeError};
-use crate::form::{DefaultValue, Form, Kind, NodeId};
+use crate::form::{DefaultValue, Form, Kind, MetaKind, NodeId};
 use context::{ChoiceCtx, EvalCtx};
 use jiff::ZonedDateTime;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+
+pub use crate::form::values::canonical;
+pub use nav::ScreenRef;
+
+/// Instance indices of the repeats a node is in, outermost first, 0-based.
+pub type Idx = Vec<u32>;
+
+/// One value of the response: a node in given repeat instances.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot {
+    pub node: NodeId,
+    pub idx: Idx,
+}
+
+impl Slot {
+    pub fn new(node: NodeId, idx: Idx) -> Slot {
+        Slot { node, idx }
+    }
+
+    /// A node outside any repeat.
+    pub fn root(node: NodeId) -> Slot {
+        Slot {
+            node,
+            idx: Vec::new(),
+        }
+    }
+}
 
 /// Where `today()` and `now()` come from.
 #[derive(Debug, Clone)]
@@ -30,6 +64,15 @@ impl Clock {
     }
 }
 
+/// What fills the metadata questions (start, today, deviceid, username, …).
+#[derive(Debug, Clone, Default)]
+pub struct MetaInfo {
+    pub device_id: String,
+    pub username: String,
+    pub phone_number: Option<String>,
+    pub email: Option<String>,
+}
+
 /// Why an answer is not acceptable.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
@@ -42,11 +85,13 @@ pub enum Problem {
     /// A choice that is not in the list, or no longer passes its choice filter
     /// (e.g. a province after the region changed).
     NotInList(String),
+    /// A range value outside start..end or off its step.
+    OutOfRange,
     /// An expression could not be evaluated (e.g. an invalid regex).
     Expression(String),
 }
 
-/// The state of one node for the operator.
+/// The state of one slot for the operator.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Status {
     NotRelevant,
@@ -65,18 +110,41 @@ impl Status {
 }
 
 #[derive(Debug, Clone)]
+struct SlotState {
+    /// The stored answer (canonical text, or what the operator left typed when
+    /// it did not parse). For a repeat, the slot of an instance.
+    answer: Option<String>,
+    relevant: bool,
+    value: Value,
+    status: Status,
+}
+
+impl Default for SlotState {
+    fn default() -> Self {
+        SlotState {
+            answer: None,
+            relevant: true,
+            value: Value::Str(String::new()),
+            status: Status::Empty,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct Filling {
     form: Arc<Form>,
-    /// The stored answer of each node (canonical text, or what the operator left
-    /// typed when it did not parse).
-    answers: Vec<Option<String>>,
+    /// Per node, its slots by instance indices.
+    slots: Vec<BTreeMap<Idx, SlotState>>,
+    /// Per repeat, the nodes whose innermost repeat it is (itself included).
+    members: Arc<HashMap<NodeId, Vec<NodeId>>>,
+    /// Instance counts asked by `repeat_count`, per repeat and parent instance.
+    counted: HashMap<(NodeId, Idx), u32>,
     /// Stored answers whose path is not in the form: kept, never shown, never dropped.
     orphans: BTreeMap<String, String>,
-    relevant: Vec<bool>,
-    values: Vec<Value>,
-    status: Vec<Status>,
     clock: Clock,
     lang: String,
+    nav: nav::Screens,
+    progress: (usize, usize),
 }
 
 impl Filling {
@@ -86,21 +154,39 @@ impl Filling {
         stored: impl IntoIterator<Item = (String, String)>,
         clock: Clock,
     ) -> Filling {
-        let n = form.nodes.len();
         let lang = form.default_language.clone();
+        let mut members: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+        let mut slots = vec![BTreeMap::new(); form.nodes.len()];
+        for node in &form.nodes {
+            match node.repeats.last() {
+                Some(&r) => members.entry(r).or_default().push(node.id),
+                None => {
+                    slots[node.id].insert(Vec::new(), SlotState::default());
+                }
+            }
+        }
         let mut f = Filling {
-            answers: vec![None; n],
+            slots,
+            members: Arc::new(members),
+            counted: HashMap::new(),
             orphans: BTreeMap::new(),
-            relevant: vec![true; n],
-            values: vec![Value::Str(String::new()); n],
-            status: vec![Status::Empty; n],
             form,
             clock,
             lang,
+            nav: nav::Screens::default(),
+            progress: (0, 0),
         };
         for (path, value) in stored {
-            match f.form.by_path(&path) {
-                Some(id) if f.form.node(id).kind.takes_input() => f.answers[id] = Some(value),
+            match f.parse_path(&path) {
+                Some(slot) if f.form.node(slot.node).kind == Kind::Repeat => {
+                    f.ensure(&slot);
+                }
+                Some(slot) if f.form.node(slot.node).kind.stores_answer() => {
+                    f.ensure(&slot);
+                    if let Some(s) = f.slots[slot.node].get_mut(&slot.idx) {
+                        s.answer = Some(value).filter(|v| !v.is_empty());
+                    }
+                }
                 _ => {
                     f.orphans.insert(path, value);
                 }
@@ -110,28 +196,54 @@ impl Filling {
         f
     }
 
-    /// A new response: static defaults first, then dynamic ones in document
-    /// order. Returns the filling and the answers to store with it.
-    pub fn start(form: Arc<Form>, clock: Clock) -> (Filling, Vec<(String, String)>) {
+    /// A new response: metadata, static defaults, then dynamic ones in
+    /// document order. Returns the filling and the answers to store with it.
+    pub fn start(
+        form: Arc<Form>,
+        clock: Clock,
+        meta: &MetaInfo,
+    ) -> (Filling, Vec<(String, String)>) {
         let mut f = Filling::new(form, [], clock);
+        let now = f.clock.now();
         let form = f.form.clone();
         for node in &form.nodes {
-            if let Some(DefaultValue::Static(v)) = &node.default
-                && node.kind.takes_input()
-            {
-                f.answers[node.id] = Some(canonical(node.kind, v).unwrap_or_else(|_| v.clone()));
+            if !node.repeats.is_empty() {
+                continue;
+            }
+            let slot = Slot::root(node.id);
+            let value = match node.kind {
+                Kind::Meta(m) => match m {
+                    MetaKind::Start => Some(crate::timefmt::rfc3339(&now)),
+                    MetaKind::Today => Some(now.date().to_string()),
+                    MetaKind::DeviceId => Some(meta.device_id.clone()),
+                    MetaKind::Username => Some(meta.username.clone()),
+                    MetaKind::PhoneNumber => meta.phone_number.clone(),
+                    MetaKind::Email => meta.email.clone(),
+                    MetaKind::End => None,
+                },
+                _ => match &node.default {
+                    Some(DefaultValue::Static(v)) if node.kind.stores_answer() => {
+                        Some(canonical(node.kind, v).unwrap_or_else(|_| v.clone()))
+                    }
+                    _ => None,
+                },
+            };
+            if let Some(v) = value {
+                f.put(&slot, Some(v));
             }
         }
         f.recompute();
         for node in &form.nodes {
             if let Some(DefaultValue::Dynamic(e)) = &node.default
-                && node.kind.takes_input()
+                && node.kind.stores_answer()
+                && node.repeats.is_empty()
             {
-                let v = expr::eval(e, &f.ctx(node.id))
+                let slot = Slot::root(node.id);
+                let v = expr::eval(e, &f.ctx(&slot))
                     .map(|v| v.to_str())
                     .unwrap_or_default();
                 if !v.is_empty() {
-                    f.answers[node.id] = Some(canonical(node.kind, &v).unwrap_or(v));
+                    f.put(&slot, Some(canonical(node.kind, &v).unwrap_or(v)));
                     f.recompute();
                 }
             }
@@ -148,8 +260,7 @@ impl Filling {
         &self.lang
     }
 
-    /// Sets the language used for labels in expressions (jr:choice-name) and
-    /// returned by `label` helpers.
+    /// Sets the language used for labels in expressions (jr:choice-name).
     pub fn set_language(&mut self, code: &str) {
         self.lang = self.form.language_for(code);
         self.recompute();
@@ -159,118 +270,212 @@ impl Filling {
         &self.clock
     }
 
-    /// All stored answers by data path, orphans included.
-    pub fn stored_answers(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
-            .answers
-            .iter()
-            .enumerate()
-            .filter_map(|(id, a)| {
-                a.as_ref()
-                    .map(|v| (self.form.node(id).path.clone(), v.clone()))
-            })
-            .collect();
-        out.extend(self.orphans.iter().map(|(k, v)| (k.clone(), v.clone())));
-        out
-    }
-
-    pub fn answer(&self, id: NodeId) -> Option<&str> {
-        self.answers.get(id).and_then(|a| a.as_deref())
+    pub fn answer(&self, slot: &Slot) -> Option<&str> {
+        self.state(slot).and_then(|s| s.answer.as_deref())
     }
 
     /// The value expressions see (empty when not relevant; calculations computed).
-    pub fn value(&self, id: NodeId) -> &Value {
-        &self.values[id]
+    pub fn value(&self, slot: &Slot) -> Value {
+        self.state(slot)
+            .map(|s| s.value.clone())
+            .unwrap_or_default()
     }
 
-    pub fn is_relevant(&self, id: NodeId) -> bool {
-        self.relevant[id]
+    pub fn is_relevant(&self, slot: &Slot) -> bool {
+        self.state(slot).is_some_and(|s| s.relevant)
     }
 
-    pub fn status(&self, id: NodeId) -> &Status {
-        &self.status[id]
+    pub fn status(&self, slot: &Slot) -> &Status {
+        const NONE: &Status = &Status::NotRelevant;
+        self.state(slot).map_or(NONE, |s| &s.status)
     }
 
     /// Whether the question must be answered now (its `required` is true).
-    pub fn is_required(&self, id: NodeId) -> bool {
-        match &self.form.node(id).required {
+    pub fn is_required(&self, slot: &Slot) -> bool {
+        match &self.form.node(slot.node).required {
             None => false,
-            Some(e) => expr::eval(e, &self.ctx(id))
+            Some(e) => expr::eval(e, &self.ctx(slot))
+                .map(|v| v.to_bool())
+                .unwrap_or(true),
+        }
+    }
+
+    /// Whether the question is shown but cannot be changed (`read_only`, or
+    /// a value that is calculated).
+    pub fn is_read_only(&self, slot: &Slot) -> bool {
+        let node = self.form.node(slot.node);
+        if node.calculation.is_some() {
+            return true;
+        }
+        match &node.read_only {
+            None => false,
+            Some(e) => expr::eval(e, &self.ctx(slot))
                 .map(|v| v.to_bool())
                 .unwrap_or(true),
         }
     }
 
     /// Stores an answer as given (no checks) and recomputes. `None` clears it.
-    pub fn set_answer(&mut self, id: NodeId, value: Option<String>) {
-        if let Some(slot) = self.answers.get_mut(id) {
-            *slot = value.filter(|v| !v.is_empty());
-            self.recompute();
+    pub fn set_answer(&mut self, slot: &Slot, value: Option<String>) {
+        self.put(slot, value);
+        self.recompute();
+    }
+
+    fn put(&mut self, slot: &Slot, value: Option<String>) {
+        self.ensure(slot);
+        if let Some(s) = self
+            .slots
+            .get_mut(slot.node)
+            .and_then(|m| m.get_mut(&slot.idx))
+        {
+            s.answer = value.filter(|v| !v.is_empty());
         }
     }
 
-    /// Checks what the operator typed or picked for `id`, as if it were stored:
-    /// its type, its list, the constraint and `required`. Returns the canonical
-    /// text to store (`None` to clear the answer).
-    pub fn check(&self, id: NodeId, input: &str) -> Result<Option<String>, Problem> {
-        let node = self.form.node(id);
-        let text = normalize_input(node.kind, input);
+    /// Checks what the operator typed or picked for a slot, as if it were
+    /// stored: its type, its list, range, the constraint and `required`.
+    /// Returns the canonical text to store (`None` to clear the answer).
+    pub fn check(&self, slot: &Slot, input: &str) -> Result<Option<String>, Problem> {
+        let node = self.form.node(slot.node);
+        let text = self.normalize_input(node.kind, input);
         let canonical = if text.is_empty() {
             None
         } else {
             Some(canonical(node.kind, &text).map_err(Problem::Type)?)
         };
-        let mut tentative = self.clone();
-        tentative.answers[id] = canonical.clone();
-        tentative.recompute();
-        match tentative.status(id) {
-            Status::Invalid(p) => Err(p.clone()),
+        match self.judge(slot, canonical.as_deref()) {
+            Status::Invalid(p) => Err(p),
             Status::Missing => Err(Problem::Required),
             _ => Ok(canonical),
         }
     }
 
-    /// Recomputes relevance, calculations and every node's status.
-    pub fn recompute(&mut self) {
-        let form = self.form.clone();
-        for &id in &form.eval_order {
-            let node = form.node(id);
-            let parent_ok = node.parent.is_none_or(|p| self.relevant[p]);
-            let relevant = parent_ok
-                && match &node.relevant {
-                    None => true,
-                    Some(e) => expr::eval(e, &self.ctx(id))
-                        .map(|v| v.to_bool())
-                        .unwrap_or(false),
-                };
-            self.relevant[id] = relevant;
-            self.values[id] = if !relevant {
-                Value::Str(String::new())
-            } else if let Some(calc) = &node.calculation {
-                Value::Str(
-                    expr::eval(calc, &self.ctx(id))
-                        .map(|v| v.to_str())
-                        .unwrap_or_default(),
-                )
-            } else {
-                typed(node.kind, self.answers[id].as_deref())
-            };
-        }
-        for id in 0..form.nodes.len() {
-            self.status[id] = self.compute_status(id);
+    /// Trims what the operator typed; select answers are normalized to single
+    /// spaces, and with `clean_text_values` so is text.
+    fn normalize_input(&self, kind: Kind, input: &str) -> String {
+        match kind {
+            Kind::SelectMultiple => input.split_whitespace().collect::<Vec<_>>().join(" "),
+            Kind::Text if self.form.clean_text_values => {
+                input.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+            _ => input.trim().to_string(),
         }
     }
 
-    fn compute_status(&self, id: NodeId) -> Status {
-        let node = self.form.node(id);
-        if !self.relevant[id] {
+    /// Recomputes relevance, repeat counts, calculations, every slot's status,
+    /// progress and the screens.
+    pub fn recompute(&mut self) {
+        let form = self.form.clone();
+        self.counted.clear();
+        for &id in &form.eval_order {
+            let node = form.node(id);
+            if node.kind == Kind::Repeat
+                && let Some(count) = &node.repeat_count
+            {
+                self.apply_repeat_count(id, count);
+            }
+            let keys: Vec<Idx> = self.slots[id].keys().cloned().collect();
+            for idx in keys {
+                let slot = Slot { node: id, idx };
+                let relevant = self.compute_relevance(&slot);
+                let value = if !relevant {
+                    Value::Str(String::new())
+                } else if let Some(calc) = &node.calculation {
+                    Value::Str(
+                        expr::eval(calc, &self.ctx(&slot))
+                            .map(|v| v.to_str())
+                            .unwrap_or_default(),
+                    )
+                } else {
+                    typed(node.kind, self.answer(&slot))
+                };
+                if let Some(s) = self.slots[id].get_mut(&slot.idx) {
+                    s.relevant = relevant;
+                    s.value = value;
+                }
+            }
+        }
+        let mut answered = 0;
+        let mut relevant = 0;
+        for node in &form.nodes {
+            let keys: Vec<Idx> = self.slots[node.id].keys().cloned().collect();
+            for idx in keys {
+                let slot = Slot { node: node.id, idx };
+                let status = self.compute_status(&slot);
+                if node.kind.takes_input() && status != Status::NotRelevant {
+                    relevant += 1;
+                    if self.answer(&slot).is_some() {
+                        answered += 1;
+                    }
+                }
+                if let Some(s) = self.slots[node.id].get_mut(&slot.idx) {
+                    s.status = status;
+                }
+            }
+        }
+        self.progress = (answered, relevant);
+        self.nav = nav::Screens::build(self);
+    }
+
+    fn compute_relevance(&self, slot: &Slot) -> bool {
+        let node = self.form.node(slot.node);
+        let parent_ok = match node.parent {
+            None => true,
+            Some(p) => {
+                let depth = self.form.node(p).repeats.len();
+                self.is_relevant(&Slot {
+                    node: p,
+                    idx: slot.idx[..depth.min(slot.idx.len())].to_vec(),
+                })
+            }
+        };
+        if !parent_ok {
+            return false;
+        }
+        if node.kind == Kind::Repeat
+            && node.repeat_count.is_some()
+            && let Some((&k, parent)) = slot.idx.split_last()
+            && k >= self
+                .counted
+                .get(&(slot.node, parent.to_vec()))
+                .copied()
+                .unwrap_or(0)
+        {
+            // Instances beyond repeat_count are kept, not counted.
+            return false;
+        }
+        match &node.relevant {
+            None => true,
+            Some(e) => expr::eval(e, &self.ctx(slot))
+                .map(|v| v.to_bool())
+                .unwrap_or(false),
+        }
+    }
+
+    fn compute_status(&self, slot: &Slot) -> Status {
+        if !self.is_relevant(slot) {
             return Status::NotRelevant;
         }
+        self.judge(slot, self.answer(slot))
+    }
+
+    /// The status a relevant slot would have with `answer`.
+    fn judge(&self, slot: &Slot, answer: Option<&str>) -> Status {
+        let node = self.form.node(slot.node);
         if !node.kind.takes_input() {
             return Status::Answered;
         }
-        let Some(answer) = self.answers[id].as_deref() else {
-            return if self.is_required(id) {
+        let ctx = EvalCtx {
+            filling: self,
+            slot,
+            proposed: Some(answer),
+        };
+        let Some(answer) = answer else {
+            let required = match &node.required {
+                None => false,
+                Some(e) => expr::eval(e, &ctx).map(|v| v.to_bool()).unwrap_or(true),
+            };
+            return if required {
                 Status::Missing
             } else {
                 Status::Empty
@@ -281,13 +486,16 @@ impl Filling {
         }
         if node.kind.is_select() {
             for token in answer.split_whitespace() {
-                if !self.choice_allowed(id, token) {
+                if !self.choice_allowed(slot, token) {
                     return Status::Invalid(Problem::NotInList(token.to_string()));
                 }
             }
         }
+        if node.kind == Kind::Range && !in_range(answer, &node.parameters) {
+            return Status::Invalid(Problem::OutOfRange);
+        }
         if let Some(c) = &node.constraint {
-            match expr::eval(c, &self.ctx(id)) {
+            match expr::eval(c, &ctx) {
                 Ok(v) if v.to_bool() => {}
                 Ok(_) => return Status::Invalid(Problem::Constraint),
                 Err(e) => return Status::Invalid(Problem::Expression(e.message)),
@@ -296,26 +504,28 @@ impl Filling {
         Status::Answered
     }
 
-    fn ctx(&self, current: NodeId) -> EvalCtx<'_> {
+    fn ctx<'a>(&'a self, slot: &'a Slot) -> EvalCtx<'a> {
         EvalCtx {
             filling: self,
-            current,
+            slot,
+            proposed: None,
         }
     }
 
-    /// Whether the choice named `name` is in the list of `id` and passes its filter.
-    pub fn choice_allowed(&self, id: NodeId, name: &str) -> bool {
-        let Some(list) = self.form.list_of(id) else {
+    /// Whether the choice named `name` is in the list of the slot's question
+    /// and passes its filter.
+    pub fn choice_allowed(&self, slot: &Slot, name: &str) -> bool {
+        let Some(list) = self.form.list_of(slot.node) else {
             return false;
         };
         let Some(&index) = list.by_name.get(name) else {
             return false;
         };
-        match &self.form.node(id).choice_filter {
+        match &self.form.node(slot.node).choice_filter {
             None => true,
             Some(f) => {
                 let ctx = ChoiceCtx {
-                    base: self.ctx(id),
+                    base: self.ctx(slot),
                     list,
                     choice: &list.choices[index],
                 };
@@ -328,23 +538,23 @@ impl Filling {
 
     /// The choices of a select question that pass its choice filter, as indices
     /// into its list, in list order.
-    pub fn choices(&self, id: NodeId) -> Vec<usize> {
-        let Some(list) = self.form.list_of(id) else {
+    pub fn choices(&self, slot: &Slot) -> Vec<usize> {
+        let Some(list) = self.form.list_of(slot.node) else {
             return Vec::new();
         };
-        let Some(filter) = &self.form.node(id).choice_filter else {
+        let Some(filter) = &self.form.node(slot.node).choice_filter else {
             return (0..list.choices.len()).collect();
         };
         if let Some((column, other)) = &filter.column_eq
             && let Some(index) = list.index.get(column)
-            && let Ok(Value::Str(key)) = expr::eval(other, &self.ctx(id))
+            && let Ok(Value::Str(key)) = expr::eval(other, &self.ctx(slot))
         {
             return index.get(&key).cloned().unwrap_or_default();
         }
         (0..list.choices.len())
             .filter(|&i| {
                 let ctx = ChoiceCtx {
-                    base: self.ctx(id),
+                    base: self.ctx(slot),
                     list,
                     choice: &list.choices[i],
                 };
@@ -355,68 +565,41 @@ impl Filling {
             .collect()
     }
 
-    /// Relevant screens in order.
-    pub fn screens(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.form
-            .screens
-            .iter()
-            .copied()
-            .filter(|&id| self.relevant[id])
-    }
-
-    /// The first relevant screen after `from` (or the first of all).
-    pub fn next_screen(&self, from: Option<NodeId>) -> Option<NodeId> {
-        let start = from.map_or(0, |f| self.form.screens.partition_point(|&s| s <= f));
-        self.form.screens[start..]
-            .iter()
-            .copied()
-            .find(|&id| self.relevant[id])
-    }
-
-    /// The last relevant screen before `from`.
-    pub fn prev_screen(&self, from: NodeId) -> Option<NodeId> {
-        let end = self.form.screens.partition_point(|&s| s < from);
-        self.form.screens[..end]
-            .iter()
-            .rev()
-            .copied()
-            .find(|&id| self.relevant[id])
-    }
-
-    /// Questions that take input, are relevant, and have no problem left: (answered, relevant).
+    /// Input questions answered and relevant: (answered, relevant).
     pub fn progress(&self) -> (usize, usize) {
-        let mut answered = 0;
-        let mut relevant = 0;
-        for node in &self.form.nodes {
-            if node.kind.takes_input() && self.relevant[node.id] {
-                relevant += 1;
-                if self.answers[node.id].is_some() {
-                    answered += 1;
-                }
-            }
-        }
-        (answered, relevant)
+        self.progress
     }
 
-    /// Relevant questions with a problem (invalid or missing), in document order.
-    pub fn issues(&self) -> Vec<NodeId> {
-        (0..self.form.nodes.len())
-            .filter(|&id| self.status[id].is_issue())
+    /// Relevant questions with a problem (invalid or missing), in the order
+    /// the operator meets them.
+    pub fn issues(&self) -> Vec<Slot> {
+        self.input_slots()
+            .into_iter()
+            .filter(|s| self.status(s).is_issue())
+            .collect()
+    }
+
+    /// Every relevant input slot, in the order the operator meets them.
+    pub fn input_slots(&self) -> Vec<Slot> {
+        self.nav
+            .list
+            .iter()
+            .flat_map(|s| self.fields(s))
+            .filter(|s| self.form.node(s.node).kind.takes_input())
             .collect()
     }
 
     pub fn can_finalize(&self) -> bool {
-        self.status.iter().all(|s| !s.is_issue())
+        self.slots
+            .iter()
+            .all(|m| m.values().all(|s| !s.status.is_issue()))
     }
 
     /// The response's name from the form's `instance_name`, if it gives one.
     pub fn instance_name(&self) -> Option<String> {
         let e = self.form.instance_name.as_ref()?;
-        let ctx = EvalCtx {
-            filling: self,
-            current: usize::MAX,
-        };
-        let name = expr::eval(e, &ctx).ok()?.to_str();
+        let top = Slot::root(usize::MAX);
+        let name = expr::eval(e, &self.ctx(&top)).ok()?.to_str();
         // `concat(${a}, ' - ', ${b})` with b still empty gives "A -": drop the
         // dangling separators; separators alone are no name.
         let separator = |c: char| c.is_whitespace() || "-–—,;:/|·".contains(c);
@@ -427,29 +610,35 @@ impl Filling {
     }
 
     /// Label of a choice of a question's list in the current language.
-    pub fn choice_label(&self, id: NodeId, name: &str) -> Option<&str> {
-        let list = self.form.list_of(id)?;
+    pub fn choice_label(&self, node: NodeId, name: &str) -> Option<&str> {
+        let list = self.form.list_of(node)?;
         let choice = list.choice(name)?;
         Some(choice.label.get(&self.lang, &self.form.default_language))
     }
 }
 
-/// Trims what the operator typed; text and select answers keep inner spacing.
-fn normalize_input(kind: Kind, input: &str) -> String {
-    match kind {
-        Kind::SelectMultiple => input.split_whitespace().collect::<Vec<_>>().join(" "),
-        _ => input.trim().to_string(),
+/// Whether a range answer lies within start..end on the step grid.
+fn in_range(answer: &str, params: &BTreeMap<String, String>) -> bool {
+    let get = |k: &str, d: f64| {
+        params
+            .get(k)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(d)
+    };
+    let (start, end, step) = (get("start", 1.0), get("end", 10.0), get("step", 1.0));
+    let Ok(v) = answer.parse::<f64>() else {
+        return false;
+    };
+    let (lo, hi) = if start <= end {
+        (start, end)
+    } else {
+        (end, start)
+    };
+    if v < lo - 1e-9 || v > hi + 1e-9 {
+        return false;
     }
-}
-
-/// The canonical stored text of a typed value, or why it is not of its type.
-pub fn canonical(kind: Kind, text: &str) -> Result<String, TypeError> {
-    match kind {
-        Kind::Integer => values::parse_integer(text),
-        Kind::Decimal => values::parse_decimal(text),
-        Kind::Date => values::parse_date(text),
-        _ => Ok(text.to_string()),
-    }
+    let steps = (v - start) / step;
+    (steps - steps.round()).abs() < 1e-6
 }
 
 /// The typed value of a stored answer, as expressions see it.
@@ -458,7 +647,7 @@ fn typed(kind: Kind, answer: Option<&str>) -> Value {
         return Value::Str(String::new());
     };
     match kind {
-        Kind::Integer | Kind::Decimal => match canonical(kind, a) {
+        Kind::Integer | Kind::Decimal | Kind::Range => match canonical(kind, a) {
             Ok(c) => c
                 .parse::<f64>()
                 .map(Value::Num)

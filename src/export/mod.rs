@@ -5,7 +5,7 @@
 //! The format is `rileva-response/1`; its JSON Schema is
 //! `assets/schema/response.schema.json`.
 
-use crate::engine::{Filling, Problem, Status};
+use crate::engine::{Filling, Idx, Problem, Slot, Status};
 use crate::expr::Value as ExprValue;
 use crate::form::{Kind, NodeId};
 use crate::store::ResponseRow;
@@ -46,7 +46,7 @@ pub fn response_json(filling: &Filling, row: &ResponseRow) -> Value {
         },
         "status": row.status.as_str(),
         "language": row.language,
-        "data": Value::Object(group(filling, &form.top)),
+        "data": Value::Object(group(filling, &form.top, &Vec::new())),
     })
 }
 
@@ -59,24 +59,39 @@ fn uuid_uri(id: &str) -> String {
     }
 }
 
-fn group(filling: &Filling, ids: &[NodeId]) -> Map<String, Value> {
+/// The children of a group (or of the root) in one instance context.
+fn group(filling: &Filling, ids: &[NodeId], idx: &Idx) -> Map<String, Value> {
     let form = filling.form();
     let mut map = Map::new();
     for &id in ids {
-        if !filling.is_relevant(id) {
-            continue;
-        }
         let node = form.node(id);
+        let slot = Slot::new(id, idx.clone());
         match node.kind {
             Kind::Note => {}
+            Kind::Repeat => {
+                // An array of the relevant instances (possibly empty).
+                let instances: Vec<Value> = (0..filling.instances(id, idx))
+                    .map(|k| {
+                        let mut inner = idx.clone();
+                        inner.push(k);
+                        inner
+                    })
+                    .filter(|inner| filling.is_relevant(&Slot::new(id, inner.clone())))
+                    .map(|inner| Value::Object(group(filling, &node.children, &inner)))
+                    .collect();
+                if filling.repeat_applies(id, idx) || !instances.is_empty() {
+                    map.insert(node.name.clone(), Value::Array(instances));
+                }
+            }
+            _ if !filling.is_relevant(&slot) => {}
             Kind::Group => {
                 map.insert(
                     node.name.clone(),
-                    Value::Object(group(filling, &node.children)),
+                    Value::Object(group(filling, &node.children, idx)),
                 );
             }
             _ => {
-                map.insert(node.name.clone(), value(filling, id));
+                map.insert(node.name.clone(), value(filling, &slot));
             }
         }
     }
@@ -84,11 +99,11 @@ fn group(filling: &Filling, ids: &[NodeId]) -> Map<String, Value> {
 }
 
 /// The typed JSON value of one relevant question.
-fn value(filling: &Filling, id: NodeId) -> Value {
-    let kind = filling.form().node(id).kind;
+fn value(filling: &Filling, slot: &Slot) -> Value {
+    let kind = filling.form().node(slot.node).kind;
     if kind == Kind::Calculate {
-        let text = match filling.value(id) {
-            ExprValue::Str(s) => s.clone(),
+        let text = match filling.value(slot) {
+            ExprValue::Str(s) => s,
             other => other.to_str(),
         };
         return if text.is_empty() {
@@ -97,10 +112,10 @@ fn value(filling: &Filling, id: NodeId) -> Value {
             Value::String(text)
         };
     }
-    let Some(answer) = filling.answer(id) else {
+    let Some(answer) = filling.answer(slot) else {
         return Value::Null;
     };
-    if let Status::Invalid(Problem::Type(_)) = filling.status(id) {
+    if let Status::Invalid(Problem::Type(_)) = filling.status(slot) {
         // Only possible in a draft: keep what was typed, so that nothing is lost.
         return Value::String(answer.to_string());
     }
@@ -111,11 +126,17 @@ fn value(filling: &Filling, id: NodeId) -> Value {
             .parse::<i64>()
             .map(Value::from)
             .unwrap_or_else(|_| raw()),
-        Kind::Decimal => answer
+        Kind::Decimal | Kind::Range => answer
             .trim()
             .parse::<f64>()
             .ok()
-            .and_then(Number::from_f64)
+            .and_then(|f| {
+                if f.fract() == 0.0 && kind == Kind::Range && f.abs() < 9e15 {
+                    Some(Number::from(f as i64))
+                } else {
+                    Number::from_f64(f)
+                }
+            })
             .map(Value::Number)
             .unwrap_or_else(raw),
         Kind::SelectMultiple => Value::Array(

@@ -1,15 +1,16 @@
-//! Native JSON -> `Form`, collecting every problem with its location instead of
-//! stopping at the first.
+//! Native form document -> `Form`, collecting every problem with its location
+//! instead of stopping at the first. Every loader (native JSON, XLSForm) ends
+//! here, so a form is checked the same way whatever it was written in.
 
 use super::FormError;
 use super::bundle::{FormBundle, is_plain_file_name};
 use super::model::*;
 use super::native::{self, ChoiceDoc, FormDoc, Item, TextDoc};
-use super::values;
 use crate::expr::{self, Expr};
 use crate::text::fold;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Compiles a bundle whose definition is native JSON.
 pub fn compile(bundle: &FormBundle) -> Result<Form, Vec<FormError>> {
     let doc: FormDoc = serde_json::from_str(&bundle.definition).map_err(|e| {
         vec![FormError::new(
@@ -17,12 +18,19 @@ pub fn compile(bundle: &FormBundle) -> Result<Form, Vec<FormError>> {
             format!("not a valid rileva form: {e}"),
         )]
     })?;
+    compile_doc(&doc, bundle)
+}
+
+/// Compiles a parsed document (with the locations a loader recorded); the
+/// bundle gives the attached files and the hash.
+pub fn compile_doc(doc: &FormDoc, bundle: &FormBundle) -> Result<Form, Vec<FormError>> {
     let mut c = Compiler {
         bundle,
         errors: Vec::new(),
         nodes: Vec::new(),
         lists: Vec::new(),
         list_ids: HashMap::new(),
+        allow_duplicates: doc.settings.allow_choice_duplicates,
     };
     let form = c.form(doc);
     if c.errors.is_empty() {
@@ -32,18 +40,65 @@ pub fn compile(bundle: &FormBundle) -> Result<Form, Vec<FormError>> {
     }
 }
 
+/// Names XForms keeps for itself.
+const RESERVED: &[&str] = &["meta"];
+
 struct Compiler<'a> {
     bundle: &'a FormBundle,
     errors: Vec<FormError>,
     nodes: Vec<Node>,
     lists: Vec<ChoiceList>,
     list_ids: HashMap<String, ListId>,
+    allow_duplicates: bool,
+}
+
+/// Where a row is, for messages: a JSON path for native files, a sheet and
+/// row for XLSForm files.
+#[derive(Clone)]
+struct Loc {
+    base: String,
+    sheet: bool,
+}
+
+impl Loc {
+    fn item(item: &Item, path: &str) -> Loc {
+        match &item.origin {
+            Some(o) => Loc {
+                base: o.clone(),
+                sheet: true,
+            },
+            None if item.name.is_empty() => Loc {
+                base: path.to_string(),
+                sheet: false,
+            },
+            None => Loc {
+                base: format!("{path} ({})", item.name),
+                sheet: false,
+            },
+        }
+    }
+
+    fn field(&self, field: &str) -> String {
+        if self.sheet {
+            format!("{}, column {field}", self.base)
+        } else {
+            format!("{}.{field}", self.base)
+        }
+    }
 }
 
 /// Expressions of one node kept beside the node while names are resolved.
 struct Pending {
     id: NodeId,
+    loc: Loc,
     exprs: Vec<(&'static str, Expr)>,
+}
+
+/// Names of the form: unique ones, and those used more than once (which
+/// `${name}` cannot designate).
+struct Names {
+    unique: HashMap<String, NodeId>,
+    ambiguous: HashSet<String>,
 }
 
 impl Compiler<'_> {
@@ -51,7 +106,7 @@ impl Compiler<'_> {
         self.errors.push(FormError::new(location, message));
     }
 
-    fn form(&mut self, doc: FormDoc) -> Form {
+    fn form(&mut self, doc: &FormDoc) -> Form {
         if doc.format != native::FORMAT {
             self.err(
                 "format",
@@ -88,6 +143,13 @@ impl Compiler<'_> {
         if doc.settings.form_id.trim().is_empty() {
             self.err("settings.form_id", "the form needs an id");
         }
+        let root_name = doc.settings.name.clone().unwrap_or_else(|| "data".into());
+        if !is_xml_name(&root_name) {
+            self.err(
+                "settings.name",
+                format!("\"{root_name}\" is not a valid element name"),
+            );
+        }
 
         for (name, choices) in &doc.choices {
             self.native_list(name, choices, &codes);
@@ -100,34 +162,34 @@ impl Compiler<'_> {
                 top.push(id);
             }
         }
+        self.check_siblings(&top);
         if top.is_empty() && self.errors.is_empty() {
             self.err("survey", "the form has no questions");
         }
 
-        let mut names = HashMap::new();
+        let mut names = Names {
+            unique: HashMap::new(),
+            ambiguous: HashSet::new(),
+        };
         for n in &self.nodes {
-            if let Some(&first) = names.get(&n.name) {
-                let first: &Node = &self.nodes[first];
-                self.errors.push(FormError::new(
-                    format!("{} ({})", n.location, n.name),
-                    format!(
-                        "duplicate name \"{}\": also used at {}",
-                        n.name, first.location
-                    ),
-                ));
+            if names.unique.remove(&n.name).is_some() || names.ambiguous.contains(&n.name) {
+                names.ambiguous.insert(n.name.clone());
             } else {
-                names.insert(n.name.clone(), n.id);
+                names.unique.insert(n.name.clone(), n.id);
             }
         }
         let paths = self.nodes.iter().map(|n| (n.path.clone(), n.id)).collect();
 
-        let instance_name =
-            doc.settings.instance_name.as_deref().and_then(|src| {
-                self.expression(src, "settings.instance_name", &names, None, false)
-            });
+        let instance_name = doc.settings.instance_name.as_deref().and_then(|src| {
+            let loc = Loc {
+                base: "settings".into(),
+                sheet: false,
+            };
+            self.expression(src, &loc.field("instance_name"), &names, None, false)
+        });
 
         self.resolve(&pending, &names);
-        let eval_order = self.eval_order(&names);
+        let eval_order = self.eval_order(&names.unique);
         let screens = self
             .nodes
             .iter()
@@ -146,15 +208,42 @@ impl Compiler<'_> {
             languages,
             default_language,
             instance_name,
+            root_name,
+            clean_text_values: doc.settings.clean_text_values,
             nodes: std::mem::take(&mut self.nodes),
             top,
             lists: std::mem::take(&mut self.lists),
             eval_order,
             screens,
             sha256: self.bundle.sha256(),
-            names,
+            names: names.unique,
             paths,
         }
+    }
+
+    /// Names must be unique among siblings (their data paths must differ).
+    fn check_siblings(&mut self, ids: &[NodeId]) {
+        let mut seen: HashMap<&str, NodeId> = HashMap::new();
+        let mut errors = Vec::new();
+        for &id in ids {
+            let n = &self.nodes[id];
+            if n.name.is_empty() {
+                continue;
+            }
+            if let Some(&first) = seen.get(n.name.as_str()) {
+                let first = &self.nodes[first];
+                errors.push(FormError::new(
+                    n.location.clone(),
+                    format!(
+                        "duplicate name \"{}\": also used at {} (names must be unique within their group)",
+                        n.name, first.location
+                    ),
+                ));
+            } else {
+                seen.insert(&n.name, id);
+            }
+        }
+        self.errors.extend(errors);
     }
 
     fn text(&mut self, doc: Option<&TextDoc>, codes: &[String], location: &str) -> Text {
@@ -195,15 +284,24 @@ impl Compiler<'_> {
             }
         }
         for (i, c) in choices.iter().enumerate() {
-            let location = format!("choices.{name}[{i}]");
+            let location = c
+                .origin
+                .clone()
+                .unwrap_or_else(|| format!("choices.{name}[{i}]"));
             if c.name.trim().is_empty() {
-                self.err(&location, "a choice needs a name");
-                continue;
-            }
-            if list.by_name.contains_key(&c.name) {
                 self.err(
                     &location,
-                    format!("duplicate choice \"{}\" in list \"{name}\"", c.name),
+                    format!("a choice of list \"{name}\" needs a name"),
+                );
+                continue;
+            }
+            if list.by_name.contains_key(&c.name) && !self.allow_duplicates {
+                self.err(
+                    &location,
+                    format!(
+                        "duplicate choice \"{}\" in list \"{name}\" (choice names must be unique; the setting allow_choice_duplicates permits repeats)",
+                        c.name
+                    ),
                 );
                 continue;
             }
@@ -213,7 +311,9 @@ impl Compiler<'_> {
                 .iter()
                 .map(|col| c.columns.get(col).cloned().unwrap_or_default())
                 .collect();
-            list.by_name.insert(c.name.clone(), list.choices.len());
+            list.by_name
+                .entry(c.name.clone())
+                .or_insert(list.choices.len());
             list.choices.push(Choice {
                 name: c.name.clone(),
                 folded: Self::folded(&label, codes),
@@ -233,14 +333,14 @@ impl Compiler<'_> {
         &mut self,
         file: &str,
         params: &BTreeMap<String, String>,
-        location: &str,
+        loc: &Loc,
     ) -> Option<ListId> {
         for key in params.keys() {
             if key != "value" && key != "label" {
                 self.err(
-                    location,
+                    loc.field("parameters"),
                     format!(
-                        "unknown parameter \"{key}\" (select_one_from_file takes value= and label=)"
+                        "unknown parameter \"{key}\" (a list from a file takes value= and label=)"
                     ),
                 );
             }
@@ -253,14 +353,14 @@ impl Compiler<'_> {
         }
         if !is_plain_file_name(file) || !file.to_ascii_lowercase().ends_with(".csv") {
             self.err(
-                location,
+                loc.field("type"),
                 format!("\"{file}\" must be the name of a .csv file beside the form"),
             );
             return None;
         }
         let Some(content) = self.bundle.files.get(file) else {
             self.err(
-                location,
+                loc.field("type"),
                 format!("the file \"{file}\" was not found beside the form"),
             );
             return None;
@@ -280,7 +380,7 @@ impl Compiler<'_> {
             headers.iter().position(|h| h == label_col),
         ) else {
             self.err(
-                location,
+                loc.field("parameters"),
                 format!(
                     "\"{file}\" needs the columns \"{value_col}\" and \"{label_col}\"; it has: {}",
                     headers.join(", ")
@@ -323,7 +423,7 @@ impl Compiler<'_> {
             });
         }
         if list.choices.is_empty() {
-            self.err(location, format!("\"{file}\" has no choices"));
+            self.err(loc.field("type"), format!("\"{file}\" has no choices"));
         }
         let id = self.lists.len();
         self.list_ids.insert(key, id);
@@ -331,28 +431,32 @@ impl Compiler<'_> {
         Some(id)
     }
 
-    fn item(
-        &mut self,
-        item: &Item,
-        parent: Option<NodeId>,
-        location: String,
-        codes: &[String],
-        pending: &mut Vec<Pending>,
-    ) -> Option<NodeId> {
-        let shown = if item.name.is_empty() {
-            location.clone()
-        } else {
-            format!("{location} ({})", item.name)
+    /// The kind of a row and its choice list, or why it cannot be read.
+    fn kind(&mut self, item: &Item, loc: &Loc) -> Option<(Kind, Option<ListId>)> {
+        let simple = match item.kind.as_str() {
+            "group" => Some(Kind::Group),
+            "repeat" => Some(Kind::Repeat),
+            "text" => Some(Kind::Text),
+            "integer" => Some(Kind::Integer),
+            "decimal" => Some(Kind::Decimal),
+            "date" => Some(Kind::Date),
+            "time" => Some(Kind::Time),
+            "dateTime" => Some(Kind::DateTime),
+            "range" => Some(Kind::Range),
+            "geopoint" => Some(Kind::Geopoint),
+            "note" => Some(Kind::Note),
+            "acknowledge" => Some(Kind::Acknowledge),
+            "calculate" => Some(Kind::Calculate),
+            "hidden" => Some(Kind::Hidden),
+            other => MetaKind::ALL
+                .iter()
+                .find(|m| m.xlsform_name() == other)
+                .map(|&m| Kind::Meta(m)),
         };
-        let (kind, list) = match item.kind.as_str() {
-            "group" => (Kind::Group, None),
-            "text" => (Kind::Text, None),
-            "integer" => (Kind::Integer, None),
-            "decimal" => (Kind::Decimal, None),
-            "date" => (Kind::Date, None),
-            "note" => (Kind::Note, None),
-            "acknowledge" => (Kind::Acknowledge, None),
-            "calculate" => (Kind::Calculate, None),
+        if let Some(kind) = simple {
+            return Some((kind, None));
+        }
+        match item.kind.as_str() {
             "select_one" | "select_multiple" => {
                 let kind = if item.kind == "select_one" {
                     Kind::SelectOne
@@ -361,18 +465,21 @@ impl Compiler<'_> {
                 };
                 let list = match &item.list {
                     None => {
-                        self.err(&shown, format!("{} needs a \"list\"", item.kind));
+                        self.err(
+                            loc.field("type"),
+                            format!("{} needs a choice list", item.kind),
+                        );
                         None
                     }
                     Some(l) => match self.list_ids.get(l) {
                         Some(&id) => Some(id),
                         None => {
-                            self.err(&shown, format!("unknown choice list \"{l}\""));
+                            self.err(loc.field("type"), format!("unknown choice list \"{l}\""));
                             None
                         }
                     },
                 };
-                (kind, list)
+                Some((kind, list))
             }
             "select_one_from_file" | "select_multiple_from_file" => {
                 let kind = if item.kind == "select_one_from_file" {
@@ -382,76 +489,158 @@ impl Compiler<'_> {
                 };
                 let list = match &item.file {
                     None => {
-                        self.err(&shown, format!("{} needs a \"file\"", item.kind));
+                        self.err(loc.field("type"), format!("{} needs a file", item.kind));
                         None
                     }
                     Some(f) => {
                         let params = item.parameters.clone().unwrap_or_default();
-                        self.file_list(f, &params, &shown)
+                        self.file_list(f, &params, loc)
                     }
                 };
-                (kind, list)
-            }
-            "repeat" | "begin_repeat" => {
-                self.err(&shown, "repeats are not supported yet");
-                return None;
+                Some((kind, list))
             }
             other => {
-                self.err(&shown, format!("unsupported question type \"{other}\""));
-                return None;
+                self.err(
+                    loc.field("type"),
+                    format!("unsupported question type \"{other}\""),
+                );
+                None
             }
+        }
+    }
+
+    /// Checks a row's `parameters` for the types that take them.
+    fn parameters(&mut self, kind: Kind, item: &Item, loc: &Loc) -> BTreeMap<String, String> {
+        let params = item.parameters.clone().unwrap_or_default();
+        let allowed: &[&str] = match kind {
+            _ if item.kind.ends_with("_from_file") => return params,
+            Kind::Range => &["start", "end", "step"],
+            Kind::Geopoint => &[
+                "capture-accuracy",
+                "warning-accuracy",
+                "allow-mock-accuracy",
+            ],
+            _ => &[],
         };
+        for key in params.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let accepted = if allowed.is_empty() {
+                    format!("{} takes no parameters", item.kind)
+                } else {
+                    format!("accepted: {}", allowed.join(", "))
+                };
+                self.err(
+                    loc.field("parameters"),
+                    format!("unknown parameter \"{key}\" ({accepted})"),
+                );
+            }
+        }
+        if kind == Kind::Range {
+            let mut nums = [1.0, 10.0, 1.0];
+            for (i, key) in ["start", "end", "step"].iter().enumerate() {
+                if let Some(v) = params.get(*key) {
+                    match v.trim().parse::<f64>() {
+                        Ok(n) if n.is_finite() => nums[i] = n,
+                        _ => self.err(
+                            loc.field("parameters"),
+                            format!("range {key} \"{v}\" is not a number"),
+                        ),
+                    }
+                }
+            }
+            if nums[2] == 0.0 {
+                self.err(loc.field("parameters"), "range step cannot be 0");
+            }
+        }
+        params
+    }
+
+    fn item(
+        &mut self,
+        item: &Item,
+        parent: Option<NodeId>,
+        path: String,
+        codes: &[String],
+        pending: &mut Vec<Pending>,
+    ) -> Option<NodeId> {
+        let loc = Loc::item(item, &path);
+        let (kind, list) = self.kind(item, &loc)?;
         if item.name.is_empty() {
-            self.err(&shown, "every row needs a name");
+            self.err(loc.field("name"), "every row needs a name");
         } else if !is_xml_name(&item.name) {
-            self.err(&shown, format!("\"{}\" is not a valid name: use letters, digits, _ - . and start with a letter or _", item.name));
+            self.err(
+                loc.field("name"),
+                format!(
+                    "\"{}\" is not a valid name: use letters, digits, _ - . and start with a letter or _",
+                    item.name
+                ),
+            );
+        } else if RESERVED.contains(&item.name.as_str()) {
+            self.err(
+                loc.field("name"),
+                format!("the name \"{}\" is reserved", item.name),
+            );
         }
         if item.list.is_some() && !kind.is_select()
             || item.file.is_some() && !item.kind.ends_with("_from_file")
         {
             self.err(
-                &shown,
+                loc.field("type"),
                 format!(
-                    "\"list\"/\"file\" only apply to select questions, not {}",
+                    "a choice list or file only applies to select questions, not {}",
                     item.kind
                 ),
             );
         }
-        if item.parameters.is_some() && !item.kind.ends_with("_from_file") {
+        if item.children.is_some() != kind.is_container() {
             self.err(
-                &shown,
-                format!("\"parameters\" are not supported on {}", item.kind),
-            );
-        }
-        if item.children.is_some() != (kind == Kind::Group) {
-            self.err(
-                &shown,
-                if kind == Kind::Group {
-                    "a group needs \"children\""
+                loc.base.clone(),
+                if kind.is_container() {
+                    format!("a {} needs rows inside it", item.kind)
                 } else {
-                    "only a group has \"children\""
+                    "only a group or a repeat holds rows".to_string()
                 },
             );
         }
-        let label = self.text(item.label.as_ref(), codes, &format!("{shown}.label"));
-        let hint = self.text(item.hint.as_ref(), codes, &format!("{shown}.hint"));
-        if kind != Kind::Group && kind != Kind::Calculate && label.is_empty() && hint.is_empty() {
-            self.err(&shown, "a question needs a label or a hint");
+        let label = self.text(item.label.as_ref(), codes, &loc.field("label"));
+        let hint = self.text(item.hint.as_ref(), codes, &loc.field("hint"));
+        let needs_label = kind.is_screen();
+        if needs_label && label.is_empty() && hint.is_empty() {
+            self.err(loc.base.clone(), "a question needs a label or a hint");
         }
         if kind == Kind::Calculate && item.calculation.is_none() {
-            self.err(&shown, "a calculate needs a \"calculation\"");
+            self.err(loc.field("calculation"), "a calculate needs a calculation");
         }
-        if kind != Kind::Calculate && item.calculation.is_some() {
-            self.err(&shown, format!("\"calculation\" on a question of type {} is not supported; use a calculate row", item.kind));
+        if item.calculation.is_some() && matches!(kind, Kind::Group | Kind::Repeat | Kind::Note) {
+            self.err(
+                loc.field("calculation"),
+                format!("a calculation does not apply to {}", item.kind),
+            );
         }
         if item.choice_filter.is_some() && !kind.is_select() {
-            self.err(&shown, "\"choice_filter\" only applies to select questions");
+            self.err(
+                loc.field("choice_filter"),
+                "a choice filter only applies to select questions",
+            );
         }
+        if item.repeat_count.is_some() && kind != Kind::Repeat {
+            self.err(
+                loc.field("repeat_count"),
+                "repeat_count only applies to repeats",
+            );
+        }
+        let parameters = self.parameters(kind, item, &loc);
         let id = self.nodes.len();
-        let path = match parent {
+        let node_path = match parent {
             Some(p) => format!("{}/{}", self.nodes[p].path, item.name),
             None => format!("/{}", item.name),
         };
+        let mut repeats = parent
+            .map(|p| self.nodes[p].repeats.clone())
+            .unwrap_or_default();
+        if kind == Kind::Repeat {
+            repeats.push(id);
+        }
         let mut exprs = Vec::new();
         let mut parse =
             |this: &mut Self, field: &'static str, src: Option<&String>| -> Option<Expr> {
@@ -462,22 +651,21 @@ impl Compiler<'_> {
                         Some(e)
                     }
                     Err(e) => {
-                        this.err(format!("{shown}.{field}"), format!("{e} in `{src}`"));
+                        this.err(loc.field(field), format!("{e} in `{src}`"));
                         None
                     }
                 }
             };
-        let required = match item.required.as_deref().map(str::trim) {
-            None | Some("") | Some("no") | Some("No") | Some("NO") | Some("false")
-            | Some("false()") => None,
-            Some("yes") | Some("Yes") | Some("YES") | Some("true") | Some("true()") => {
-                expr::parse("true()").ok()
-            }
-            Some(_) => parse(self, "required", item.required.as_ref()),
-        };
+        let required = flag(this_flag(item.required.as_deref()), || {
+            parse(self, "required", item.required.as_ref())
+        });
+        let read_only = flag(this_flag(item.read_only.as_deref()), || {
+            parse(self, "read_only", item.read_only.as_ref())
+        });
         let relevant = parse(self, "relevant", item.relevant.as_ref());
         let constraint = parse(self, "constraint", item.constraint.as_ref());
         let calculation = parse(self, "calculation", item.calculation.as_ref());
+        let repeat_count = parse(self, "repeat_count", item.repeat_count.as_ref());
         let choice_filter = parse(self, "choice_filter", item.choice_filter.as_ref()).map(|e| {
             let column_eq = e
                 .as_column_equality()
@@ -490,15 +678,9 @@ impl Compiler<'_> {
                 parse(self, "default", Some(d)).map(DefaultValue::Dynamic)
             }
             Some(d) => {
-                let ok = match kind {
-                    Kind::Integer => values::parse_integer(d).is_ok(),
-                    Kind::Decimal => values::parse_decimal(d).is_ok(),
-                    Kind::Date => values::parse_date(d).is_ok(),
-                    _ => true,
-                };
-                if !ok {
+                if kind.takes_input() && crate::form::values::canonical(kind, d).is_err() {
                     self.err(
-                        format!("{shown}.default"),
+                        loc.field("default"),
                         format!("\"{d}\" is not a valid {} value", item.kind),
                     );
                 }
@@ -508,17 +690,17 @@ impl Compiler<'_> {
         let required_message = self.text(
             item.required_message.as_ref(),
             codes,
-            &format!("{shown}.required_message"),
+            &loc.field("required_message"),
         );
         let constraint_message = self.text(
             item.constraint_message.as_ref(),
             codes,
-            &format!("{shown}.constraint_message"),
+            &loc.field("constraint_message"),
         );
         self.nodes.push(Node {
             id,
             name: item.name.clone(),
-            path,
+            path: node_path,
             parent,
             children: Vec::new(),
             kind,
@@ -532,43 +714,59 @@ impl Compiler<'_> {
             constraint_message,
             calculation,
             default,
+            read_only,
+            repeat_count,
+            parameters,
+            repeats,
             appearance: item.appearance.clone().unwrap_or_default(),
             choice_filter,
-            location: location.clone(),
+            location: loc.base.clone(),
         });
-        pending.push(Pending { id, exprs });
+        pending.push(Pending {
+            id,
+            loc: loc.clone(),
+            exprs,
+        });
         if let Some(children) = &item.children {
             if children.is_empty() {
-                self.err(&shown, "the group is empty");
+                self.err(loc.base.clone(), format!("the {} is empty", item.kind));
             }
             for (i, child) in children.iter().enumerate() {
                 if let Some(cid) = self.item(
                     child,
                     Some(id),
-                    format!("{location}.children[{i}]"),
+                    format!("{path}.children[{i}]"),
                     codes,
                     pending,
                 ) {
                     self.nodes[id].children.push(cid);
                 }
             }
+            let children = self.nodes[id].children.clone();
+            self.check_siblings(&children);
         }
         Some(id)
     }
 
-    /// Checks the names an expression uses: `${name}` must exist, bare names are
-    /// only allowed in a choice filter and must be columns of its list.
+    /// Checks the names an expression uses: `${name}` must exist and be
+    /// unique; bare names only in a choice filter, as columns of its list;
+    /// `instance('list')` lists must exist.
     fn check_names(
         &mut self,
         e: &Expr,
         location: &str,
-        names: &HashMap<String, NodeId>,
+        names: &Names,
         list: Option<ListId>,
         filter: bool,
     ) {
         for r in e.refs() {
-            if !names.contains_key(r) {
-                let hint = did_you_mean(r, names.keys().map(String::as_str));
+            if names.ambiguous.contains(r) {
+                self.err(
+                    location,
+                    format!("${{{r}}} is ambiguous: more than one question is named \"{r}\""),
+                );
+            } else if !names.unique.contains_key(r) {
+                let hint = did_you_mean(r, names.unique.keys().map(String::as_str));
                 self.err(location, format!("unknown question ${{{r}}}{hint}"));
             }
         }
@@ -582,7 +780,15 @@ impl Compiler<'_> {
                 && !list.has_column(b)
             {
                 let cols: Vec<&str> = list.columns.iter().map(String::as_str).collect();
-                self.err(location, format!("choice_filter uses column \"{b}\", which list \"{}\" does not have (columns: name, label{}{})", list.name, if cols.is_empty() { "" } else { ", " }, cols.join(", ")));
+                self.err(
+                    location,
+                    format!(
+                        "choice_filter uses column \"{b}\", which list \"{}\" does not have (columns: name, label{}{})",
+                        list.name,
+                        if cols.is_empty() { "" } else { ", " },
+                        cols.join(", ")
+                    ),
+                );
             }
         }
     }
@@ -591,7 +797,7 @@ impl Compiler<'_> {
         &mut self,
         src: &str,
         location: &str,
-        names: &HashMap<String, NodeId>,
+        names: &Names,
         list: Option<ListId>,
         filter: bool,
     ) -> Option<Expr> {
@@ -607,15 +813,12 @@ impl Compiler<'_> {
         }
     }
 
-    fn resolve(&mut self, pending: &[Pending], names: &HashMap<String, NodeId>) {
+    fn resolve(&mut self, pending: &[Pending], names: &Names) {
         for p in pending {
-            let (location, list) = {
-                let n = &self.nodes[p.id];
-                (format!("{} ({})", n.location, n.name), n.list)
-            };
+            let list = self.nodes[p.id].list;
             for (field, e) in &p.exprs {
                 let filter = *field == "choice_filter";
-                self.check_names(e, &format!("{location}.{field}"), names, list, filter);
+                self.check_names(e, &p.loc.field(field), names, list, filter);
             }
             // Index the column of `column = …` filters so lookups need no scan.
             let col = self.nodes[p.id]
@@ -637,8 +840,8 @@ impl Compiler<'_> {
         }
     }
 
-    /// Topological order of relevance and calculation, stable in document order.
-    /// Reports every cycle it finds.
+    /// Topological order of relevance, repeat counts and calculations, stable
+    /// in document order. Reports the first cycle it finds.
     fn eval_order(&mut self, names: &HashMap<String, NodeId>) -> Vec<NodeId> {
         let n = self.nodes.len();
         let mut deps: Vec<Vec<NodeId>> = vec![Vec::new(); n];
@@ -647,14 +850,17 @@ impl Compiler<'_> {
             if let Some(p) = node.parent {
                 d.push(p);
             }
-            for e in [&node.relevant, &node.calculation].into_iter().flatten() {
+            for e in [&node.relevant, &node.calculation, &node.repeat_count]
+                .into_iter()
+                .flatten()
+            {
                 d.extend(e.refs().iter().filter_map(|r| names.get(*r).copied()));
             }
         }
         for node in &self.nodes {
             if node.calculation.as_ref().is_some_and(Expr::uses_current) {
                 self.errors.push(FormError::new(
-                    format!("{} ({}).calculation", node.location, node.name),
+                    format!("{}, calculation", node.location),
                     "a calculation cannot read its own value (`.`)",
                 ));
             }
@@ -688,10 +894,7 @@ impl Compiler<'_> {
                             cycle.reverse();
                             let msg = format!("circular reference: {}", cycle.join(" → "));
                             let node = &self.nodes[dep];
-                            self.errors.push(FormError::new(
-                                format!("{} ({})", node.location, node.name),
-                                msg,
-                            ));
+                            self.errors.push(FormError::new(node.location.clone(), msg));
                         }
                         _ => {}
                     }
@@ -703,6 +906,28 @@ impl Compiler<'_> {
             }
         }
         order
+    }
+}
+
+/// `yes`/`no` and their spellings, or an expression (`None`).
+fn this_flag(src: Option<&str>) -> Option<Option<bool>> {
+    match src.map(str::trim) {
+        None | Some("") => Some(Some(false)),
+        Some(s) => match s.to_ascii_lowercase().as_str() {
+            "yes" | "true" | "true()" => Some(Some(true)),
+            "no" | "false" | "false()" => Some(Some(false)),
+            _ => None,
+        },
+    }
+}
+
+/// A yes/no column as an optional expression: `true()` for yes, nothing for no,
+/// else the parsed expression.
+fn flag(known: Option<Option<bool>>, parse: impl FnOnce() -> Option<Expr>) -> Option<Expr> {
+    match known {
+        Some(Some(true)) => expr::parse("true()").ok(),
+        Some(_) => None,
+        None => parse(),
     }
 }
 

@@ -12,15 +12,64 @@ pub type ListId = usize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Group,
+    Repeat,
     Text,
     Integer,
     Decimal,
     Date,
+    Time,
+    DateTime,
+    Range,
+    Geopoint,
     SelectOne,
     SelectMultiple,
     Acknowledge,
     Note,
     Calculate,
+    /// A value set by `default` (or a calculation), never shown.
+    Hidden,
+    /// Metadata filled by rileva itself.
+    Meta(MetaKind),
+}
+
+/// XLSForm's metadata types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaKind {
+    /// When the response was started.
+    Start,
+    /// When it was finalized.
+    End,
+    /// The day it was started.
+    Today,
+    DeviceId,
+    /// The operator.
+    Username,
+    PhoneNumber,
+    Email,
+}
+
+impl MetaKind {
+    pub fn xlsform_name(self) -> &'static str {
+        match self {
+            MetaKind::Start => "start",
+            MetaKind::End => "end",
+            MetaKind::Today => "today",
+            MetaKind::DeviceId => "deviceid",
+            MetaKind::Username => "username",
+            MetaKind::PhoneNumber => "phonenumber",
+            MetaKind::Email => "email",
+        }
+    }
+
+    pub const ALL: [MetaKind; 7] = [
+        MetaKind::Start,
+        MetaKind::End,
+        MetaKind::Today,
+        MetaKind::DeviceId,
+        MetaKind::Username,
+        MetaKind::PhoneNumber,
+        MetaKind::Email,
+    ];
 }
 
 impl Kind {
@@ -28,26 +77,57 @@ impl Kind {
     pub fn xlsform_name(self) -> &'static str {
         match self {
             Kind::Group => "group",
+            Kind::Repeat => "repeat",
             Kind::Text => "text",
             Kind::Integer => "integer",
             Kind::Decimal => "decimal",
             Kind::Date => "date",
+            Kind::Time => "time",
+            Kind::DateTime => "dateTime",
+            Kind::Range => "range",
+            Kind::Geopoint => "geopoint",
             Kind::SelectOne => "select_one",
             Kind::SelectMultiple => "select_multiple",
             Kind::Acknowledge => "acknowledge",
             Kind::Note => "note",
             Kind::Calculate => "calculate",
+            Kind::Hidden => "hidden",
+            Kind::Meta(m) => m.xlsform_name(),
         }
     }
 
-    /// Whether the operator sees this node as a screen of its own.
+    /// Whether the operator sees this node (a question or a note).
     pub fn is_screen(self) -> bool {
-        !matches!(self, Kind::Group | Kind::Calculate)
+        self.takes_input() || self == Kind::Note
     }
 
     /// Whether the node holds an answer typed or picked by the operator.
     pub fn takes_input(self) -> bool {
-        !matches!(self, Kind::Group | Kind::Calculate | Kind::Note)
+        matches!(
+            self,
+            Kind::Text
+                | Kind::Integer
+                | Kind::Decimal
+                | Kind::Date
+                | Kind::Time
+                | Kind::DateTime
+                | Kind::Range
+                | Kind::Geopoint
+                | Kind::SelectOne
+                | Kind::SelectMultiple
+                | Kind::Acknowledge
+        )
+    }
+
+    /// Whether an answer is stored for the node: operator input, and the
+    /// values rileva sets itself (hidden defaults, metadata).
+    pub fn stores_answer(self) -> bool {
+        self.takes_input() || matches!(self, Kind::Hidden | Kind::Meta(_))
+    }
+
+    /// Groups and repeats: nodes that hold other nodes.
+    pub fn is_container(self) -> bool {
+        matches!(self, Kind::Group | Kind::Repeat)
     }
 
     pub fn is_select(self) -> bool {
@@ -118,6 +198,14 @@ pub struct Node {
     pub constraint_message: Text,
     pub calculation: Option<Expr>,
     pub default: Option<DefaultValue>,
+    pub read_only: Option<Expr>,
+    /// For a repeat: how many instances.
+    pub repeat_count: Option<Expr>,
+    /// The row's `parameters` (range start/end/step, file value/label).
+    pub parameters: std::collections::BTreeMap<String, String>,
+    /// The repeats this node is in, outermost first (itself included when it
+    /// is a repeat): a value of the node exists once per instance of them.
+    pub repeats: Vec<NodeId>,
     pub appearance: String,
     pub choice_filter: Option<ChoiceFilter>,
     /// Where the node is defined, for messages (e.g. `survey[0].children[3]`).
@@ -131,6 +219,11 @@ impl Node {
 
     pub fn is_multiline(&self) -> bool {
         self.kind == Kind::Text && self.has_appearance("multiline")
+    }
+
+    /// A group shown as one screen with all its questions.
+    pub fn is_field_list(&self) -> bool {
+        self.kind == Kind::Group && self.has_appearance("field-list")
     }
 }
 
@@ -196,6 +289,9 @@ pub struct Form {
     /// Code of the default language ("" when the form is untranslated).
     pub default_language: String,
     pub instance_name: Option<Expr>,
+    /// Root element name of the XForm instance.
+    pub root_name: String,
+    pub clean_text_values: bool,
     pub nodes: Vec<Node>,
     /// Top-level nodes, in order.
     pub top: Vec<NodeId>,

@@ -34,6 +34,16 @@ pub struct Settings {
     /// An expression naming each response, e.g. `concat(${A04}, ' - ', ${B01})`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
+    /// Name of the root element of the XForm instance (XLSForm's `name`
+    /// setting); `data` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A choice list may hold the same name twice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_choice_duplicates: bool,
+    /// Text answers are stored with runs of white space folded to one space.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub clean_text_values: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -54,8 +64,8 @@ pub enum TextDoc {
     Translated(BTreeMap<String, String>),
 }
 
-/// One survey row. `type` uses XLSForm's type names; `group` replaces the
-/// begin_group/end_group pair and holds its rows in `children`.
+/// One survey row. `type` uses XLSForm's type names; `group` and `repeat`
+/// replace the begin/end pairs and hold their rows in `children`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
@@ -88,6 +98,12 @@ pub struct Item {
     pub calculation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// `yes`, `no` or an expression: shown, not editable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<String>,
+    /// For a repeat: how many instances, as an expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_count: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appearance: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +112,10 @@ pub struct Item {
     pub parameters: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Item>>,
+    /// Where the row came from when it was read from an XLSForm (e.g.
+    /// `survey, row 12`), for messages; not part of the format.
+    #[serde(skip)]
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -106,4 +126,7 @@ pub struct ChoiceDoc {
     /// Extra columns of the choices sheet, usable in `choice_filter` expressions.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub columns: BTreeMap<String, String>,
+    /// Where the row came from in an XLSForm (e.g. `choices, row 4`).
+    #[serde(skip)]
+    pub origin: Option<String>,
 }

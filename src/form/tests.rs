@@ -68,7 +68,7 @@ fn every_problem_is_reported_at_once_with_its_location() {
     );
     assert!(has(&e, "survey[3] (c).constraint: column"), "{e:#?}");
     assert!(
-        has(&e, "survey[4] (d): unknown choice list \"missing\""),
+        has(&e, "survey[4] (d).type: unknown choice list \"missing\""),
         "{e:#?}"
     );
     assert!(
@@ -78,8 +78,12 @@ fn every_problem_is_reported_at_once_with_its_location() {
         ),
         "{e:#?}"
     );
+    assert!(
+        has(&e, "survey[5] (e).choice_filter: ${a} is ambiguous"),
+        "{e:#?}"
+    );
     assert!(has(&e, "circular reference"), "{e:#?}");
-    assert!(e.len() >= 6);
+    assert!(e.len() >= 7);
 }
 
 #[test]
@@ -105,7 +109,7 @@ fn relevance_cycles_are_caught() {
 fn structure_problems() {
     let e = errors(
         r#"[{"type":"repeat","name":"r","label":"R"},
-            {"type":"geopoint","name":"g","label":"G"},
+            {"type":"geoshape","name":"g","label":"G"},
             {"type":"text","name":"1bad","label":"B"},
             {"type":"text","name":"nolabel"},
             {"type":"calculate","name":"c"},
@@ -116,11 +120,11 @@ fn structure_problems() {
         "{}",
     );
     for needle in [
-        "repeats are not supported yet",
-        "unsupported question type \"geopoint\"",
+        "a repeat needs rows inside it",
+        "unsupported question type \"geoshape\"",
         "\"1bad\" is not a valid name",
         "needs a label or a hint",
-        "a calculate needs a \"calculation\"",
+        "a calculate needs a calculation",
         "the group is empty",
         "must be the name of a .csv file beside the form",
         "\"absent.csv\" was not found beside the form",

@@ -2,6 +2,7 @@
 //! and exported (XForm lexical forms): integers without sign noise, decimals with a
 //! point, dates as ISO `YYYY-MM-DD`.
 
+use super::Kind;
 use jiff::civil::Date;
 
 /// Why a typed value is not a value of its type. The text is English; the TUI
@@ -12,6 +13,103 @@ pub enum TypeError {
     IntegerTooLarge,
     NotDecimal,
     NotDate,
+    NotTime,
+    NotDateTime,
+    /// Not "lat lon [alt [acc]]" with latitude in -90..90 and longitude in -180..180.
+    NotGeopoint,
+}
+
+/// The canonical stored text of a typed value of `kind`, or why it is not one.
+pub fn canonical(kind: Kind, text: &str) -> Result<String, TypeError> {
+    match kind {
+        Kind::Integer => parse_integer(text),
+        Kind::Decimal | Kind::Range => parse_decimal(text),
+        Kind::Date => parse_date(text),
+        Kind::Time => parse_time(text),
+        Kind::DateTime => parse_datetime(text),
+        Kind::Geopoint => parse_geopoint(text),
+        _ => Ok(text.to_string()),
+    }
+}
+
+/// `14:30` or `14:30:05` (also with `.` as separator) -> `14:30:00`.
+pub fn parse_time(s: &str) -> Result<String, TypeError> {
+    time_of(s)
+        .map(|t| t.strftime("%H:%M:%S").to_string())
+        .ok_or(TypeError::NotTime)
+}
+
+pub fn time_of(s: &str) -> Option<jiff::civil::Time> {
+    let t = s.trim();
+    let parts: Vec<&str> = t.split([':', '.']).collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n = |i: usize| parts.get(i).map_or(Some(0), |p| p.parse::<i8>().ok());
+    jiff::civil::Time::new(n(0)?, n(1)?, n(2)?, 0).ok()
+}
+
+/// A date and a time, separated by a space or `T` (`15/03/2020 14:30`,
+/// `2020-03-15T14:30:00+01:00`) -> ISO `2020-03-15T14:30:00`, with the offset
+/// when one was given.
+pub fn parse_datetime(s: &str) -> Result<String, TypeError> {
+    let t = s.trim();
+    let (date, rest) = t.split_once(['T', ' ']).ok_or(TypeError::NotDateTime)?;
+    let date = date_of(date).ok_or(TypeError::NotDateTime)?;
+    let rest = rest.trim();
+    let (time, offset) = match rest
+        .find(['+', 'Z'])
+        .or_else(|| rest.rfind('-').filter(|&i| i > 0))
+    {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    // Fractions of a second are dropped: `14:30:05.123` -> `14:30:05`.
+    let time = match time.split_once('.') {
+        Some((whole, _)) if time.matches(':').count() == 2 => whole,
+        _ => time,
+    };
+    let time = time_of(time).ok_or(TypeError::NotDateTime)?;
+    let offset = match offset {
+        "" => String::new(),
+        "Z" => "Z".into(),
+        o => {
+            let valid = o.len() == 6
+                && o[1..3].bytes().all(|b| b.is_ascii_digit())
+                && &o[3..4] == ":"
+                && o[4..].bytes().all(|b| b.is_ascii_digit());
+            if !valid {
+                return Err(TypeError::NotDateTime);
+            }
+            o.to_string()
+        }
+    };
+    Ok(format!("{date}T{}{offset}", time.strftime("%H:%M:%S")))
+}
+
+/// `lat lon [alt [acc]]` -> the same numbers, one space apart.
+pub fn parse_geopoint(s: &str) -> Result<String, TypeError> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    if !(2..=4).contains(&parts.len()) {
+        return Err(TypeError::NotGeopoint);
+    }
+    let mut nums = Vec::with_capacity(parts.len());
+    for p in &parts {
+        let v = parse_decimal(p).map_err(|_| TypeError::NotGeopoint)?;
+        nums.push(v);
+    }
+    let f = |i: usize| nums[i].parse::<f64>().unwrap_or(f64::NAN);
+    if !(-90.0..=90.0).contains(&f(0))
+        || !(-180.0..=180.0).contains(&f(1))
+        || (nums.len() == 4 && f(3) < 0.0)
+    {
+        return Err(TypeError::NotGeopoint);
+    }
+    Ok(nums.join(" "))
 }
 
 /// XForm `int` is 32-bit in JavaRosa (ODK Collect): larger values are refused
@@ -137,5 +235,42 @@ mod tests {
     #[case("", Err(TypeError::NotDate))]
     fn dates(#[case] input: &str, #[case] expected: Result<&str, TypeError>) {
         assert_eq!(parse_date(input), expected.map(str::to_string));
+    }
+
+    #[rstest]
+    #[case("14:30", Ok("14:30:00"))]
+    #[case("9.05", Ok("09:05:00"))]
+    #[case("23:59:59", Ok("23:59:59"))]
+    #[case("24:00", Err(TypeError::NotTime))]
+    #[case("14", Err(TypeError::NotTime))]
+    #[case("14:3x", Err(TypeError::NotTime))]
+    fn times(#[case] input: &str, #[case] expected: Result<&str, TypeError>) {
+        assert_eq!(parse_time(input), expected.map(str::to_string));
+    }
+
+    #[rstest]
+    #[case("15/03/2020 14:30", Ok("2020-03-15T14:30:00"))]
+    #[case("2020-03-15T14:30:05+01:00", Ok("2020-03-15T14:30:05+01:00"))]
+    #[case("2020-03-15T14:30:05.123-03:00", Ok("2020-03-15T14:30:05-03:00"))]
+    #[case("2020-03-15 14:30Z", Ok("2020-03-15T14:30:00Z"))]
+    #[case("2020-03-15", Err(TypeError::NotDateTime))]
+    #[case("2020-03-15 25:00", Err(TypeError::NotDateTime))]
+    #[case("2020-03-15 14:30+1", Err(TypeError::NotDateTime))]
+    fn datetimes(#[case] input: &str, #[case] expected: Result<&str, TypeError>) {
+        assert_eq!(parse_datetime(input), expected.map(str::to_string));
+    }
+
+    #[rstest]
+    #[case("45.07 7.68", Ok("45.07 7.68"))]
+    #[case(" -23.5505  -46.6333 760 5 ", Ok("-23.5505 -46.6333 760 5"))]
+    #[case("45,07 7,68", Ok("45.07 7.68"))]
+    #[case("91 0", Err(TypeError::NotGeopoint))]
+    #[case("0 181", Err(TypeError::NotGeopoint))]
+    #[case("45", Err(TypeError::NotGeopoint))]
+    #[case("1 2 3 4 5", Err(TypeError::NotGeopoint))]
+    #[case("1 2 3 -4", Err(TypeError::NotGeopoint))]
+    #[case("a b", Err(TypeError::NotGeopoint))]
+    fn geopoints(#[case] input: &str, #[case] expected: Result<&str, TypeError>) {
+        assert_eq!(parse_geopoint(input), expected.map(str::to_string));
     }
 }

@@ -374,14 +374,14 @@ impl Store {
             return Err(self_not_draft(&tx, id));
         }
         match value {
-            Some(v) => tx.execute(
-                "INSERT INTO answers(response_id, path, value, operator, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(response_id, path) DO UPDATE SET value = excluded.value,
-                     operator = excluded.operator, updated_at = excluded.updated_at",
-                params![id, path, v, operator, at],
-            )?,
-            None => tx.execute("DELETE FROM answers WHERE response_id = ?1 AND path = ?2", params![id, path])?,
-        };
+            Some(v) => upsert_answers(&tx, id, &[(path.to_string(), v.to_string())], operator, at)?,
+            None => {
+                tx.execute(
+                    "DELETE FROM answers WHERE response_id = ?1 AND path = ?2",
+                    params![id, path],
+                )?;
+            }
+        }
         tx.commit()?;
         Ok(())
     }
@@ -401,6 +401,8 @@ impl Store {
         id: &str,
         summary: &Summary,
         language: &str,
+        answers: &[(String, String)],
+        operator: &str,
         at: &str,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
@@ -413,6 +415,51 @@ impl Store {
         if changed == 0 {
             return Err(self_not_draft(&tx, id));
         }
+        upsert_answers(&tx, id, answers, operator, at)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces every answer of a draft with `answers` (the rows that differ
+    /// are written, the ones not given are deleted) and its summary, in one
+    /// transaction: used when repeat instances are added or removed.
+    pub fn replace_answers(
+        &mut self,
+        id: &str,
+        answers: &[(String, String)],
+        operator: &str,
+        summary: &Summary,
+        at: &str,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE responses SET instance_name = ?2, answered = ?3, relevant = ?4, position = ?5, updated_at = ?6
+             WHERE id = ?1 AND status = 'draft'",
+            params![id, summary.instance_name, summary.answered, summary.relevant, summary.position, at],
+        )?;
+        if changed == 0 {
+            return Err(self_not_draft(&tx, id));
+        }
+        let current: std::collections::HashMap<String, String> = {
+            let mut stmt = tx.prepare("SELECT path, value FROM answers WHERE response_id = ?1")?;
+            let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let wanted: std::collections::HashSet<&str> =
+            answers.iter().map(|(p, _)| p.as_str()).collect();
+        {
+            let mut delete =
+                tx.prepare("DELETE FROM answers WHERE response_id = ?1 AND path = ?2")?;
+            for path in current.keys().filter(|p| !wanted.contains(p.as_str())) {
+                delete.execute(params![id, path])?;
+            }
+        }
+        let changed: Vec<(String, String)> = answers
+            .iter()
+            .filter(|(p, v)| current.get(p) != Some(v))
+            .cloned()
+            .collect();
+        upsert_answers(&tx, id, &changed, operator, at)?;
         tx.commit()?;
         Ok(())
     }
@@ -516,6 +563,24 @@ fn prepare(conn: &mut Connection, shown: &str) -> std::result::Result<(), Prepar
         schema::MigrateError::Sql(e) => sql(e),
         e => Prepare::Migrate(e),
     })
+}
+
+fn upsert_answers(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    answers: &[(String, String)],
+    operator: &str,
+    at: &str,
+) -> Result<()> {
+    let mut upsert = tx.prepare(
+        "INSERT INTO answers(response_id, path, value, operator, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(response_id, path) DO UPDATE SET value = excluded.value,
+             operator = excluded.operator, updated_at = excluded.updated_at",
+    )?;
+    for (path, value) in answers {
+        upsert.execute(params![id, path, value, operator, at])?;
+    }
+    Ok(())
 }
 
 fn self_not_draft(tx: &rusqlite::Transaction<'_>, id: &str) -> StoreError {

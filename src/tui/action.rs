@@ -2,8 +2,7 @@
 //! effects fed back from the store.
 
 use super::keymap::Cmd;
-use crate::engine::Filling;
-use crate::form::NodeId;
+use crate::engine::{Filling, ScreenRef, Slot};
 use crate::store::{Counts, ResponseRow};
 use ratatui::crossterm::event::KeyEvent;
 
@@ -34,16 +33,36 @@ pub enum Outcome {
         counts: Counts,
     },
     Opened(Box<Opened>),
-    /// The answer is committed; `value` is what was stored.
+    /// The write is committed; go on as planned.
     Saved {
-        node: NodeId,
-        value: Option<String>,
         then: After,
     },
     PositionSaved,
     Finalized,
-    /// A write failed: nothing changed in the database.
-    Failed(String),
+    /// A write failed: nothing changed in the database. The change already
+    /// shown is taken back with `undo`.
+    Failed {
+        message: String,
+        undo: Option<Undo>,
+    },
+}
+
+/// How to take back a change made on screen before its write, if the write fails.
+#[derive(Debug, Clone)]
+pub enum Undo {
+    /// Put this answer back.
+    Answer(Slot, Option<String>),
+    /// Put the whole response back (instances added or removed).
+    Snapshot(Box<Filling>),
+}
+
+impl PartialEq for Undo {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Undo::Answer(a, b), Undo::Answer(c, d)) => a == c && b == d,
+            _ => false,
+        }
+    }
 }
 
 /// A response ready to fill or to view.
@@ -59,14 +78,20 @@ impl PartialEq for Opened {
     }
 }
 
-/// Where to go once an answer is saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where to go once a write is committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum After {
-    /// Next relevant question (or the review at the end).
+    /// Stay where we are (another write of the same step follows).
+    Stay,
+    /// The next field of the page, or the next screen after the last.
+    NextField,
+    /// The next screen (or the review at the end).
     Next,
-    /// A given question.
-    Goto(NodeId),
     Prev,
+    /// The screen showing this slot, focused on it.
+    Goto(Slot),
+    /// A given screen.
+    Screen(ScreenRef),
     Outline,
     Review,
     /// Back to the start screen.

@@ -1,10 +1,10 @@
 //! Effects: the only way the interface touches the store. `update` returns them;
 //! `Runtime::execute` runs them and feeds the result back as an action.
 
-use super::action::{Action, After, Opened, Outcome};
+use super::action::{Action, After, Opened, Outcome, Undo};
 use crate::app::Forms;
-use crate::engine::{Clock, Filling};
-use crate::form::{Form, FormBundle, NodeId};
+use crate::engine::{Clock, Filling, MetaInfo};
+use crate::form::{Form, FormBundle};
 use crate::store::{NewResponse, Status, Store, Summary};
 use crate::timefmt::now_rfc3339;
 use std::sync::Arc;
@@ -20,22 +20,34 @@ pub enum Effect {
     Open {
         id: String,
     },
+    /// One answer (`None` clears it), with the draft's summary.
     SaveAnswer {
         id: String,
-        node: NodeId,
         path: String,
         value: Option<String>,
         summary: Summary,
         then: After,
+        undo: Undo,
+    },
+    /// All the answers of a draft at once (after an instance was added or
+    /// removed), with its summary.
+    ReplaceAnswers {
+        id: String,
+        answers: Vec<(String, String)>,
+        summary: Summary,
+        then: After,
+        undo: Undo,
     },
     SavePosition {
         id: String,
         path: String,
     },
+    /// Marks the draft complete, with last answers (the `end` metadata).
     Finalize {
         id: String,
         summary: Summary,
         language: String,
+        answers: Vec<(String, String)>,
     },
 }
 
@@ -52,9 +64,15 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn execute(&mut self, effect: Effect) -> Action {
+        let undo = match &effect {
+            Effect::SaveAnswer { undo, .. } | Effect::ReplaceAnswers { undo, .. } => {
+                Some(undo.clone())
+            }
+            _ => None,
+        };
         let outcome = match self.run(effect) {
             Ok(o) => o,
-            Err(message) => Outcome::Failed(message),
+            Err(message) => Outcome::Failed { message, undo },
         };
         Action::Done(outcome)
     }
@@ -76,16 +94,17 @@ impl Runtime {
                 let form = self.form.clone();
                 let at = now_rfc3339();
                 self.store.save_form(&self.bundle, &form, &at).map_err(e)?;
-                let (mut filling, answers) = Filling::start(form.clone(), self.clock.clone());
+                let meta = MetaInfo {
+                    device_id: self.device_id.clone(),
+                    username: self.operator.clone(),
+                    ..MetaInfo::default()
+                };
+                let (mut filling, answers) =
+                    Filling::start(form.clone(), self.clock.clone(), &meta);
                 filling.set_language(&language);
                 let id = uuid::Uuid::new_v4().to_string();
-                let (answered, relevant) = filling.progress();
-                let summary = Summary {
-                    instance_name: filling.instance_name(),
-                    answered: answered as i64,
-                    relevant: relevant as i64,
-                    position: filling.next_screen(None).map(|n| form.node(n).path.clone()),
-                };
+                let first = filling.next_screen(None);
+                let summary = super::update::summary(&filling, first.as_ref());
                 self.store
                     .create_response(&NewResponse {
                         id: &id,
@@ -120,11 +139,11 @@ impl Runtime {
             }
             Effect::SaveAnswer {
                 id,
-                node,
                 path,
                 value,
                 summary,
                 then,
+                ..
             } => {
                 self.store
                     .save_answer(
@@ -136,7 +155,19 @@ impl Runtime {
                         &now_rfc3339(),
                     )
                     .map_err(e)?;
-                Ok(Outcome::Saved { node, value, then })
+                Ok(Outcome::Saved { then })
+            }
+            Effect::ReplaceAnswers {
+                id,
+                answers,
+                summary,
+                then,
+                ..
+            } => {
+                self.store
+                    .replace_answers(&id, &answers, &self.operator, &summary, &now_rfc3339())
+                    .map_err(e)?;
+                Ok(Outcome::Saved { then })
             }
             Effect::SavePosition { id, path } => {
                 self.store.save_position(&id, &path).map_err(e)?;
@@ -146,9 +177,17 @@ impl Runtime {
                 id,
                 summary,
                 language,
+                answers,
             } => {
                 self.store
-                    .finalize(&id, &summary, &language, &now_rfc3339())
+                    .finalize(
+                        &id,
+                        &summary,
+                        &language,
+                        &answers,
+                        &self.operator,
+                        &now_rfc3339(),
+                    )
                     .map_err(e)?;
                 match self.store.response(&id).map_err(e)? {
                     Some(row) if row.status == Status::Complete => Ok(Outcome::Finalized),

@@ -67,6 +67,7 @@ strings! {
     NO_COMPLETED = "Nessuna risposta completata.", "No completed responses.";
     UNNAMED = "(senza nome)", "(unnamed)";
     SAVED = "salvato", "saved";
+    SAVING = "salvataggio in corso", "saving";
     SAVED_CAP = "Salvato", "Saved";
     NOT_SAVED = "NON SALVATO", "NOT SAVED";
     EDITED = "modificato: Invio per salvare", "edited: Enter saves";
@@ -107,6 +108,17 @@ strings! {
     SECTION_NONE = "Domande", "Questions";
     LANGUAGE_NAME = "Italiano", "English";
     NO_SCREENS = "Nessuna domanda pertinente", "No applicable question";
+    NOT_TIME = "Ora non valida: scrivere HH:MM", "Not a valid time: type HH:MM";
+    NOT_DATETIME = "Data e ora non valide: scrivere GG/MM/AAAA HH:MM", "Not a valid date and time: type YYYY-MM-DD HH:MM";
+    NOT_GEOPOINT = "Posizione non valida: latitudine (-90..90) e longitudine (-180..180), es. 45.07 7.68", "Not a valid location: latitude (-90..90) and longitude (-180..180), e.g. 45.07 7.68";
+    OUT_OF_RANGE = "Valore fuori dall'intervallo", "Value out of range";
+    STEP = "passo", "step";
+    READ_ONLY = "sola lettura", "read-only";
+    ENTRIES = "Voci inserite:", "Entries so far:";
+    ADD_ANOTHER = "aggiunge un'altra voce", "adds another entry";
+    GO_ON = "prosegue con il questionario", "goes on with the questionnaire";
+    REMOVE_CONFIRM = "Eliminare questa voce e tutte le sue risposte? (s/n)", "Remove this entry and all its answers? (y/n)";
+    ADD_ENTRY = "aggiungi", "add";
 }
 
 #[cfg(test)]

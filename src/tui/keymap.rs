@@ -19,6 +19,8 @@ pub enum Mode {
     /// A long choice list: typing filters it.
     Filter,
     Note,
+    /// After the last instance of a repeat: add another, or go on.
+    RepeatEnd,
     Outline,
     Review,
     Help,
@@ -56,6 +58,10 @@ pub enum Cmd {
     Finalize,
     Yes,
     No,
+    AddInstance,
+    RemoveInstance,
+    PrevInstance,
+    NextInstance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,9 +95,11 @@ pub struct Binding {
     pub hint: Option<Tr>,
 }
 
-const QUESTION: &[Mode] = &[Text, Multiline, Choices, Filter, Note];
+const QUESTION: &[Mode] = &[Text, Multiline, Choices, Filter, Note, RepeatEnd];
+/// Question screens, where the repeat keys work.
+const FIELDS: &[Mode] = &[Text, Multiline, Choices, Filter, Note];
 const ALL_BUT_DIALOGS: &[Mode] = &[
-    Operator, Start, Text, Multiline, Choices, Filter, Note, Outline, Review,
+    Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
 ];
 
 macro_rules! tr {
@@ -216,7 +224,7 @@ pub const BINDINGS: &[Binding] = &[
             Key::K(KeyCode::BackTab, SHIFT),
             k(KeyCode::PageUp),
         ],
-        modes: &[Text, Multiline, Choices, Note],
+        modes: &[Text, Multiline, Choices, Note, RepeatEnd],
         cmd: Cmd::Prev,
         help: tr!(
             "Domanda precedente (la risposta resta)",
@@ -236,7 +244,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[k(KeyCode::Tab), k(KeyCode::PageDown)],
-        modes: &[Text, Multiline, Choices, Note],
+        modes: &[Text, Multiline, Choices, Note, RepeatEnd],
         cmd: Cmd::Skip,
         help: tr!(
             "Domanda successiva senza confermare (si può tornare)",
@@ -283,6 +291,66 @@ pub const BINDINGS: &[Binding] = &[
             "Back to the start screen (the draft is saved)"
         ),
         hint: Some(tr!("esci", "leave")),
+    },
+    Binding {
+        keys: &[c('a'), c('+')],
+        modes: &[RepeatEnd],
+        cmd: Cmd::AddInstance,
+        help: tr!(
+            "Aggiunge un'altra voce a questo elenco ripetuto",
+            "Adds another entry to this repeated list"
+        ),
+        hint: Some(tr!("aggiungi", "add")),
+    },
+    Binding {
+        keys: &[k(KeyCode::F(6))],
+        modes: FIELDS,
+        cmd: Cmd::AddInstance,
+        help: tr!(
+            "Elenco ripetuto: aggiunge una voce dopo l'ultima",
+            "Repeated list: adds an entry after the last"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[k(KeyCode::F(7))],
+        modes: FIELDS,
+        cmd: Cmd::PrevInstance,
+        help: tr!(
+            "Elenco ripetuto: stessa domanda nella voce precedente",
+            "Repeated list: the same question in the previous entry"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[k(KeyCode::F(8))],
+        modes: FIELDS,
+        cmd: Cmd::NextInstance,
+        help: tr!(
+            "Elenco ripetuto: stessa domanda nella voce successiva",
+            "Repeated list: the same question in the next entry"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('d')],
+        modes: FIELDS,
+        cmd: Cmd::RemoveInstance,
+        help: tr!(
+            "Elenco ripetuto: elimina questa voce (chiede conferma)",
+            "Repeated list: removes this entry (asks first)"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[c('d'), k(KeyCode::Delete)],
+        modes: &[Outline],
+        cmd: Cmd::RemoveInstance,
+        help: tr!(
+            "Elimina la voce dell'elenco ripetuto evidenziata (chiede conferma)",
+            "Removes the highlighted repeated entry (asks first)"
+        ),
+        hint: None,
     },
     Binding {
         keys: &[k(KeyCode::Up)],
@@ -487,6 +555,23 @@ pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| b.modes.contains(&mode))
 }
 
+impl Binding {
+    /// Keys that only do something on a question inside a repeat.
+    pub fn repeat_only(&self) -> bool {
+        matches!(
+            self.cmd,
+            Cmd::AddInstance | Cmd::RemoveInstance | Cmd::PrevInstance | Cmd::NextInstance
+        ) && !self.modes.contains(&RepeatEnd)
+            && !self.modes.contains(&Outline)
+    }
+}
+
+/// The bindings that matter where the operator is: the repeat keys only on
+/// questions inside a repeat.
+pub fn bindings_here(mode: Mode, in_repeat: bool) -> impl Iterator<Item = &'static Binding> {
+    bindings(mode).filter(move |b| in_repeat || !b.repeat_only())
+}
+
 /// Footer hints for a mode: "key label" pairs, the screen's own first and the
 /// ones valid everywhere (help, language) last.
 pub fn hints(mode: Mode, lang: Lang) -> Vec<(String, &'static str)> {
@@ -577,7 +662,8 @@ mod tests {
     #[test]
     fn ctrl_c_quits_everywhere() {
         for mode in [
-            Operator, Start, Text, Multiline, Choices, Filter, Note, Outline, Review, Help, Confirm,
+            Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
+            Help, Confirm,
         ] {
             assert_eq!(
                 resolve(mode, key(KeyCode::Char('c'), CTRL)),
@@ -613,7 +699,8 @@ mod tests {
     #[test]
     fn every_mode_has_help_and_hints() {
         for mode in [
-            Operator, Start, Text, Multiline, Choices, Filter, Note, Outline, Review, Help, Confirm,
+            Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
+            Help, Confirm,
         ] {
             assert!(bindings(mode).count() > 0, "{mode:?}");
             assert!(!hints(mode, Lang::It).is_empty(), "{mode:?}");

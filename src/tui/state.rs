@@ -3,8 +3,8 @@
 use super::i18n::Lang;
 use super::keymap::Mode;
 use super::screens::lists::{Outline, Review, Start};
-use super::screens::question::{Input, Question, editor};
-use crate::engine::Filling;
+use super::screens::question::{Input, Page, editor};
+use crate::engine::{Filling, ScreenRef, Slot};
 use crate::form::NodeId;
 use crate::store::ResponseRow;
 use ratatui_textarea::TextArea;
@@ -76,23 +76,49 @@ pub enum View {
     Review(Review),
 }
 
+/// A question asked before an action that cannot be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    Finalize,
+    /// Remove instance `k` of a repeat.
+    RemoveInstance {
+        repeat: NodeId,
+        parent: Vec<u32>,
+        k: u32,
+    },
+}
+
 /// A response open on screen.
 #[derive(Debug, Clone)]
 pub struct Fill {
     pub row: ResponseRow,
     pub filling: Filling,
-    pub question: Question,
+    pub page: Page,
     pub view: View,
-    pub confirm_finalize: bool,
+    pub confirm: Option<Confirm>,
     /// Completed and exported responses are shown, not changed.
     pub read_only: bool,
     /// The last write failed; what is on screen is not stored.
     pub save_error: Option<String>,
+    /// Writes sent and not yet answered: until they are, nothing says saved.
+    pub pending: usize,
 }
 
 impl Fill {
-    pub fn current(&self) -> NodeId {
-        self.question.node
+    /// The screen on display (or under the outline or review).
+    pub fn screen(&self) -> &ScreenRef {
+        &self.page.screen
+    }
+
+    /// The slot with the keyboard: the focused field, else the screen's own.
+    pub fn current_slot(&self) -> Slot {
+        match self.page.field() {
+            Some(f) => f.slot.clone(),
+            None => match &self.page.screen {
+                ScreenRef::Question(s) | ScreenRef::Group(s) => s.clone(),
+                ScreenRef::RepeatEnd { repeat, parent } => Slot::new(*repeat, parent.clone()),
+            },
+        }
     }
 }
 
@@ -118,6 +144,19 @@ impl App {
         }
     }
 
+    /// Whether the question on screen is inside a repeat (the repeat keys apply).
+    pub fn in_repeat(&self) -> bool {
+        match &self.screen {
+            Screen::Fill(f) => !f
+                .filling
+                .form()
+                .node(f.current_slot().node)
+                .repeats
+                .is_empty(),
+            _ => false,
+        }
+    }
+
     /// The mode keys are read in.
     pub fn mode(&self) -> Mode {
         if self.help.is_some() {
@@ -126,18 +165,19 @@ impl App {
         match &self.screen {
             Screen::Operator(_) => Mode::Operator,
             Screen::Start(_) => Mode::Start,
-            Screen::Fill(f) if f.confirm_finalize => Mode::Confirm,
+            Screen::Fill(f) if f.confirm.is_some() => Mode::Confirm,
             Screen::Fill(f) => match &f.view {
                 View::Outline(_) => Mode::Outline,
                 View::Review(_) => Mode::Review,
-                View::Question => match &f.question.input {
-                    Input::Text {
+                View::Question => match f.page.field().map(|q| &q.input) {
+                    None => Mode::RepeatEnd,
+                    Some(Input::Text {
                         multiline: true, ..
-                    } => Mode::Multiline,
-                    Input::Text { .. } => Mode::Text,
-                    Input::Choices(c) if c.is_filter() => Mode::Filter,
-                    Input::Choices(_) => Mode::Choices,
-                    Input::Note => Mode::Note,
+                    }) => Mode::Multiline,
+                    Some(Input::Text { .. }) => Mode::Text,
+                    Some(Input::Choices(c)) if c.is_filter() => Mode::Filter,
+                    Some(Input::Choices(_)) => Mode::Choices,
+                    Some(Input::Note) => Mode::Note,
                 },
             },
         }

@@ -1,16 +1,20 @@
 //! update(state, action) -> effects. The one place where the interface changes.
 //! No I/O here: writes are returned as effects, and their results come back as
 //! `Action::Done`.
+//!
+//! A change the operator confirms is shown at once and written by its effect;
+//! if the write fails, the effect's `Undo` takes it back, so the screen never
+//! shows as saved what the store does not hold.
 
-use super::action::{Action, After, Opened, Outcome};
+use super::action::{Action, After, Opened, Outcome, Undo};
 use super::effect::Effect;
 use super::i18n;
 use super::keymap::Cmd;
-use super::screens::lists::{Outline, Review, Start};
-use super::screens::question::{self, Input, Question};
-use super::state::{App, Fill, Flash, OperatorScreen, Screen, View};
-use crate::engine::{Filling, canonical};
-use crate::form::NodeId;
+use super::screens::lists::{Outline, OutlineRow, OutlineTarget, Review, Start};
+use super::screens::question::{self, Input, Page};
+use super::state::{App, Confirm, Fill, Flash, OperatorScreen, Screen, View};
+use crate::engine::{Filling, ScreenRef, Slot, canonical};
+use crate::form::{Kind, MetaKind, NodeId};
 use crate::store::{Status as RowStatus, Summary};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
@@ -39,9 +43,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.lang = app.lang.toggled();
             if let Screen::Fill(f) = &mut app.screen {
                 f.filling.set_language(app.lang.code());
-                if let Input::Choices(c) = &mut f.question.input {
-                    c.lang_index = f.filling.form().language_index(f.filling.language());
-                    c.refilter(&f.filling, f.question.node);
+                let lang_index = f.filling.form().language_index(f.filling.language());
+                for field in &mut f.page.fields {
+                    if let Input::Choices(c) = &mut field.input {
+                        c.lang_index = lang_index;
+                        c.refilter(&f.filling, field.slot.node);
+                    }
                 }
             }
             Vec::new()
@@ -56,11 +63,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 
 fn quit(app: &mut App) -> Vec<Effect> {
     if !app.quit_armed
-        && let Screen::Fill(f) = &app.screen
-        && let Some(save) = save_typed(f, After::Quit)
+        && let Screen::Fill(f) = &mut app.screen
     {
-        app.quitting = true;
-        return vec![save];
+        let saves = save_typed(f, After::Quit);
+        if !saves.is_empty() {
+            app.quitting = true;
+            return saves;
+        }
     }
     app.quit = true;
     Vec::new()
@@ -132,19 +141,19 @@ fn fill(app: &mut App, action: Action) -> Vec<Effect> {
     let Screen::Fill(f) = &mut app.screen else {
         return Vec::new();
     };
-    if f.confirm_finalize {
+    if let Some(confirm) = f.confirm.clone() {
         return match action {
             Action::Cmd(Cmd::Yes) => {
-                f.confirm_finalize = false;
-                let summary = summary(&f.filling, Some(f.current()));
-                vec![Effect::Finalize {
-                    id: f.row.id.clone(),
-                    summary,
-                    language: f.filling.language().to_string(),
-                }]
+                f.confirm = None;
+                match confirm {
+                    Confirm::Finalize => finalize(f),
+                    Confirm::RemoveInstance { repeat, parent, k } => {
+                        remove_instance(f, repeat, &parent, k)
+                    }
+                }
             }
             Action::Cmd(Cmd::No) => {
-                f.confirm_finalize = false;
+                f.confirm = None;
                 Vec::new()
             }
             _ => Vec::new(),
@@ -159,14 +168,33 @@ fn fill(app: &mut App, action: Action) -> Vec<Effect> {
                 Action::Cmd(Cmd::PageDown) => o.move_by(&f.filling, page),
                 Action::Cmd(Cmd::Home) => o.to_edge(&f.filling, false),
                 Action::Cmd(Cmd::End) => o.to_edge(&f.filling, true),
-                Action::Cmd(Cmd::Open) => {
-                    if let Some(target) = o.target(&f.filling) {
-                        return go(f, target);
+                Action::Cmd(Cmd::Open) => match o.target(&f.filling) {
+                    Some(OutlineTarget::Slot(slot)) => return navigate(f, After::Goto(slot)),
+                    Some(OutlineTarget::Instance(slot)) => {
+                        let screen = f.filling.next_screen(Some(&ScreenRef::Question(slot)));
+                        return match screen {
+                            Some(s) => navigate(f, After::Screen(s)),
+                            None => Vec::new(),
+                        };
+                    }
+                    Some(OutlineTarget::Add { repeat, parent }) => {
+                        return add_instance(f, repeat, &parent);
+                    }
+                    None => {}
+                },
+                Action::Cmd(Cmd::RemoveInstance) if !f.read_only => {
+                    if let Some(OutlineRow::Instance { slot, .. }) = o.rows.get(o.cursor)
+                        && let Some((&k, parent)) = slot.idx.split_last()
+                    {
+                        f.confirm = Some(Confirm::RemoveInstance {
+                            repeat: slot.node,
+                            parent: parent.to_vec(),
+                            k,
+                        });
                     }
                 }
                 Action::Cmd(Cmd::Back) => {
-                    let current = f.current();
-                    return go(f, current);
+                    f.view = View::Question;
                 }
                 _ => {}
             }
@@ -181,21 +209,23 @@ fn fill(app: &mut App, action: Action) -> Vec<Effect> {
                 Action::Cmd(Cmd::Home) => r.move_by(isize::MIN / 2),
                 Action::Cmd(Cmd::End) => r.move_by(isize::MAX / 2),
                 Action::Cmd(Cmd::Open) if !f.read_only => {
-                    if let Some(target) = r.target() {
-                        return go(f, target);
+                    if let Some(target) = r.target().cloned() {
+                        return navigate(f, After::Goto(target));
                     }
                 }
                 Action::Cmd(Cmd::Finalize) if !f.read_only => {
                     if f.filling.can_finalize() {
-                        f.confirm_finalize = true;
+                        f.confirm = Some(Confirm::Finalize);
                     } else {
                         app.flash = Some(Flash::Info(&i18n::CANNOT_FINALIZE));
                     }
                 }
                 Action::Cmd(Cmd::Back) if f.read_only => return to_start(app),
                 Action::Cmd(Cmd::Back) => {
-                    let current = f.current();
-                    return go(f, current);
+                    f.view = View::Question;
+                    if f.filling.screens().is_empty() {
+                        return to_start(app);
+                    }
                 }
                 _ => {}
             }
@@ -209,47 +239,64 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
     let Screen::Fill(f) = &mut app.screen else {
         return Vec::new();
     };
-    let node = f.question.node;
+    let editable = !f.read_only;
     match action {
-        Action::Edit(ev) => match &mut f.question.input {
-            Input::Text { editor, multiline } => {
-                if question::edit(editor, ev, *multiline) {
-                    f.question.error = None;
+        Action::Edit(ev) => {
+            if let Some(field) = f.page.fields.get_mut(f.page.focus)
+                && editable
+                && !f.filling.is_read_only(&field.slot)
+            {
+                match &mut field.input {
+                    Input::Text { editor, multiline } => {
+                        if question::edit(editor, ev, *multiline) {
+                            field.error = None;
+                        }
+                    }
+                    Input::Choices(c) => {
+                        if let Some(filter) = &mut c.filter
+                            && question::edit(filter, ev, false)
+                        {
+                            c.refilter(&f.filling, field.slot.node);
+                        }
+                    }
+                    Input::Note => {}
                 }
             }
-            Input::Choices(c) => {
-                if let Some(filter) = &mut c.filter
-                    && question::edit(filter, ev, false)
-                {
-                    c.refilter(&f.filling, node);
+        }
+        Action::Paste(text) => {
+            if let Some(field) = f.page.fields.get_mut(f.page.focus)
+                && editable
+                && !f.filling.is_read_only(&field.slot)
+            {
+                match &mut field.input {
+                    Input::Text { editor, multiline } => question::paste(editor, &text, *multiline),
+                    Input::Choices(c) => {
+                        if let Some(filter) = &mut c.filter {
+                            question::paste(filter, &text, false);
+                            c.refilter(&f.filling, field.slot.node);
+                        }
+                    }
+                    Input::Note => {}
                 }
             }
-            Input::Note => {}
-        },
-        Action::Paste(text) => match &mut f.question.input {
-            Input::Text { editor, multiline } => question::paste(editor, &text, *multiline),
-            Input::Choices(c) => {
-                if let Some(filter) = &mut c.filter {
-                    question::paste(filter, &text, false);
-                    c.refilter(&f.filling, node);
-                }
-            }
-            Input::Note => {}
-        },
+        }
         Action::Cmd(Cmd::NewLine) => {
-            if let Input::Text {
-                editor,
-                multiline: true,
-            } = &mut f.question.input
+            if let Some(field) = f.page.field_mut()
+                && let Input::Text {
+                    editor,
+                    multiline: true,
+                } = &mut field.input
             {
                 editor.insert_newline();
             }
         }
         Action::Pick(ch) => {
-            if let Input::Choices(c) = &mut f.question.input
+            if let Some(field) = f.page.fields.get_mut(f.page.focus)
+                && !f.filling.is_read_only(&field.slot)
+                && let Input::Choices(c) = &mut field.input
                 && c.pick(ch)
             {
-                f.question.error = None;
+                field.error = None;
             }
         }
         Action::Cmd(
@@ -262,7 +309,10 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
             | Cmd::Toggle
             | Cmd::Clear),
         ) => {
-            if let Input::Choices(c) = &mut f.question.input {
+            if let Some(field) = f.page.fields.get_mut(f.page.focus)
+                && !f.filling.is_read_only(&field.slot)
+                && let Input::Choices(c) = &mut field.input
+            {
                 match cmd {
                     Cmd::Up => c.move_by(-1),
                     Cmd::Down => c.move_by(1),
@@ -273,20 +323,62 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
                     Cmd::Toggle => c.toggle(),
                     _ => c.clear(),
                 }
-                f.question.error = None;
+                field.error = None;
             }
         }
         Action::Cmd(Cmd::Confirm) => return confirm(f, &mut app.flash),
-        Action::Cmd(Cmd::Prev) => return leave(f, After::Prev),
-        Action::Cmd(Cmd::Skip) => return leave(f, After::Next),
+        Action::Cmd(Cmd::Prev) => {
+            if f.page.focus > 0 {
+                f.page.focus -= 1;
+                return Vec::new();
+            }
+            return leave(f, After::Prev);
+        }
+        Action::Cmd(Cmd::Skip) => {
+            if f.page.focus + 1 < f.page.fields.len() {
+                f.page.focus += 1;
+                return Vec::new();
+            }
+            return leave(f, After::Next);
+        }
         Action::Cmd(Cmd::Outline) => return leave(f, After::Outline),
         Action::Cmd(Cmd::Review) => return leave(f, After::Review),
+        Action::Cmd(Cmd::AddInstance) => {
+            let target = match f.screen() {
+                ScreenRef::RepeatEnd { repeat, parent } => Some((*repeat, parent.clone())),
+                _ => innermost_instance(f).map(|(r, parent, _)| (r, parent)),
+            };
+            if let Some((repeat, parent)) = target {
+                let mut effects = save_typed(f, After::Stay);
+                effects.extend(add_instance(f, repeat, &parent));
+                return effects;
+            }
+        }
+        Action::Cmd(Cmd::RemoveInstance) => {
+            if let Some((repeat, parent, k)) = innermost_instance(f)
+                && !f.read_only
+            {
+                f.confirm = Some(Confirm::RemoveInstance { repeat, parent, k });
+            }
+        }
+        Action::Cmd(cmd @ (Cmd::PrevInstance | Cmd::NextInstance)) => {
+            if let Some((repeat, parent, k)) = innermost_instance(f) {
+                let depth = parent.len();
+                let target = if cmd == Cmd::PrevInstance {
+                    k.checked_sub(1)
+                } else {
+                    Some(k + 1)
+                };
+                if let Some(t) = target.filter(|&t| t < f.filling.instances(repeat, &parent)) {
+                    let mut slot = f.current_slot();
+                    slot.idx[depth] = t;
+                    return leave(f, After::Goto(slot));
+                }
+            }
+        }
         Action::Cmd(Cmd::Back) => {
             let effects = leave(f, After::Start);
-            if effects
-                .iter()
-                .any(|e| matches!(e, Effect::SaveAnswer { .. }))
-            {
+            if !effects.is_empty() {
                 return effects;
             }
             app.flash = Some(Flash::Info(&i18n::DRAFT_SAVED_LEFT));
@@ -297,11 +389,26 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Enter: checks the answer; a refused one shows its error in place, an
-/// accepted one is saved (and only then the screen moves on).
+/// The innermost repeat instance the focused field is in: (repeat, parent
+/// instance, index).
+fn innermost_instance(f: &Fill) -> Option<(NodeId, Vec<u32>, u32)> {
+    let slot = f.current_slot();
+    let form = f.filling.form();
+    let &repeat = form.node(slot.node).repeats.last()?;
+    let depth = form.node(repeat).repeats.len();
+    let parent = slot.idx.get(..depth - 1)?.to_vec();
+    let k = *slot.idx.get(depth - 1)?;
+    Some((repeat, parent, k))
+}
+
+/// Enter: checks the focused answer; a refused one shows its error in place,
+/// an accepted one is saved and the focus moves on.
 fn confirm(f: &mut Fill, flash: &mut Option<Flash>) -> Vec<Effect> {
-    let node = f.question.node;
-    if let Input::Choices(c) = &f.question.input
+    let Some(field) = f.page.field() else {
+        // A repeat end: go on past the repeat.
+        return navigate(f, After::Next);
+    };
+    if let Input::Choices(c) = &field.input
         && let Some(filter) = &c.filter
         && c.shown.is_empty()
         && !question::editor_text(filter).trim().is_empty()
@@ -309,121 +416,261 @@ fn confirm(f: &mut Fill, flash: &mut Option<Flash>) -> Vec<Effect> {
         *flash = Some(Flash::Info(&i18n::NO_MATCH));
         return Vec::new();
     }
-    if matches!(f.question.input, Input::Note) {
-        return navigate(f, After::Next);
+    if matches!(field.input, Input::Note) || f.read_only || f.filling.is_read_only(&field.slot) {
+        return navigate(f, After::NextField);
     }
-    let value = f.question.value(&f.filling);
-    match f.filling.check(node, &value) {
+    let slot = field.slot.clone();
+    let value = field.value(&f.filling);
+    match f.filling.check(&slot, &value) {
         Err(problem) => {
-            f.question.error = Some(problem);
+            if let Some(field) = f.page.field_mut() {
+                field.error = Some(problem);
+            }
             Vec::new()
         }
-        Ok(canon) if canon == f.question.stored => {
-            f.question.error = None;
-            navigate(f, After::Next)
+        Ok(canon) if canon == field.stored => {
+            if let Some(field) = f.page.field_mut() {
+                field.error = None;
+            }
+            navigate(f, After::NextField)
         }
-        Ok(canon) => vec![save(f, canon, After::Next)],
+        Ok(canon) => vec![save(f, slot, canon, After::NextField)],
     }
 }
 
-/// Leaving a question without confirming keeps what was typed: it is saved
-/// as it stands (an invalid value shows as an error in the outline and review).
+/// Leaving a page without confirming keeps what was typed: every changed
+/// field is saved as it stands (an invalid value shows as an error in the
+/// outline and review).
 fn leave(f: &mut Fill, then: After) -> Vec<Effect> {
-    match save_typed(f, then) {
-        Some(e) => vec![e],
-        None => navigate(f, then),
-    }
-}
-
-/// The save of what is typed on the current question, if it differs from what
-/// is stored.
-fn save_typed(f: &Fill, then: After) -> Option<Effect> {
-    if f.read_only || !matches!(f.view, View::Question) || !f.question.dirty(&f.filling) {
-        return None;
-    }
-    let node = f.question.node;
-    let kind = f.filling.form().node(node).kind;
-    let raw = f.question.value(&f.filling);
-    let raw = raw.trim();
-    let value = if raw.is_empty() {
-        None
+    let saves = save_typed(f, then.clone());
+    if saves.is_empty() {
+        navigate(f, then)
     } else {
-        Some(canonical(kind, raw).unwrap_or_else(|_| raw.to_string()))
-    };
-    Some(save(f, value, then))
+        saves
+    }
 }
 
-fn save(f: &Fill, value: Option<String>, then: After) -> Effect {
-    let node = f.question.node;
-    let mut after = f.filling.clone();
-    after.set_answer(node, value.clone());
-    let position = match then {
-        After::Next => after.next_screen(Some(node)).or(Some(node)),
-        After::Prev => after.prev_screen(node).or(Some(node)),
-        After::Goto(n) => Some(n),
-        _ => Some(node),
-    };
+/// Saves of what is typed on the page and differs from what is stored; the
+/// last one carries `then`.
+fn save_typed(f: &mut Fill, then: After) -> Vec<Effect> {
+    if f.read_only || !matches!(f.view, View::Question) {
+        return Vec::new();
+    }
+    let dirty: Vec<(Slot, Option<String>)> = f
+        .page
+        .dirty_fields(&f.filling)
+        .into_iter()
+        .filter_map(|i| f.page.fields.get(i))
+        .filter(|field| !f.filling.is_read_only(&field.slot))
+        .map(|field| {
+            let kind = f.filling.form().node(field.slot.node).kind;
+            let raw = field.value(&f.filling);
+            let raw = raw.trim();
+            let value =
+                (!raw.is_empty()).then(|| canonical(kind, raw).unwrap_or_else(|_| raw.to_string()));
+            (field.slot.clone(), value)
+        })
+        .collect();
+    let n = dirty.len();
+    dirty
+        .into_iter()
+        .enumerate()
+        .map(|(i, (slot, value))| {
+            let step = if i + 1 == n {
+                then.clone()
+            } else {
+                After::Stay
+            };
+            save(f, slot, value, step)
+        })
+        .collect()
+}
+
+/// Applies an answer on screen and returns its write, which carries the way
+/// back should it fail.
+fn save(f: &mut Fill, slot: Slot, value: Option<String>, then: After) -> Effect {
+    let previous = f.filling.answer(&slot).map(str::to_string);
+    f.filling.set_answer(&slot, value.clone());
+    if let Some(field) = f.page.fields.iter_mut().find(|q| q.slot == slot) {
+        field.stored = f.filling.answer(&slot).map(str::to_string);
+        field.error = None;
+    }
+    let position = target_screen(f, &then).or_else(|| Some(f.screen().clone()));
+    f.pending += 1;
     Effect::SaveAnswer {
         id: f.row.id.clone(),
-        node,
-        path: f.filling.form().node(node).path.clone(),
+        path: f.filling.slot_path(&slot),
         value,
-        summary: summary(&after, position),
+        summary: summary(&f.filling, position.as_ref()),
         then,
+        undo: Undo::Answer(slot, previous),
     }
 }
 
-pub fn summary(filling: &Filling, position: Option<NodeId>) -> Summary {
+/// The draft's summary for the store, with the screen to resume on.
+pub fn summary(filling: &Filling, position: Option<&ScreenRef>) -> Summary {
     let (answered, relevant) = filling.progress();
     Summary {
         instance_name: filling.instance_name(),
         answered: answered as i64,
         relevant: relevant as i64,
-        position: position.map(|n| filling.form().node(n).path.clone()),
+        position: position.map(|s| filling.screen_path(s)),
     }
 }
 
-/// Moves to a question from outline or review.
-fn go(f: &mut Fill, target: NodeId) -> Vec<Effect> {
-    navigate(f, After::Goto(target))
+/// The screen a move would land on (for the position stored with a write).
+fn target_screen(f: &Fill, then: &After) -> Option<ScreenRef> {
+    let here = f.screen();
+    match then {
+        After::NextField if f.page.focus + 1 < f.page.fields.len() => Some(here.clone()),
+        After::Next | After::NextField => f.filling.next_screen(Some(here)),
+        After::Prev => f.filling.prev_screen(here),
+        After::Goto(slot) => Some(f.filling.screen_of(slot)),
+        After::Screen(s) => Some(s.clone()),
+        _ => None,
+    }
 }
 
-/// Moves after a save (or when nothing needed saving). Returns the position
-/// write when the question changes.
+/// Adds an instance at the end of a repeat and opens its first screen.
+fn add_instance(f: &mut Fill, repeat: NodeId, parent: &[u32]) -> Vec<Effect> {
+    if f.read_only {
+        return Vec::new();
+    }
+    let before = Box::new(f.filling.clone());
+    let idx = f.filling.add_instance(repeat, parent);
+    let first = f
+        .filling
+        .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx))));
+    let then = match &first {
+        Some(s) => After::Screen(s.clone()),
+        None => After::Next,
+    };
+    f.pending += 1;
+    vec![Effect::ReplaceAnswers {
+        id: f.row.id.clone(),
+        answers: f.filling.stored_answers(),
+        summary: summary(&f.filling, first.as_ref()),
+        then,
+        undo: Undo::Snapshot(before),
+    }]
+}
+
+fn remove_instance(f: &mut Fill, repeat: NodeId, parent: &[u32], k: u32) -> Vec<Effect> {
+    let before = Box::new(f.filling.clone());
+    let here = f.screen().clone();
+    f.filling.remove_instance(repeat, parent, k);
+    let position = if f.filling.is_screen(&here) {
+        Some(here)
+    } else {
+        let mut idx = parent.to_vec();
+        idx.push(k.saturating_sub(1));
+        f.filling
+            .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx))))
+            .or_else(|| f.filling.next_screen(None))
+    };
+    let then = match &position {
+        Some(s) => After::Screen(s.clone()),
+        None => After::Review,
+    };
+    f.pending += 1;
+    vec![Effect::ReplaceAnswers {
+        id: f.row.id.clone(),
+        answers: f.filling.stored_answers(),
+        summary: summary(&f.filling, position.as_ref()),
+        then,
+        undo: Undo::Snapshot(before),
+    }]
+}
+
+fn finalize(f: &mut Fill) -> Vec<Effect> {
+    // The `end` metadata is the moment of finalizing.
+    let form = f.filling.form().clone();
+    let now = crate::timefmt::rfc3339(&f.filling.clock().now());
+    let mut answers = Vec::new();
+    for node in form
+        .nodes
+        .iter()
+        .filter(|n| n.kind == Kind::Meta(MetaKind::End) && n.repeats.is_empty())
+    {
+        let slot = Slot::root(node.id);
+        f.filling.set_answer(&slot, Some(now.clone()));
+        answers.push((f.filling.slot_path(&slot), now.clone()));
+    }
+    let summary = summary(&f.filling, Some(&f.page.screen.clone()));
+    vec![Effect::Finalize {
+        id: f.row.id.clone(),
+        summary,
+        language: f.filling.language().to_string(),
+        answers,
+    }]
+}
+
+/// Moves after a write (or when nothing needed writing). Returns the
+/// position write when the screen changes.
 fn navigate(f: &mut Fill, then: After) -> Vec<Effect> {
-    let from = f.current();
-    let target = match then {
-        After::Next => match f.filling.next_screen(Some(from)) {
-            Some(n) => Some(n),
+    let here = f.screen().clone();
+    let (screen, focus) = match then {
+        After::Stay | After::Start | After::Quit => return Vec::new(),
+        After::NextField if f.page.focus + 1 < f.page.fields.len() => {
+            // Relevance may have changed inside the page: rebuild it, keeping
+            // what is typed elsewhere on it, and focus the next field.
+            let next = f.page.fields[f.page.focus + 1].slot.clone();
+            refresh_page(f);
+            f.page.focus = f
+                .page
+                .fields
+                .iter()
+                .position(|q| q.slot == next)
+                .unwrap_or(f.page.focus);
+            return Vec::new();
+        }
+        After::Next | After::NextField => match f.filling.next_screen(Some(&here)) {
+            Some(s) => (s, None),
             None => {
                 f.view = View::Review(Review::new(&f.filling, false));
                 return Vec::new();
             }
         },
-        After::Prev => Some(f.filling.prev_screen(from).unwrap_or(from)),
-        After::Goto(n) => Some(n),
+        After::Prev => (f.filling.prev_screen(&here).unwrap_or(here.clone()), None),
+        After::Goto(slot) => (f.filling.screen_of(&slot), Some(slot)),
+        After::Screen(s) => (s, None),
         After::Outline => {
-            f.view = View::Outline(Outline::new(&f.filling, from));
-            None
+            f.view = View::Outline(Outline::new(&f.filling, &f.current_slot()));
+            return Vec::new();
         }
         After::Review => {
             f.view = View::Review(Review::new(&f.filling, false));
-            None
+            return Vec::new();
         }
-        After::Start | After::Quit => None,
     };
-    let Some(target) = target else {
-        return Vec::new();
+    f.page = match &focus {
+        Some(slot) => Page::focused_on(&f.filling, screen.clone(), slot),
+        None => Page::new(&f.filling, screen.clone()),
     };
-    f.question = Question::new(&f.filling, target);
     f.view = View::Question;
-    if target == from {
+    if screen == here {
         return Vec::new();
     }
     vec![Effect::SavePosition {
         id: f.row.id.clone(),
-        path: f.filling.form().node(target).path.clone(),
+        path: f.filling.screen_path(&screen),
     }]
+}
+
+/// Rebuilds the page's fields from the response, keeping the fields (and what
+/// is typed in them) that are still there.
+fn refresh_page(f: &mut Fill) {
+    let mut old = std::mem::take(&mut f.page.fields);
+    f.page.fields = f
+        .filling
+        .fields(&f.page.screen)
+        .into_iter()
+        .map(|slot| match old.iter().position(|q| q.slot == slot) {
+            Some(i) => old.swap_remove(i),
+            None => question::Field::new(&f.filling, slot),
+        })
+        .collect();
+    f.page.focus = f.page.focus.min(f.page.fields.len().saturating_sub(1));
 }
 
 fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
@@ -442,29 +689,33 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             open(app, *opened);
             Vec::new()
         }
-        Outcome::Saved { node, value, then } => {
+        Outcome::Saved { then } => {
+            app.quit_armed = false;
             let Screen::Fill(f) = &mut app.screen else {
                 return Vec::new();
             };
             f.save_error = None;
-            app.quit_armed = false;
-            app.quitting = false;
-            f.filling.set_answer(node, value);
-            f.question.stored = f.filling.answer(node).map(str::to_string);
-            f.question.error = None;
+            f.pending = f.pending.saturating_sub(1);
+            let name = match f.page.field() {
+                Some(field) => f.filling.form().node(field.slot.node).name.clone(),
+                None => f.filling.form().node(f.screen().node()).name.clone(),
+            };
             app.flash = Some(Flash::Saved {
-                name: f.filling.form().node(node).name.clone(),
+                name,
                 at: jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string(),
             });
             match then {
                 After::Quit => {
                     app.quit = true;
+                    app.quitting = false;
                     Vec::new()
                 }
                 After::Start => to_start(app),
                 then => {
-                    // The position went with the answer; no separate write.
-                    navigate(f, then).retain_none()
+                    // The position went with the write; no separate one.
+                    let mut effects = navigate(f, then);
+                    effects.retain(|e| !matches!(e, Effect::SavePosition { .. }));
+                    effects
                 }
             }
         }
@@ -474,9 +725,29 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             app.flash = Some(Flash::Info(&i18n::FINALIZED));
             effects
         }
-        Outcome::Failed(message) => {
+        Outcome::Failed { message, undo } => {
             if let Screen::Fill(f) = &mut app.screen {
                 f.save_error = Some(message.clone());
+                f.pending = f.pending.saturating_sub(1);
+                match undo {
+                    Some(Undo::Answer(slot, previous)) => {
+                        // The answer on screen stays as typed; the response
+                        // goes back to what the store holds.
+                        f.filling.set_answer(&slot, previous.clone());
+                        if let Some(field) = f.page.fields.iter_mut().find(|q| q.slot == slot) {
+                            field.stored = previous;
+                        }
+                    }
+                    Some(Undo::Snapshot(before)) => {
+                        f.filling = *before;
+                        let here = f.page.screen.clone();
+                        if !f.filling.is_screen(&here) {
+                            f.page =
+                                Page::new(&f.filling, f.filling.next_screen(None).unwrap_or(here));
+                        }
+                    }
+                    None => {}
+                }
             }
             // Asked to leave and the save failed: say so, and let a second
             // Ctrl+C leave anyway. A system signal leaves at once.
@@ -488,47 +759,35 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
     }
 }
 
-trait RetainNone {
-    fn retain_none(self) -> Self;
-}
-
-impl RetainNone for Vec<Effect> {
-    /// Drops position writes: the answer's transaction already stored the position.
-    fn retain_none(mut self) -> Self {
-        self.retain(|e| !matches!(e, Effect::SavePosition { .. }));
-        self
-    }
-}
-
 fn open(app: &mut App, opened: Opened) {
     let Opened { row, mut filling } = opened;
     filling.set_language(app.lang.code());
     let read_only = row.status != RowStatus::Draft;
-    let form = filling.form().clone();
-    let stored_position = row.position.as_deref().and_then(|p| form.by_path(p));
-    let current = match stored_position {
-        Some(n) if filling.is_relevant(n) && form.node(n).kind.is_screen() => Some(n),
-        Some(n) => filling
-            .next_screen(Some(n))
-            .or_else(|| filling.next_screen(None)),
-        None => filling.next_screen(None),
-    };
-    let first = current
-        .or_else(|| form.screens.first().copied())
-        .unwrap_or(0);
+    let current = row
+        .position
+        .as_deref()
+        .and_then(|p| filling.screen_at(p))
+        .or_else(|| filling.next_screen(None));
     let view = if read_only || current.is_none() {
         View::Review(Review::new(&filling, read_only))
     } else {
         View::Question
     };
-    let question = Question::new(&filling, first);
+    let screen = current.unwrap_or_else(|| {
+        // No screen applies: show the review; the page is only a placeholder.
+        ScreenRef::Question(Slot::root(
+            filling.form().screens.first().copied().unwrap_or(0),
+        ))
+    });
+    let page = Page::new(&filling, screen);
     app.screen = Screen::Fill(Box::new(Fill {
         row,
         filling,
-        question,
+        page,
         view,
-        confirm_finalize: false,
+        confirm: None,
         read_only,
         save_error: None,
+        pending: 0,
     }));
 }

@@ -133,7 +133,14 @@ pub fn create(data_dir: &Path, answers: &[(&str, &str)], complete: bool, n: u32)
     if complete {
         let done = format!("2020-05-11T11:{n:02}:00.000+02:00");
         store
-            .finalize(&id, &summary(&filling(&form, answers)), "it", &done)
+            .finalize(
+                &id,
+                &summary(&filling(&form, answers)),
+                "it",
+                &[],
+                "test",
+                &done,
+            )
             .expect("finalized");
     }
     id

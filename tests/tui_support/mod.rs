@@ -102,7 +102,7 @@ impl Harness {
     /// Name of the question on screen.
     pub fn current(&self) -> String {
         let f = self.fill();
-        f.filling.form().node(f.question.node).name.clone()
+        f.filling.form().node(f.current_slot().node).name.clone()
     }
 
     pub fn response_id(&self) -> String {
@@ -115,6 +115,41 @@ impl Harness {
     }
 
     /// The data path of a question of the default form.
+    /// Jumps to a question (outside repeats) through the outline (F3).
+    pub fn goto(&mut self, name: &str) {
+        use rileva::tui::screens::lists::OutlineTarget;
+        use rileva::tui::state::View;
+        let node = self
+            .fill()
+            .filling
+            .form()
+            .by_name(name)
+            .expect("known name");
+        let target = OutlineTarget::Slot(rileva::engine::Slot::root(node));
+        self.keys("<F3><Home>");
+        for _ in 0..10_000 {
+            if let View::Outline(o) = &self.fill().view
+                && o.target(&self.fill().filling) == Some(target.clone())
+            {
+                self.keys("<Enter>");
+                assert_eq!(self.current(), name);
+                return;
+            }
+            self.keys("<Down>");
+        }
+        panic!("{name} not found in the outline");
+    }
+
+    /// The focused field of the page on screen.
+    pub fn field(&self) -> &rileva::tui::screens::question::Field {
+        self.fill().page.field().expect("a field on screen")
+    }
+
+    /// What the focused field holds on screen.
+    pub fn value(&self) -> String {
+        self.field().value(&self.fill().filling)
+    }
+
     pub fn path(&self, name: &str) -> String {
         let f = self.fill();
         let form = f.filling.form();

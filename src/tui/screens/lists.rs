@@ -1,6 +1,6 @@
 //! The list screens: start (drafts and completed), outline and review.
 
-use crate::engine::{Filling, Status};
+use crate::engine::{Filling, Idx, Slot, Status};
 use crate::form::{Kind, NodeId};
 use crate::store::{Counts, ResponseRow, Status as RowStatus};
 
@@ -85,11 +85,44 @@ impl Start {
     }
 }
 
-/// A row of the outline: a group heading or a question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OutlineRow {
-    pub node: NodeId,
-    pub depth: usize,
+/// A row of the outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutlineRow {
+    /// A group's title.
+    Heading { slot: Slot, depth: usize },
+    /// The start of a repeat instance ("Person 2").
+    Instance { slot: Slot, depth: usize },
+    /// A question or note.
+    Question { slot: Slot, depth: usize },
+    /// Where another instance of a repeat can be added.
+    Add {
+        repeat: NodeId,
+        parent: Idx,
+        depth: usize,
+    },
+}
+
+impl OutlineRow {
+    pub fn depth(&self) -> usize {
+        match self {
+            OutlineRow::Heading { depth, .. }
+            | OutlineRow::Instance { depth, .. }
+            | OutlineRow::Question { depth, .. }
+            | OutlineRow::Add { depth, .. } => *depth,
+        }
+    }
+}
+
+/// What Enter does on an outline row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutlineTarget {
+    Slot(Slot),
+    /// The first screen of an instance.
+    Instance(Slot),
+    Add {
+        repeat: NodeId,
+        parent: Idx,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -99,26 +132,34 @@ pub struct Outline {
 }
 
 impl Outline {
-    /// Every group and screen of the form, the cursor on `current`.
-    pub fn new(filling: &Filling, current: NodeId) -> Outline {
-        let form = filling.form();
-        let rows: Vec<OutlineRow> = form
-            .nodes
+    /// Every group, repeat instance and question of the response, the cursor
+    /// on `current`.
+    pub fn new(filling: &Filling, current: &Slot) -> Outline {
+        let mut rows = Vec::new();
+        walk(filling, &filling.form().top, &Vec::new(), 0, &mut rows);
+        let cursor = rows
             .iter()
-            .filter(|n| n.kind == Kind::Group || n.kind.is_screen())
-            .map(|n| OutlineRow {
-                node: n.id,
-                depth: form.ancestors(n.id).len(),
-            })
-            .collect();
-        let cursor = rows.iter().position(|r| r.node == current).unwrap_or(0);
-        Outline { rows, cursor }
+            .position(|r| matches!(r, OutlineRow::Question { slot, .. } if slot == current))
+            .unwrap_or(0);
+        let mut o = Outline { rows, cursor };
+        if o.rows
+            .get(o.cursor)
+            .is_none_or(|r| !Self::selectable(filling, r))
+        {
+            o.move_by(filling, 1);
+        }
+        o
     }
 
-    /// Rows the cursor can rest on: relevant screens.
+    /// Rows the cursor can rest on: relevant questions, instances, additions.
     pub fn selectable(filling: &Filling, row: &OutlineRow) -> bool {
-        let node = filling.form().node(row.node);
-        node.kind.is_screen() && filling.is_relevant(row.node)
+        match row {
+            OutlineRow::Heading { .. } => false,
+            OutlineRow::Instance { slot, .. } | OutlineRow::Question { slot, .. } => {
+                filling.is_relevant(slot)
+            }
+            OutlineRow::Add { .. } => true,
+        }
     }
 
     pub fn move_by(&mut self, filling: &Filling, delta: isize) {
@@ -156,18 +197,68 @@ impl Outline {
         }
     }
 
-    pub fn target(&self, filling: &Filling) -> Option<NodeId> {
-        self.rows
+    pub fn target(&self, filling: &Filling) -> Option<OutlineTarget> {
+        let row = self
+            .rows
             .get(self.cursor)
-            .filter(|r| Self::selectable(filling, r))
-            .map(|r| r.node)
+            .filter(|r| Self::selectable(filling, r))?;
+        Some(match row {
+            OutlineRow::Question { slot, .. } => OutlineTarget::Slot(slot.clone()),
+            OutlineRow::Instance { slot, .. } => OutlineTarget::Instance(slot.clone()),
+            OutlineRow::Add { repeat, parent, .. } => OutlineTarget::Add {
+                repeat: *repeat,
+                parent: parent.clone(),
+            },
+            OutlineRow::Heading { .. } => return None,
+        })
+    }
+}
+
+fn walk(
+    filling: &Filling,
+    children: &[NodeId],
+    idx: &Idx,
+    depth: usize,
+    rows: &mut Vec<OutlineRow>,
+) {
+    let form = filling.form();
+    for &c in children {
+        let node = form.node(c);
+        let slot = Slot::new(c, idx.clone());
+        match node.kind {
+            Kind::Group => {
+                rows.push(OutlineRow::Heading { slot, depth });
+                walk(filling, &node.children, idx, depth + 1, rows);
+            }
+            Kind::Repeat => {
+                rows.push(OutlineRow::Heading { slot, depth });
+                for k in 0..filling.instances(c, idx) {
+                    let mut inner = idx.clone();
+                    inner.push(k);
+                    rows.push(OutlineRow::Instance {
+                        slot: Slot::new(c, inner.clone()),
+                        depth: depth + 1,
+                    });
+                    walk(filling, &node.children, &inner, depth + 2, rows);
+                }
+                if node.repeat_count.is_none() && filling.repeat_applies(c, idx) {
+                    rows.push(OutlineRow::Add {
+                        repeat: c,
+                        parent: idx.clone(),
+                        depth: depth + 1,
+                    });
+                }
+            }
+            k if k.is_screen() => rows.push(OutlineRow::Question { slot, depth }),
+            _ => {}
+        }
     }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Review {
-    /// Relevant questions: problems first, then all in form order.
-    pub rows: Vec<NodeId>,
+    /// Relevant questions: problems first, then all in the order met.
+    pub rows: Vec<Slot>,
     /// How many rows at the top are problems.
     pub issues: usize,
     pub cursor: usize,
@@ -176,21 +267,14 @@ pub struct Review {
 
 impl Review {
     pub fn new(filling: &Filling, read_only: bool) -> Review {
-        let form = filling.form();
-        let issues = filling.issues();
-        let mut rows = issues.clone();
-        rows.extend(
-            form.nodes
-                .iter()
-                .filter(|n| {
-                    n.kind.takes_input()
-                        && filling.is_relevant(n.id)
-                        && !filling.status(n.id).is_issue()
-                })
-                .map(|n| n.id),
-        );
+        let all = filling.input_slots();
+        let (issues, rest): (Vec<Slot>, Vec<Slot>) =
+            all.into_iter().partition(|s| filling.status(s).is_issue());
+        let count = issues.len();
+        let mut rows = issues;
+        rows.extend(rest);
         Review {
-            issues: issues.len(),
+            issues: count,
             rows,
             cursor: 0,
             read_only,
@@ -207,8 +291,8 @@ impl Review {
             .min(self.rows.len() - 1);
     }
 
-    pub fn target(&self) -> Option<NodeId> {
-        self.rows.get(self.cursor).copied()
+    pub fn target(&self) -> Option<&Slot> {
+        self.rows.get(self.cursor)
     }
 }
 

@@ -1,7 +1,8 @@
-//! The question screen's state: one question, its input (text editor or choice
-//! list), and the error shown in place.
+//! The question screen's state: a page of one or more fields (a question, or
+//! every question of a field-list group), each with its input (text editor or
+//! choice list) and the error shown in place.
 
-use crate::engine::{Filling, Problem};
+use crate::engine::{Filling, Problem, ScreenRef, Slot};
 use crate::form::{Kind, NodeId};
 use crate::text::fold;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -11,9 +12,58 @@ use ratatui_textarea::{Input as TaInput, Key as TaKey, TextArea, WrapMode};
 /// a file) are filtered by typing.
 pub const PICK_KEYS: &str = "123456789abcdefghijklmnopqrstuvwxyz";
 
+/// What one screen shows: its fields and which one has the keyboard.
 #[derive(Debug, Clone)]
-pub struct Question {
-    pub node: NodeId,
+pub struct Page {
+    pub screen: ScreenRef,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+}
+
+impl Page {
+    pub fn new(filling: &Filling, screen: ScreenRef) -> Page {
+        let fields = filling
+            .fields(&screen)
+            .into_iter()
+            .map(|s| Field::new(filling, s))
+            .collect();
+        Page {
+            screen,
+            fields,
+            focus: 0,
+        }
+    }
+
+    /// The page opened on the field of `slot` (when it is on this page).
+    pub fn focused_on(filling: &Filling, screen: ScreenRef, slot: &Slot) -> Page {
+        let mut page = Page::new(filling, screen);
+        page.focus = page
+            .fields
+            .iter()
+            .position(|f| &f.slot == slot)
+            .unwrap_or(0);
+        page
+    }
+
+    pub fn field(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    pub fn field_mut(&mut self) -> Option<&mut Field> {
+        self.fields.get_mut(self.focus)
+    }
+
+    /// Fields holding something other than what is stored.
+    pub fn dirty_fields(&self, filling: &Filling) -> Vec<usize> {
+        (0..self.fields.len())
+            .filter(|&i| self.fields[i].dirty(filling))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub slot: Slot,
     pub input: Input,
     pub error: Option<Problem>,
     /// What the store holds for this question (the answer as last committed).
@@ -119,11 +169,12 @@ pub fn paste(e: &mut TextArea<'_>, text: &str, multiline: bool) {
     e.insert_str(clean);
 }
 
-impl Question {
-    pub fn new(filling: &Filling, node: NodeId) -> Question {
+impl Field {
+    pub fn new(filling: &Filling, slot: Slot) -> Field {
         let form = filling.form();
+        let node = slot.node;
         let n = form.node(node);
-        let stored = filling.answer(node).map(str::to_string);
+        let stored = filling.answer(&slot).map(str::to_string);
         let input = match n.kind {
             Kind::Note => Input::Note,
             Kind::Acknowledge => Input::Choices(Choices {
@@ -141,7 +192,7 @@ impl Question {
                 lang_index: 0,
             }),
             Kind::SelectOne | Kind::SelectMultiple => {
-                let items = filling.choices(node);
+                let items = filling.choices(&slot);
                 let list = form.list_of(node);
                 let selected: Vec<usize> = match (list, stored.as_deref()) {
                     (Some(list), Some(s)) => {
@@ -181,8 +232,8 @@ impl Question {
                 multiline: n.is_multiline(),
             },
         };
-        Question {
-            node,
+        Field {
+            slot,
             input,
             error: None,
             stored,
@@ -201,7 +252,7 @@ impl Question {
                     "OK".into()
                 }
             }
-            Input::Choices(c) => match filling.form().list_of(self.node) {
+            Input::Choices(c) => match filling.form().list_of(self.slot.node) {
                 Some(list) => c
                     .selected
                     .iter()

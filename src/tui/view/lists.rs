@@ -2,12 +2,12 @@
 
 use super::question::problem_text;
 use super::{Theme, window};
-use crate::engine::{Filling, Status};
+use crate::engine::{Filling, Slot, Status};
 use crate::form::{Kind, NodeId};
 use crate::store::ResponseRow;
 use crate::text::{one_line, sanitize};
 use crate::tui::i18n::{self, Lang};
-use crate::tui::screens::lists::{Outline, Pane, Review, Start, mark};
+use crate::tui::screens::lists::{Outline, OutlineRow, Pane, Review, Start, mark};
 use crate::tui::state::{App, Fill, OperatorScreen};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -162,15 +162,15 @@ fn pane(app: &App, s: &Start, which: Pane, frame: &mut Frame, area: Rect, theme:
 }
 
 /// An answer as the operator reads it: choice labels, not codes.
-pub fn answer_text(filling: &Filling, id: NodeId, lang: Lang) -> String {
-    let node = filling.form().node(id);
-    let Some(answer) = filling.answer(id) else {
+pub fn answer_text(filling: &Filling, slot: &Slot, lang: Lang) -> String {
+    let node = filling.form().node(slot.node);
+    let Some(answer) = filling.answer(slot) else {
         return i18n::EMPTY_ANSWER.get(lang).to_string();
     };
     match node.kind {
         Kind::SelectOne | Kind::SelectMultiple => answer
             .split_whitespace()
-            .map(|v| filling.choice_label(id, v).unwrap_or(v).to_string())
+            .map(|v| filling.choice_label(slot.node, v).unwrap_or(v).to_string())
             .collect::<Vec<_>>()
             .join(", "),
         Kind::Acknowledge => i18n::ACKNOWLEDGE.get(lang).to_string(),
@@ -182,11 +182,16 @@ fn label(filling: &Filling, id: NodeId) -> String {
     let form = filling.form();
     let node = form.node(id);
     let l = node.label.get(filling.language(), &form.default_language);
-    one_line(if l.is_empty() {
+    let l = if l.is_empty() {
         node.hint.get(filling.language(), &form.default_language)
     } else {
         l
-    })
+    };
+    if l.is_empty() {
+        node.name.clone()
+    } else {
+        one_line(l)
+    }
 }
 
 fn status_style(status: &Status, theme: Theme) -> Style {
@@ -209,49 +214,69 @@ pub fn outline(app: &App, f: &Fill, o: &Outline, frame: &mut Frame, area: Rect, 
     let width = inner.width as usize;
     let lines: Vec<Line> = window(o.rows.len(), inner.height as usize, o.cursor)
         .map(|i| {
-            let row = o.rows[i];
-            let node = filling.form().node(row.node);
-            let indent = "  ".repeat(row.depth);
-            if node.kind == Kind::Group {
-                let style = if filling.is_relevant(row.node) {
-                    theme.accent()
-                } else {
-                    theme.dim()
-                };
-                return Line::from(Span::styled(
-                    format!(
-                        "{indent}{}",
-                        truncate(
-                            &label(filling, row.node),
-                            width.saturating_sub(indent.len())
-                        )
-                    ),
-                    style,
-                ));
-            }
-            let status = filling.status(row.node);
-            let state = match status {
-                Status::NotRelevant => i18n::NOT_APPLICABLE.get(lang).to_string(),
-                Status::Missing => i18n::REQUIRED_MARK.get(lang).to_string(),
-                Status::Invalid(p) => problem_text(filling, row.node, p, lang),
-                Status::Answered if node.kind.takes_input() => answer_text(filling, row.node, lang),
-                _ => String::new(),
+            let row = &o.rows[i];
+            let indent = "  ".repeat(row.depth());
+            let room = width.saturating_sub(indent.chars().count());
+            let selected = i == o.cursor;
+            let (text, style) = match row {
+                OutlineRow::Heading { slot, .. } => {
+                    let style = if filling.is_relevant(slot)
+                        || filling.form().node(slot.node).kind == Kind::Repeat
+                    {
+                        theme.accent()
+                    } else {
+                        theme.dim()
+                    };
+                    (truncate(&label(filling, slot.node), room), style)
+                }
+                OutlineRow::Instance { slot, .. } => {
+                    let k = slot.idx.last().copied().unwrap_or(0) + 1;
+                    let text = format!("▸ {} {k}", label(filling, slot.node));
+                    let style = if filling.is_relevant(slot) {
+                        theme.bold()
+                    } else {
+                        theme.dim()
+                    };
+                    (truncate(&text, room), style)
+                }
+                OutlineRow::Add { repeat, .. } => {
+                    let text = format!(
+                        "+ {} ({})",
+                        label(filling, *repeat),
+                        i18n::ADD_ENTRY.get(lang)
+                    );
+                    (truncate(&text, room), theme.key())
+                }
+                OutlineRow::Question { slot, .. } => {
+                    let node = filling.form().node(slot.node);
+                    let status = filling.status(slot);
+                    let state = match status {
+                        Status::NotRelevant => i18n::NOT_APPLICABLE.get(lang).to_string(),
+                        Status::Missing => i18n::REQUIRED_MARK.get(lang).to_string(),
+                        Status::Invalid(p) => problem_text(filling, slot.node, p, lang),
+                        Status::Answered if node.kind.takes_input() => {
+                            answer_text(filling, slot, lang)
+                        }
+                        _ => String::new(),
+                    };
+                    let head = format!("{} {} ", mark(status), sanitize(&node.name, false));
+                    let state = truncate(&one_line(&state), (room / 3).max(8));
+                    let rest =
+                        room.saturating_sub(head.chars().count() + state.chars().count() + 1);
+                    let text = format!(
+                        "{head}{:<rest$} {state}",
+                        truncate(&label(filling, slot.node), rest)
+                    );
+                    let style = if *status == Status::NotRelevant {
+                        theme.dim()
+                    } else {
+                        status_style(status, theme)
+                    };
+                    (text, style)
+                }
             };
-            let head = format!("{indent}{} {} ", mark(status), sanitize(&node.name, false));
-            let state = truncate(&one_line(&state), (width / 3).max(8));
-            let room = width.saturating_sub(head.chars().count() + state.chars().count() + 1);
-            let text = format!(
-                "{head}{:<room$} {state}",
-                truncate(&label(filling, row.node), room)
-            );
-            let style = if i == o.cursor {
-                theme.cursor()
-            } else if *status == Status::NotRelevant {
-                theme.dim()
-            } else {
-                status_style(status, theme)
-            };
-            Line::from(Span::styled(text, style))
+            let style = if selected { theme.cursor() } else { style };
+            Line::from(Span::styled(format!("{indent}{text}"), style))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
@@ -288,25 +313,28 @@ pub fn review(app: &App, f: &Fill, r: &Review, frame: &mut Frame, area: Rect, th
     let width = inner.width as usize;
     let mut lines = Vec::new();
     for i in window(r.rows.len(), inner.height as usize, r.cursor) {
-        let id = r.rows[i];
+        let slot = &r.rows[i];
+        let id = slot.node;
         let node = filling.form().node(id);
-        let status = filling.status(id);
+        let status = filling.status(slot);
         let value = match status {
             Status::Missing => i18n::REQUIRED.get(lang).to_string(),
             Status::Invalid(p) => format!(
                 "{} — {}",
-                answer_text(filling, id, lang),
+                answer_text(filling, slot, lang),
                 problem_text(filling, id, p, lang)
             ),
-            _ => answer_text(filling, id, lang),
+            _ => answer_text(filling, slot, lang),
         };
         let head = format!("{} {} ", mark(status), sanitize(&node.name, false));
         let value = truncate(&one_line(&value), (width / 2).max(10));
         let room = width.saturating_sub(head.chars().count() + value.chars().count() + 1);
-        let text = format!(
-            "{head}{:<room$} {value}",
-            truncate(&label(filling, id), room)
-        );
+        let mut name = label(filling, id);
+        if !slot.idx.is_empty() {
+            let n: Vec<String> = slot.idx.iter().map(|k| (k + 1).to_string()).collect();
+            name = format!("[{}] {name}", n.join("."));
+        }
+        let text = format!("{head}{:<room$} {value}", truncate(&name, room));
         let style = if i == r.cursor {
             theme.cursor()
         } else {

@@ -5,7 +5,7 @@ mod question;
 
 use super::i18n::{self, Lang};
 use super::keymap::{self, Mode};
-use super::state::{App, Flash, Screen, View};
+use super::state::{App, Confirm, Flash, Screen, View};
 use crate::text::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -82,12 +82,16 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_status(app, frame, status, theme);
     render_footer(app.mode(), app.lang, frame, footer, theme);
     if let Screen::Fill(f) = &app.screen
-        && f.confirm_finalize
+        && let Some(confirm) = &f.confirm
     {
-        dialog(frame, area, i18n::FINALIZE_CONFIRM.get(app.lang), theme);
+        let text = match confirm {
+            Confirm::Finalize => i18n::FINALIZE_CONFIRM,
+            Confirm::RemoveInstance { .. } => i18n::REMOVE_CONFIRM,
+        };
+        dialog(frame, area, text.get(app.lang), theme);
     }
     if let Some(mode) = app.help {
-        render_help(mode, app.lang, frame, area, theme);
+        render_help(mode, app.in_repeat(), app.lang, frame, area, theme);
     }
 }
 
@@ -214,9 +218,16 @@ fn dialog(frame: &mut Frame, area: Rect, text: &str, theme: Theme) {
     );
 }
 
-fn render_help(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: Theme) {
+fn render_help(
+    mode: Mode,
+    in_repeat: bool,
+    lang: Lang,
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
     let mut lines = Vec::new();
-    for b in keymap::bindings(mode) {
+    for b in keymap::bindings_here(mode, in_repeat) {
         let mut keys: Vec<String> = Vec::new();
         for k in b.keys {
             let label = keymap::key_label(k, lang);

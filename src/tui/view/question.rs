@@ -1,12 +1,12 @@
 //! The question screen.
 
 use super::{Theme, window, wrapped_rows};
-use crate::engine::{Filling, Problem};
+use crate::engine::{Filling, Problem, ScreenRef};
 use crate::form::Kind;
 use crate::form::values::TypeError;
 use crate::text::sanitize;
 use crate::tui::i18n::{self, Lang};
-use crate::tui::screens::question::{Choices, Input, PICK_KEYS, Question};
+use crate::tui::screens::question::{Choices, Field, Input, PICK_KEYS};
 use crate::tui::state::{App, Fill};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,83 +17,34 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
     let lang = app.lang;
     let filling = &f.filling;
     let form = filling.form();
-    let q = &f.question;
-    let node = form.node(q.node);
+    let anchor = f.current_slot();
     let flang = filling.language();
     let fallback = form.default_language.as_str();
 
-    let section = form
-        .section_of(q.node)
+    let mut section = form
+        .section_of(anchor.node)
+        .filter(|&s| s != anchor.node)
         .map(|s| form.node(s).label.get(flang, fallback).to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| i18n::SECTION_NONE.get(lang).to_string());
+    // Where in repeated lists we are: "Household › Person 2/3".
+    for (depth, &r) in form.node(anchor.node).repeats.iter().enumerate() {
+        let Some(&k) = anchor.idx.get(depth) else {
+            break;
+        };
+        let n = filling.instances(r, &anchor.idx[..depth]);
+        section.push_str(&format!(" › {} {}/{n}", instance_label(filling, r), k + 1));
+    }
     let (answered, relevant) = filling.progress();
     let progress = format!("{answered}/{relevant} {}", i18n::PROGRESS.get(lang));
 
-    let label_text = node.label.get(flang, fallback);
-    let label_text = if label_text.is_empty() {
-        node.hint.get(flang, fallback)
-    } else {
-        label_text
-    };
-    let mut label = vec![Span::styled(
-        format!("{} ", sanitize(&node.name, false)),
-        theme.dim(),
-    )];
-    label.push(Span::styled(
-        sanitize(label_text, true).into_owned(),
-        theme.bold(),
-    ));
-    if node.kind.takes_input() && filling.is_required(q.node) {
-        label.push(Span::styled(" *", theme.error()));
-    }
-    let hint = if node.label.is_empty() {
-        ""
-    } else {
-        node.hint.get(flang, fallback)
-    };
-    let width = area.width.max(1) as usize;
-    let label_rows = wrapped_rows(&label_plain(&label), width);
-    let hint_rows = if hint.is_empty() {
-        0
-    } else {
-        wrapped_rows(hint, width)
-    };
-
-    let input_height: u16 = match &q.input {
-        Input::Text {
-            multiline: false, ..
-        } => 3,
-        Input::Text {
-            multiline: true, ..
-        } => 8,
-        Input::Choices(c) if c.is_filter() => 4 + c.shown.len().min(200) as u16,
-        Input::Choices(c) => c.shown.len() as u16 + 2,
-        Input::Note => 0,
-    };
-    let [
-        head,
-        gauge,
-        _,
-        label_area,
-        hint_area,
-        _,
-        input_area,
-        indicator,
-        error_area,
-    ] = Layout::vertical([
+    let [head, gauge, _, body] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(label_rows as u16),
-        Constraint::Length(hint_rows as u16),
-        Constraint::Length(1),
-        Constraint::Max(input_height),
         Constraint::Length(1),
         Constraint::Min(1),
     ])
     .areas(area);
-
     let [sec_area, prog_area] = Layout::horizontal([
         Constraint::Min(10),
         Constraint::Length(progress.chars().count() as u16 + 1),
@@ -119,6 +70,185 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
             .label(""),
         gauge,
     );
+
+    match (&f.page.screen, f.page.fields.len()) {
+        (ScreenRef::RepeatEnd { repeat, parent }, _) => {
+            repeat_end(app, f, *repeat, parent, frame, body, theme)
+        }
+        (_, 1) => field(app, f, &f.page.fields[0], frame, body, theme),
+        (ScreenRef::Group(g), _) => field_list(app, f, g.node, frame, body, theme),
+        _ => {}
+    }
+}
+
+/// The label of a repeat, for "Person 2".
+fn instance_label(filling: &Filling, repeat: crate::form::NodeId) -> String {
+    let node = filling.form().node(repeat);
+    let l = node
+        .label
+        .get(filling.language(), &filling.form().default_language);
+    if l.is_empty() {
+        node.name.clone()
+    } else {
+        l.to_string()
+    }
+}
+
+fn repeat_end(
+    app: &App,
+    f: &Fill,
+    repeat: crate::form::NodeId,
+    parent: &[u32],
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
+    let lang = app.lang;
+    let n = f.filling.instances(repeat, parent);
+    let label = sanitize(&instance_label(&f.filling, repeat), false).into_owned();
+    let lines = vec![
+        Line::from(Span::styled(label, theme.bold())),
+        Line::default(),
+        Line::from(format!("{} {n}", i18n::ENTRIES.get(lang))),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("a", theme.key()),
+            Span::raw(format!(" {}", i18n::ADD_ANOTHER.get(lang))),
+        ]),
+        Line::from(vec![
+            Span::styled(
+                crate::tui::keymap::key_label(
+                    &crate::tui::keymap::Key::K(
+                        ratatui::crossterm::event::KeyCode::Enter,
+                        ratatui::crossterm::event::KeyModifiers::NONE,
+                    ),
+                    lang,
+                ),
+                theme.key(),
+            ),
+            Span::raw(format!(" {}", i18n::GO_ON.get(lang))),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// A field-list group: the focused field in full, the others on one line each.
+fn field_list(
+    app: &App,
+    f: &Fill,
+    group: crate::form::NodeId,
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
+    let filling = &f.filling;
+    let form = filling.form();
+    let title = form
+        .node(group)
+        .label
+        .get(filling.language(), &form.default_language)
+        .to_string();
+    let n = f.page.fields.len();
+    let mut constraints = vec![Constraint::Length(1)];
+    for i in 0..n {
+        constraints.push(if i == f.page.focus {
+            Constraint::Min(6)
+        } else {
+            Constraint::Length(1)
+        });
+    }
+    let areas = Layout::vertical(constraints).split(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            sanitize(&title, false).into_owned(),
+            theme.bold(),
+        )),
+        areas[0],
+    );
+    for (i, q) in f.page.fields.iter().enumerate() {
+        let rect = areas[i + 1];
+        if i == f.page.focus {
+            field(app, f, q, frame, rect, theme);
+        } else {
+            let node = form.node(q.slot.node);
+            let label = node.label.get(filling.language(), &form.default_language);
+            let value = super::lists::answer_text(filling, &q.slot, app.lang);
+            let mark = crate::tui::screens::lists::mark(filling.status(&q.slot));
+            let line = format!(
+                "{mark} {}: {}",
+                crate::text::one_line(label),
+                crate::text::one_line(&value)
+            );
+            frame.render_widget(Paragraph::new(Span::styled(line, theme.dim())), rect);
+        }
+    }
+}
+
+/// One field: label, hint, input, save indicator and error.
+fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: Theme) {
+    let lang = app.lang;
+    let filling = &f.filling;
+    let form = filling.form();
+    let node = form.node(q.slot.node);
+    let flang = filling.language();
+    let fallback = form.default_language.as_str();
+    let label_text = node.label.get(flang, fallback);
+    let label_text = if label_text.is_empty() {
+        node.hint.get(flang, fallback)
+    } else {
+        label_text
+    };
+    let mut label = vec![Span::styled(
+        format!("{} ", sanitize(&node.name, false)),
+        theme.dim(),
+    )];
+    label.push(Span::styled(
+        sanitize(label_text, true).into_owned(),
+        theme.bold(),
+    ));
+    if node.kind.takes_input() && filling.is_required(&q.slot) {
+        label.push(Span::styled(" *", theme.error()));
+    }
+    let read_only = f.read_only || filling.is_read_only(&q.slot);
+    if read_only && node.kind.takes_input() {
+        label.push(Span::styled(
+            format!(" ({})", i18n::READ_ONLY.get(lang)),
+            theme.dim(),
+        ));
+    }
+    let hint = if node.label.is_empty() {
+        ""
+    } else {
+        node.hint.get(flang, fallback)
+    };
+    let width = area.width.max(1) as usize;
+    let label_rows = wrapped_rows(&label_plain(&label), width);
+    let hint_rows = if hint.is_empty() {
+        0
+    } else {
+        wrapped_rows(hint, width)
+    };
+
+    let input_height: u16 = match &q.input {
+        Input::Text {
+            multiline: false, ..
+        } => 3,
+        Input::Text {
+            multiline: true, ..
+        } => 8,
+        Input::Choices(c) if c.is_filter() => 4 + c.shown.len().min(200) as u16,
+        Input::Choices(c) => c.shown.len() as u16 + 2,
+        Input::Note => 0,
+    };
+    let [label_area, hint_area, _, input_area, indicator, error_area] = Layout::vertical([
+        Constraint::Length(label_rows as u16),
+        Constraint::Length(hint_rows as u16),
+        Constraint::Length(1),
+        Constraint::Max(input_height),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(area);
 
     frame.render_widget(
         Paragraph::new(Line::from(label)).wrap(Wrap { trim: false }),
@@ -156,6 +286,11 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
             format!("✎ {}", i18n::EDITED.get(lang)),
             theme.warn(),
         ))
+    } else if f.pending > 0 {
+        Line::from(Span::styled(
+            format!("… {}", i18n::SAVING.get(lang)),
+            theme.dim(),
+        ))
     } else if f.save_error.is_some() {
         Line::from(Span::styled(
             format!("✗ {}", i18n::NOT_SAVED.get(lang)),
@@ -171,12 +306,12 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
     };
     frame.render_widget(Paragraph::new(indicator_line), indicator);
 
-    let shown_error = q.error.clone().or_else(|| match filling.status(q.node) {
+    let shown_error = q.error.clone().or_else(|| match filling.status(&q.slot) {
         crate::engine::Status::Invalid(p) if !dirty => Some(p.clone()),
         _ => None,
     });
     if let Some(problem) = shown_error {
-        let text = problem_text(filling, q.node, &problem, lang);
+        let text = problem_text(filling, q.slot.node, &problem, lang);
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!("✗ {}", sanitize(&text, false)),
@@ -200,6 +335,14 @@ fn type_hint(kind: Kind, lang: Lang) -> &'static str {
         (Kind::Decimal, Lang::En) => " number ",
         (Kind::Date, Lang::It) => " data GG/MM/AAAA ",
         (Kind::Date, Lang::En) => " date DD/MM/YYYY or YYYY-MM-DD ",
+        (Kind::Time, Lang::It) => " ora HH:MM ",
+        (Kind::Time, Lang::En) => " time HH:MM ",
+        (Kind::DateTime, Lang::It) => " data e ora GG/MM/AAAA HH:MM ",
+        (Kind::DateTime, Lang::En) => " date and time YYYY-MM-DD HH:MM ",
+        (Kind::Range, Lang::It) => " numero nell'intervallo ",
+        (Kind::Range, Lang::En) => " number in range ",
+        (Kind::Geopoint, Lang::It) => " latitudine longitudine [altitudine [precisione]] ",
+        (Kind::Geopoint, Lang::En) => " latitude longitude [altitude [accuracy]] ",
         _ => "",
     }
 }
@@ -223,6 +366,21 @@ pub fn problem_text(
         Problem::Type(TypeError::IntegerTooLarge) => i18n::INT_TOO_LARGE.get(lang).into(),
         Problem::Type(TypeError::NotDecimal) => i18n::NOT_DECIMAL.get(lang).into(),
         Problem::Type(TypeError::NotDate) => i18n::NOT_DATE.get(lang).into(),
+        Problem::Type(TypeError::NotTime) => i18n::NOT_TIME.get(lang).into(),
+        Problem::Type(TypeError::NotDateTime) => i18n::NOT_DATETIME.get(lang).into(),
+        Problem::Type(TypeError::NotGeopoint) => i18n::NOT_GEOPOINT.get(lang).into(),
+        Problem::OutOfRange => {
+            let p = &node.parameters;
+            let get = |k: &str, d: &str| p.get(k).cloned().unwrap_or_else(|| d.to_string());
+            format!(
+                "{} {}–{} ({} {})",
+                i18n::OUT_OF_RANGE.get(lang),
+                get("start", "1"),
+                get("end", "10"),
+                i18n::STEP.get(lang),
+                get("step", "1")
+            )
+        }
         Problem::Required => {
             own(&node.required_message).unwrap_or_else(|| i18n::REQUIRED.get(lang).into())
         }
@@ -240,7 +398,7 @@ pub fn problem_text(
 fn render_choices(
     app: &App,
     filling: &Filling,
-    q: &Question,
+    q: &Field,
     c: &Choices,
     frame: &mut Frame,
     area: Rect,
@@ -248,7 +406,7 @@ fn render_choices(
 ) {
     let lang = app.lang;
     let form = filling.form();
-    let list = form.list_of(q.node);
+    let list = form.list_of(q.slot.node);
     let flang = filling.language();
     let mut area = area;
     if let Some(filter) = &c.filter {

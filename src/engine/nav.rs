@@ -1,0 +1,293 @@
+//! What the operator walks through: screens in document order, over repeat
+//! instances, with field-list groups as one screen and a prompt at the end of
+//! each repeat.
+
+use super::{Filling, Idx, Slot};
+use crate::form::{Kind, NodeId};
+use std::cmp::Ordering;
+
+/// One screen.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ScreenRef {
+    /// One question (or note).
+    Question(Slot),
+    /// A field-list group: all its questions on one screen.
+    Group(Slot),
+    /// After the last instance of a repeat (or where it would be, with none):
+    /// add another, or go on.
+    RepeatEnd { repeat: NodeId, parent: Idx },
+}
+
+impl ScreenRef {
+    /// The slot the screen is about (for a repeat end, the repeat under its
+    /// parent instance, without an index of its own).
+    pub fn node(&self) -> NodeId {
+        match self {
+            ScreenRef::Question(s) | ScreenRef::Group(s) => s.node,
+            ScreenRef::RepeatEnd { repeat, .. } => *repeat,
+        }
+    }
+}
+
+/// The relevant screens in order, with their document-order keys.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Screens {
+    pub list: Vec<ScreenRef>,
+    keys: Vec<Vec<u32>>,
+}
+
+impl Screens {
+    pub fn build(f: &Filling) -> Screens {
+        let mut s = Screens::default();
+        s.walk(f, &f.form.top, &Vec::new());
+        s
+    }
+
+    fn push(&mut self, f: &Filling, screen: ScreenRef) {
+        self.keys.push(f.order_key(&screen));
+        self.list.push(screen);
+    }
+
+    fn walk(&mut self, f: &Filling, children: &[NodeId], idx: &Idx) {
+        for &c in children {
+            let node = f.form.node(c);
+            match node.kind {
+                Kind::Group => {
+                    let slot = Slot {
+                        node: c,
+                        idx: idx.clone(),
+                    };
+                    if !f.is_relevant(&slot) {
+                        continue;
+                    }
+                    if node.is_field_list() {
+                        if !f.fields(&ScreenRef::Group(slot.clone())).is_empty() {
+                            self.push(f, ScreenRef::Group(slot));
+                        }
+                    } else {
+                        self.walk(f, &node.children, idx);
+                    }
+                }
+                Kind::Repeat => {
+                    let n = f.instances(c, idx);
+                    for k in 0..n {
+                        let mut inner = idx.clone();
+                        inner.push(k);
+                        if f.is_relevant(&Slot {
+                            node: c,
+                            idx: inner.clone(),
+                        }) {
+                            self.walk(f, &node.children, &inner);
+                        }
+                    }
+                    if node.repeat_count.is_none() && f.repeat_applies(c, idx) {
+                        self.push(
+                            f,
+                            ScreenRef::RepeatEnd {
+                                repeat: c,
+                                parent: idx.clone(),
+                            },
+                        );
+                    }
+                }
+                k if k.is_screen() => {
+                    let slot = Slot {
+                        node: c,
+                        idx: idx.clone(),
+                    };
+                    if f.is_relevant(&slot) {
+                        self.push(f, ScreenRef::Question(slot));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn position(&self, f: &Filling, screen: &ScreenRef) -> Result<usize, usize> {
+        let key = f.order_key(screen);
+        self.keys.binary_search_by(|k| cmp_keys(k, &key))
+    }
+}
+
+/// Document order: compares position paths, where a repeat end comes after
+/// every instance of its repeat.
+fn cmp_keys(a: &[u32], b: &[u32]) -> Ordering {
+    a.cmp(b)
+}
+
+impl Filling {
+    /// Whether a new instance of a repeat could be added under `parent`: the
+    /// parent is relevant and the repeat's own relevance allows it.
+    pub fn repeat_applies(&self, repeat: NodeId, parent: &[u32]) -> bool {
+        let node = self.form.node(repeat);
+        let parent_ok = match node.parent {
+            None => true,
+            Some(p) => self.is_relevant(&Slot {
+                node: p,
+                idx: parent.to_vec(),
+            }),
+        };
+        if !parent_ok {
+            return false;
+        }
+        match &node.relevant {
+            None => true,
+            Some(e) => {
+                let mut idx = parent.to_vec();
+                idx.push(self.instances(repeat, parent));
+                let slot = Slot { node: repeat, idx };
+                crate::expr::eval(e, &self.ctx(&slot))
+                    .map(|v| v.to_bool())
+                    .unwrap_or(false)
+            }
+        }
+    }
+
+    /// A key that sorts screens in document order: for each level, the
+    /// position among siblings, then the instance index after a repeat.
+    fn order_key(&self, screen: &ScreenRef) -> Vec<u32> {
+        let (node, idx, end) = match screen {
+            ScreenRef::Question(s) | ScreenRef::Group(s) => (s.node, s.idx.as_slice(), false),
+            ScreenRef::RepeatEnd { repeat, parent } => (*repeat, parent.as_slice(), true),
+        };
+        let form = &self.form;
+        let mut chain = form.ancestors(node);
+        chain.push(node);
+        let mut key = Vec::with_capacity(chain.len() * 2 + 1);
+        let mut depth = 0;
+        for id in chain {
+            let n = form.node(id);
+            let siblings = match n.parent {
+                Some(p) => &form.node(p).children,
+                None => &form.top,
+            };
+            key.push(siblings.iter().position(|&s| s == id).unwrap_or(0) as u32);
+            if n.kind == Kind::Repeat {
+                match idx.get(depth) {
+                    Some(&i) if !(end && id == node) => key.push(i),
+                    _ => key.push(u32::MAX),
+                }
+                depth += 1;
+            }
+        }
+        key
+    }
+
+    /// The relevant screens, in order.
+    pub fn screens(&self) -> &[ScreenRef] {
+        &self.nav.list
+    }
+
+    /// The screen after `from` (the first screen when `None`). `from` need not
+    /// be a screen any more (it may have just become non-relevant).
+    pub fn next_screen(&self, from: Option<&ScreenRef>) -> Option<ScreenRef> {
+        let i = match from {
+            None => 0,
+            Some(s) => match self.nav.position(self, s) {
+                Ok(i) => i + 1,
+                Err(i) => i,
+            },
+        };
+        self.nav.list.get(i).cloned()
+    }
+
+    /// The screen before `from`.
+    pub fn prev_screen(&self, from: &ScreenRef) -> Option<ScreenRef> {
+        let i = match self.nav.position(self, from) {
+            Ok(i) | Err(i) => i,
+        };
+        i.checked_sub(1).and_then(|i| self.nav.list.get(i)).cloned()
+    }
+
+    /// Whether the screen is among the relevant ones now.
+    pub fn is_screen(&self, screen: &ScreenRef) -> bool {
+        self.nav.position(self, screen).is_ok()
+    }
+
+    /// The screen a slot is shown on (its field-list group, if any).
+    pub fn screen_of(&self, slot: &Slot) -> ScreenRef {
+        let form = &self.form;
+        for a in form.ancestors(slot.node) {
+            if form.node(a).is_field_list() {
+                let depth = form.node(a).repeats.len();
+                return ScreenRef::Group(Slot {
+                    node: a,
+                    idx: slot.idx[..depth.min(slot.idx.len())].to_vec(),
+                });
+            }
+        }
+        ScreenRef::Question(slot.clone())
+    }
+
+    /// The relevant questions and notes a screen shows.
+    pub fn fields(&self, screen: &ScreenRef) -> Vec<Slot> {
+        match screen {
+            ScreenRef::Question(s) => vec![s.clone()],
+            ScreenRef::RepeatEnd { .. } => Vec::new(),
+            ScreenRef::Group(g) => {
+                let mut out = Vec::new();
+                self.collect_fields(g.node, &g.idx, &mut out);
+                out
+            }
+        }
+    }
+
+    fn collect_fields(&self, group: NodeId, idx: &Idx, out: &mut Vec<Slot>) {
+        for &c in &self.form.node(group).children {
+            let node = self.form.node(c);
+            let slot = Slot {
+                node: c,
+                idx: idx.clone(),
+            };
+            if node.kind == Kind::Group && self.is_relevant(&slot) {
+                self.collect_fields(c, idx, out);
+            } else if node.kind.is_screen() && self.is_relevant(&slot) {
+                out.push(slot);
+            }
+        }
+    }
+}
+
+impl Filling {
+    /// Where a screen is, as a data path (stored as a draft's position): the
+    /// slot's path; for a repeat end, the path the next instance would have.
+    pub fn screen_path(&self, screen: &ScreenRef) -> String {
+        match screen {
+            ScreenRef::Question(s) | ScreenRef::Group(s) => self.slot_path(s),
+            ScreenRef::RepeatEnd { repeat, parent } => {
+                let mut idx = parent.clone();
+                idx.push(self.instances(*repeat, parent));
+                self.slot_path(&Slot { node: *repeat, idx })
+            }
+        }
+    }
+
+    /// The screen a stored position designates now: itself if still shown,
+    /// else the next one after where it was.
+    pub fn screen_at(&self, path: &str) -> Option<ScreenRef> {
+        let slot = self.parse_path(path)?;
+        let node = self.form.node(slot.node);
+        let screen = if node.kind == Kind::Repeat {
+            let (&k, parent) = slot.idx.split_last()?;
+            if k >= self.instances(slot.node, parent) {
+                ScreenRef::RepeatEnd {
+                    repeat: slot.node,
+                    parent: parent.to_vec(),
+                }
+            } else {
+                // The first screen inside that instance comes right after it.
+                return self.next_screen(Some(&ScreenRef::Question(slot)));
+            }
+        } else if node.kind == Kind::Group && node.is_field_list() {
+            ScreenRef::Group(slot)
+        } else {
+            self.screen_of(&slot)
+        };
+        if self.is_screen(&screen) {
+            Some(screen)
+        } else {
+            self.next_screen(Some(&screen))
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Slots and repeat instances: creating, counting and removing instances,
+//! and turning slots into data paths and back.
+
+use super::{Filling, Idx, Slot, SlotState};
+use crate::expr::{self, Expr};
+use crate::form::{Kind, NodeId};
+
+impl Filling {
+    pub(super) fn state(&self, slot: &Slot) -> Option<&SlotState> {
+        self.slots.get(slot.node).and_then(|m| m.get(&slot.idx))
+    }
+
+    /// How many instances a repeat has under a parent instance.
+    pub fn instances(&self, repeat: NodeId, parent: &[u32]) -> u32 {
+        let Some(map) = self.slots.get(repeat) else {
+            return 0;
+        };
+        let mut lo = parent.to_vec();
+        lo.push(0);
+        let mut hi = parent.to_vec();
+        hi.push(u32::MAX);
+        map.range(lo..=hi)
+            .next_back()
+            .and_then(|(k, _)| k.last())
+            .map_or(0, |&k| k + 1)
+    }
+
+    /// Makes sure the instances a slot lives in exist (creating the missing
+    /// ones, empty).
+    pub(super) fn ensure(&mut self, slot: &Slot) {
+        let repeats = self.form.node(slot.node).repeats.clone();
+        for (depth, &repeat) in repeats.iter().enumerate() {
+            let Some(&k) = slot.idx.get(depth) else {
+                return;
+            };
+            let parent = &slot.idx[..depth];
+            let have = self.instances(repeat, parent);
+            for i in have..=k {
+                self.create_instance(repeat, parent, i);
+            }
+        }
+    }
+
+    fn create_instance(&mut self, repeat: NodeId, parent: &[u32], k: u32) {
+        let mut idx = parent.to_vec();
+        idx.push(k);
+        let members = self.members.clone();
+        for &m in members.get(&repeat).map(Vec::as_slice).unwrap_or(&[]) {
+            self.slots[m].entry(idx.clone()).or_default();
+        }
+    }
+
+    /// Adds an instance at the end of a repeat; returns its indices.
+    pub fn add_instance(&mut self, repeat: NodeId, parent: &[u32]) -> Idx {
+        let k = self.instances(repeat, parent);
+        self.create_instance(repeat, parent, k);
+        self.recompute();
+        let mut idx = parent.to_vec();
+        idx.push(k);
+        idx
+    }
+
+    /// Removes instance `k` of a repeat with everything inside it; the
+    /// following instances move up one place with their answers.
+    pub fn remove_instance(&mut self, repeat: NodeId, parent: &[u32], k: u32) {
+        let depth = parent.len();
+        let inside: Vec<NodeId> = self
+            .form
+            .nodes
+            .iter()
+            .filter(|n| n.repeats.get(depth) == Some(&repeat))
+            .map(|n| n.id)
+            .collect();
+        for node in inside {
+            let map = &mut self.slots[node];
+            let mut lo = parent.to_vec();
+            lo.push(k);
+            let moved: Vec<Idx> = map
+                .range(lo..)
+                .map(|(i, _)| i.clone())
+                .take_while(|i| i.starts_with(parent))
+                .collect();
+            let mut shifted = Vec::with_capacity(moved.len());
+            for idx in moved {
+                if let Some(state) = map.remove(&idx)
+                    && idx[depth] != k
+                {
+                    let mut new = idx;
+                    new[depth] -= 1;
+                    shifted.push((new, state));
+                }
+            }
+            map.extend(shifted);
+        }
+        self.recompute();
+    }
+
+    /// For a repeat with `repeat_count`: the count under each parent instance,
+    /// creating instances up to it (those beyond are kept, not relevant).
+    pub(super) fn apply_repeat_count(&mut self, repeat: NodeId, count: &Expr) {
+        let Some(parent) = self.form.node(repeat).parent else {
+            return;
+        };
+        let depth = self.form.node(repeat).repeats.len() - 1;
+        let parents: Vec<Idx> = match self.form.node(parent).repeats.len() {
+            0 => vec![Vec::new()],
+            _ => self.slots[parent]
+                .keys()
+                .filter(|k| k.len() == depth)
+                .cloned()
+                .collect(),
+        };
+        for p in parents {
+            let anchor = Slot {
+                node: parent,
+                idx: p.clone(),
+            };
+            let n = if self.is_relevant(&anchor) || self.form.node(parent).repeats.is_empty() {
+                expr::eval(count, &self.ctx(&anchor))
+                    .map(|v| v.to_num())
+                    .unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            // Bounded: a runaway expression must not exhaust memory.
+            let n = if n.is_finite() && n > 0.0 {
+                (n as u32).min(10_000)
+            } else {
+                0
+            };
+            let have = self.instances(repeat, &p);
+            for i in have..n {
+                self.create_instance(repeat, &p, i);
+            }
+            self.counted.insert((repeat, p), n);
+        }
+    }
+
+    /// The data path of a slot: `/household/person[2]/age`.
+    pub fn slot_path(&self, slot: &Slot) -> String {
+        let form = &self.form;
+        let mut chain = form.ancestors(slot.node);
+        chain.push(slot.node);
+        let mut out = String::new();
+        let mut depth = 0;
+        for id in chain {
+            let node = form.node(id);
+            out.push('/');
+            out.push_str(&node.name);
+            if node.kind == Kind::Repeat {
+                let i = slot.idx.get(depth).copied().unwrap_or(0);
+                out.push_str(&format!("[{}]", i + 1));
+                depth += 1;
+            }
+        }
+        out
+    }
+
+    /// A data path back to its slot; `None` for paths not in the form.
+    pub fn parse_path(&self, path: &str) -> Option<Slot> {
+        let mut plain = String::with_capacity(path.len());
+        let mut idx = Vec::new();
+        for segment in path.split('/').skip(1) {
+            let (name, index) = match segment.split_once('[') {
+                Some((name, rest)) => {
+                    let n: u32 = rest.strip_suffix(']')?.parse().ok()?;
+                    (name, Some(n.checked_sub(1)?))
+                }
+                None => (segment, None),
+            };
+            plain.push('/');
+            plain.push_str(name);
+            idx.extend(index);
+        }
+        let node = self.form.by_path(&plain)?;
+        let n = self.form.node(node);
+        // Every repeat on the way has an index, and nothing else has one.
+        (n.repeats.len() == idx.len() && path.matches('[').count() == idx.len())
+            .then_some(Slot { node, idx })
+    }
+
+    /// All stored answers by data path, with one empty entry per repeat
+    /// instance (so an instance with no answers yet survives a restart), and
+    /// the orphans.
+    pub fn stored_answers(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for node in &self.form.nodes {
+            for (idx, state) in &self.slots[node.id] {
+                let slot = Slot {
+                    node: node.id,
+                    idx: idx.clone(),
+                };
+                if node.kind == Kind::Repeat {
+                    out.push((self.slot_path(&slot), String::new()));
+                } else if let Some(a) = &state.answer {
+                    out.push((self.slot_path(&slot), a.clone()));
+                }
+            }
+        }
+        out.extend(self.orphans.iter().map(|(k, v)| (k.clone(), v.clone())));
+        out
+    }
+}
