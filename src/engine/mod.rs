@@ -12,6 +12,8 @@ mod nav;
 mod slots;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_repeats;
 
 use crate::expr::{self, Value};
 use crate::form::values::{self, TypeError};

@@ -98,24 +98,30 @@ impl Filling {
     /// For a repeat with `repeat_count`: the count under each parent instance,
     /// creating instances up to it (those beyond are kept, not relevant).
     pub(super) fn apply_repeat_count(&mut self, repeat: NodeId, count: &Expr) {
-        let Some(parent) = self.form.node(repeat).parent else {
-            return;
-        };
+        let parent = self.form.node(repeat).parent;
         let depth = self.form.node(repeat).repeats.len() - 1;
-        let parents: Vec<Idx> = match self.form.node(parent).repeats.len() {
-            0 => vec![Vec::new()],
-            _ => self.slots[parent]
+        let parents: Vec<Idx> = match parent {
+            Some(p) if depth > 0 => self.slots[p]
                 .keys()
                 .filter(|k| k.len() == depth)
                 .cloned()
                 .collect(),
+            _ => vec![Vec::new()],
         };
         for p in parents {
+            let parent_relevant = parent.is_none_or(|g| {
+                self.is_relevant(&Slot {
+                    node: g,
+                    idx: p.clone(),
+                })
+            });
+            // Evaluated in the parent's context (the repeat's own slot
+            // without an index of its own).
             let anchor = Slot {
-                node: parent,
+                node: repeat,
                 idx: p.clone(),
             };
-            let n = if self.is_relevant(&anchor) || self.form.node(parent).repeats.is_empty() {
+            let n = if parent_relevant {
                 expr::eval(count, &self.ctx(&anchor))
                     .map(|v| v.to_num())
                     .unwrap_or(0.0)

@@ -5,6 +5,8 @@
 //! The format is `rileva-response/1`; its JSON Schema is
 //! `assets/schema/response.schema.json`.
 
+pub mod xml;
+
 use crate::engine::{Filling, Idx, Problem, Slot, Status};
 use crate::expr::Value as ExprValue;
 use crate::form::{Kind, NodeId};

@@ -73,6 +73,10 @@ pub enum StoreError {
     NotFound(String),
     #[error("response {0} is not a draft: it cannot be changed")]
     NotDraft(String),
+    #[error("response {0} is still a draft: edit it directly")]
+    NotFinal(String),
+    #[error("response {id} was already edited: its newer version is {by}")]
+    Superseded { id: String, by: String },
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -108,6 +112,8 @@ pub struct ResponseRow {
     pub relevant: i64,
     pub position: Option<String>,
     pub deprecated_id: Option<String>,
+    /// The version that replaced this one, once it was edited.
+    pub superseded_by: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub completed_at: Option<String>,
@@ -464,6 +470,51 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a new version of a finalized (complete or exported) response:
+    /// a draft with its answers, a new id and `deprecated_id` pointing at the
+    /// old one, which is kept as it was and notes its successor. One
+    /// transaction.
+    pub fn new_version(&mut self, old: &str, new: &str, operator: &str, at: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let status: Option<(String, Option<String>)> = tx
+            .query_row(
+                "SELECT status, superseded_by FROM responses WHERE id = ?1",
+                [old],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match status {
+            None => return Err(StoreError::NotFound(old.to_string())),
+            Some((s, _)) if s == "draft" => return Err(StoreError::NotFinal(old.to_string())),
+            Some((_, Some(by))) => {
+                return Err(StoreError::Superseded {
+                    id: old.to_string(),
+                    by,
+                });
+            }
+            Some(_) => {}
+        }
+        tx.execute(
+            "INSERT INTO responses(id, form_sha256, status, operator, device_id, language, instance_name,
+                 answered, relevant, position, deprecated_id, created_at, updated_at)
+             SELECT ?2, form_sha256, 'draft', ?3, device_id, language, instance_name, answered, relevant,
+                 NULL, id, ?4, ?4
+             FROM responses WHERE id = ?1",
+            params![old, new, operator, at],
+        )?;
+        tx.execute(
+            "INSERT INTO answers(response_id, path, value, operator, updated_at)
+             SELECT ?2, path, value, operator, updated_at FROM answers WHERE response_id = ?1",
+            params![old, new],
+        )?;
+        tx.execute(
+            "UPDATE responses SET superseded_by = ?2 WHERE id = ?1",
+            params![old, new],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Marks complete responses exported (called after their files are on disk).
     pub fn mark_exported(&mut self, ids: &[String], at: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
@@ -596,7 +647,7 @@ fn self_not_draft(tx: &rusqlite::Transaction<'_>, id: &str) -> StoreError {
 
 const SELECT_ROW: &str = "SELECT r.id, r.form_sha256, f.form_id, f.version, f.title, r.status, r.operator,
         r.device_id, r.language, r.instance_name, r.answered, r.relevant, r.position, r.deprecated_id,
-        r.created_at, r.updated_at, r.completed_at, r.exported_at
+        r.created_at, r.updated_at, r.completed_at, r.exported_at, r.superseded_by
     FROM responses r JOIN forms f ON f.sha256 = r.form_sha256";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResponseRow> {
@@ -620,5 +671,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResponseRow> {
         updated_at: r.get(15)?,
         completed_at: r.get(16)?,
         exported_at: r.get(17)?,
+        superseded_by: r.get(18)?,
     })
 }

@@ -48,6 +48,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (response_id, path)
     ) WITHOUT ROWID;
     "#,
+    // 2: editing a finalized response makes a new version; the old one
+    // records which version replaced it.
+    r#"
+    ALTER TABLE responses ADD COLUMN superseded_by TEXT;
+    "#,
 ];
 
 /// Brings the database to the latest version, one transaction per migration.

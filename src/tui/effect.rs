@@ -20,6 +20,10 @@ pub enum Effect {
     Open {
         id: String,
     },
+    /// A new version (draft) of a finalized response.
+    NewVersion {
+        id: String,
+    },
     /// One answer (`None` clears it), with the draft's summary.
     SaveAnswer {
         id: String,
@@ -131,6 +135,22 @@ impl Runtime {
                     .response(&id)
                     .map_err(e)?
                     .ok_or_else(|| format!("response {id} not found"))?;
+                let filling = self
+                    .forms
+                    .filling(&self.store, &row, self.clock.clone())
+                    .map_err(|e| e.to_string())?;
+                Ok(Outcome::Opened(Box::new(Opened { row, filling })))
+            }
+            Effect::NewVersion { id } => {
+                let new = uuid::Uuid::new_v4().to_string();
+                self.store
+                    .new_version(&id, &new, &self.operator, &now_rfc3339())
+                    .map_err(e)?;
+                let row = self
+                    .store
+                    .response(&new)
+                    .map_err(e)?
+                    .ok_or("the new version was not found")?;
                 let filling = self
                     .forms
                     .filling(&self.store, &row, self.clock.clone())

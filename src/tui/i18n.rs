@@ -119,6 +119,9 @@ strings! {
     GO_ON = "prosegue con il questionario", "goes on with the questionnaire";
     REMOVE_CONFIRM = "Eliminare questa voce e tutte le sue risposte? (s/n)", "Remove this entry and all its answers? (y/n)";
     ADD_ENTRY = "aggiungi", "add";
+    ALREADY_EDITED = "Già modificata: la versione nuova è", "Already edited: the newer version is";
+    EDITED_VERSION = "modificata", "edited";
+    NEW_VERSION = "versione modificata di una risposta completata", "edited version of a completed response";
 }
 
 #[cfg(test)]

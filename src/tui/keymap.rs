@@ -60,6 +60,8 @@ pub enum Cmd {
     No,
     AddInstance,
     RemoveInstance,
+    /// Edit a finalized response: a new version replaces it.
+    NewVersion,
     PrevInstance,
     NextInstance,
 }
@@ -192,6 +194,16 @@ pub const BINDINGS: &[Binding] = &[
         cmd: Cmd::ChangeOperator,
         help: tr!("Cambia operatore", "Change operator"),
         hint: Some(tr!("operatore", "operator")),
+    },
+    Binding {
+        keys: &[c('e')],
+        modes: &[Start, Review],
+        cmd: Cmd::NewVersion,
+        help: tr!(
+            "Modifica una risposta completata: ne crea una nuova versione (la precedente resta)",
+            "Edit a completed response: makes a new version of it (the old one is kept)"
+        ),
+        hint: Some(tr!("modifica", "edit")),
     },
     Binding {
         keys: &[c('q')],

@@ -128,6 +128,20 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Cmd(Cmd::Home) => s.move_by(isize::MIN / 2),
         Action::Cmd(Cmd::End) => s.move_by(isize::MAX / 2),
         Action::Cmd(Cmd::SwitchList) => s.switch(),
+        Action::Cmd(Cmd::NewVersion) => {
+            let Some(row) = s.selected().filter(|r| r.status != RowStatus::Draft) else {
+                return Vec::new();
+            };
+            match row.superseded_by.clone() {
+                None => return vec![Effect::NewVersion { id: row.id.clone() }],
+                Some(by) => {
+                    app.flash = Some(Flash::Error(format!(
+                        "{}: {by}",
+                        i18n::ALREADY_EDITED.get(lang)
+                    )));
+                }
+            }
+        }
         Action::Cmd(Cmd::ChangeOperator) => {
             app.screen = Screen::Operator(Box::new(OperatorScreen::new(app.operator.as_deref())));
         }
@@ -219,6 +233,11 @@ fn fill(app: &mut App, action: Action) -> Vec<Effect> {
                     } else {
                         app.flash = Some(Flash::Info(&i18n::CANNOT_FINALIZE));
                     }
+                }
+                Action::Cmd(Cmd::NewVersion) if f.read_only && f.row.superseded_by.is_none() => {
+                    return vec![Effect::NewVersion {
+                        id: f.row.id.clone(),
+                    }];
                 }
                 Action::Cmd(Cmd::Back) if f.read_only => return to_start(app),
                 Action::Cmd(Cmd::Back) => {

@@ -175,6 +175,7 @@ pub fn hand_row(form: &Form, status: Status) -> ResponseRow {
         relevant: 0,
         position: None,
         deprecated_id: None,
+        superseded_by: None,
         created_at: "2020-05-11T10:30:00.000+02:00".into(),
         updated_at: "2020-05-11T10:55:00.000+02:00".into(),
         completed_at: if status == Status::Draft {

@@ -138,8 +138,9 @@ fn pane(app: &App, s: &Start, which: Pane, frame: &mut Frame, area: Rect, theme:
         .map(|i| {
             let mut text = response_line(&rows[i], lang, width);
             if which == Pane::Completed {
-                let status = match rows[i].status {
-                    crate::store::Status::Exported => i18n::EXPORTED.get(lang),
+                let status = match (&rows[i].superseded_by, rows[i].status) {
+                    (Some(_), _) => i18n::EDITED_VERSION.get(lang),
+                    (None, crate::store::Status::Exported) => i18n::EXPORTED.get(lang),
                     _ => "",
                 };
                 if !status.is_empty() {
