@@ -239,7 +239,35 @@ fn a_briefly_locked_database_waits_instead_of_failing() {
 /// Databases at every version before the current one, as each version's
 /// rileva left them. Version 0 is what `Store::open` itself creates before
 /// migrating (an empty file), or a SQLite database that has no schema yet.
-const EARLIER: &[(i64, &str)] = &[(0, "empty file"), (0, "SQLite database, no schema")];
+const EARLIER: &[(i64, &str)] = &[
+    (0, "empty file"),
+    (0, "SQLite database, no schema"),
+    (1, "version 1 with a finalized response"),
+];
+
+/// The schema of version 1 as it shipped (frozen here on purpose: a fixture
+/// must not follow later edits of the migrations).
+const SCHEMA_V1: &str = r#"
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE forms (sha256 TEXT PRIMARY KEY, form_id TEXT NOT NULL, version TEXT NOT NULL,
+        title TEXT NOT NULL, bundle TEXT NOT NULL, added_at TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE responses (id TEXT PRIMARY KEY, form_sha256 TEXT NOT NULL REFERENCES forms(sha256),
+        status TEXT NOT NULL CHECK (status IN ('draft', 'complete', 'exported')), operator TEXT NOT NULL,
+        device_id TEXT NOT NULL, language TEXT NOT NULL, instance_name TEXT,
+        answered INTEGER NOT NULL DEFAULT 0, relevant INTEGER NOT NULL DEFAULT 0, position TEXT,
+        deprecated_id TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, completed_at TEXT,
+        exported_at TEXT);
+    CREATE INDEX responses_by_status ON responses(status, updated_at);
+    CREATE TABLE answers (response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+        path TEXT NOT NULL, value TEXT NOT NULL, operator TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (response_id, path)) WITHOUT ROWID;
+    INSERT INTO forms VALUES ('old-sha', 'f', '1', 'F', '{"definition":"{}","files":{}}', '2020-05-11T09:00:00.000+02:00');
+    INSERT INTO responses(id, form_sha256, status, operator, device_id, language, created_at, updated_at, completed_at)
+        VALUES ('11111111-1111-4111-8111-111111111111', 'old-sha', 'complete', 'Anna', 'rileva:x', 'it',
+                '2020-05-11T09:00:00.000+02:00', '2020-05-11T09:10:00.000+02:00', '2020-05-11T09:10:00.000+02:00');
+    INSERT INTO answers VALUES ('11111111-1111-4111-8111-111111111111', '/q', 'kept', 'Anna', '2020-05-11T09:05:00.000+02:00');
+    PRAGMA user_version = 1;
+"#;
 
 fn build_earlier(path: &Path, what: &str) {
     match what {
@@ -250,6 +278,10 @@ fn build_earlier(path: &Path, what: &str) {
                 .expect("file written");
             drop(conn);
             assert!(std::fs::metadata(path).expect("fixture").len() > 0);
+        }
+        "version 1 with a finalized response" => {
+            let conn = Connection::open(path).expect("raw connection");
+            conn.execute_batch(SCHEMA_V1).expect("version 1 written");
         }
         other => panic!("no fixture for {other}"),
     }
@@ -276,6 +308,21 @@ fn a_database_at_every_earlier_version_migrates() {
         assert_eq!(user_version(&db(dir.path())), known, "{what}");
         let store = Store::open(dir.path()).expect("reopens");
         assert_eq!(store.answers(&id).expect("answers").len(), 2, "{what}");
+        if version >= 1 {
+            // What the older rileva stored is still there, untouched.
+            let old = "11111111-1111-4111-8111-111111111111";
+            let row = store
+                .response(old)
+                .expect("read")
+                .expect("the old response");
+            assert_eq!(row.status, Status::Complete, "{what}");
+            assert_eq!(row.superseded_by, None, "{what}");
+            assert_eq!(
+                store.answers(old).expect("answers"),
+                pairs(&[("/q", "kept")]),
+                "{what}"
+            );
+        }
     }
 }
 
