@@ -196,6 +196,13 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some(tr!("operatore", "operator")),
     },
     Binding {
+        keys: &[c('q')],
+        modes: &[Start],
+        cmd: Cmd::Quit,
+        help: tr!("Esci", "Quit"),
+        hint: Some(tr!("esci", "quit")),
+    },
+    Binding {
         keys: &[c('e')],
         modes: &[Start, Review],
         cmd: Cmd::NewVersion,
@@ -203,14 +210,7 @@ pub const BINDINGS: &[Binding] = &[
             "Modifica una risposta completata: ne crea una nuova versione (la precedente resta)",
             "Edit a completed response: makes a new version of it (the old one is kept)"
         ),
-        hint: Some(tr!("modifica", "edit")),
-    },
-    Binding {
-        keys: &[c('q')],
-        modes: &[Start],
-        cmd: Cmd::Quit,
-        help: tr!("Esci", "Quit"),
-        hint: Some(tr!("esci", "quit")),
+        hint: None,
     },
     // Question screens
     Binding {
