@@ -1,10 +1,10 @@
 //! The command line. Without a subcommand rileva opens the TUI; the subcommands
-//! (`validate`, `list`, `export`, `paths`) never touch the terminal screen and
-//! are safe to script.
+//! (`validate`, `convert`, `list`, `export`, `paths`) never touch the terminal
+//! screen and are safe to script.
 //!
-//! Exit codes: 0 ok; 1 `validate` found problems in the form; 2 usage errors
-//! and files, directories or databases that cannot be used, with a one-line
-//! message `rileva: …` on stderr.
+//! Exit codes: 0 ok; 1 `validate` or `convert` found problems in the form; 2
+//! usage errors and files, directories or databases that cannot be used, with
+//! a one-line message `rileva: …` on stderr.
 
 use crate::app;
 use crate::engine::Clock;
@@ -19,6 +19,8 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod convert;
+
 /// Offline questionnaire entry for the terminal.
 ///
 /// Without a command, opens the questionnaire screens (the TUI). Data lives in
@@ -27,7 +29,8 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "rileva", version)]
 pub struct Cli {
-    /// Questionnaire for new responses (rileva native JSON); default: the
+    /// Questionnaire for new responses: an XLSForm (.xlsx, .xlsm, .xls, .ods,
+    /// or pyxform's .csv and .md) or rileva native JSON (.json); default: the
     /// embedded Ministry questionnaire. Only for the TUI.
     #[arg(long, value_name = "FILE")]
     pub form: Option<PathBuf>,
@@ -66,9 +69,23 @@ pub enum Command {
     /// Check a questionnaire file and print every problem with its location
     /// (exit 0 when valid, 1 when not)
     Validate {
-        /// The questionnaire (rileva native JSON)
+        /// The questionnaire: an XLSForm (.xlsx, .xlsm, .xls, .ods, .csv, .md)
+        /// or rileva native JSON (.json)
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+    /// Convert a questionnaire (an XLSForm, or native JSON) to rileva's native
+    /// JSON, after checking it as `validate` does (exit 1 when it has problems)
+    Convert {
+        /// The questionnaire: .xlsx, .xlsm, .xls, .ods, .csv, .md or .json
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Where to write the native JSON (`-` for standard output)
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Replace OUT if it exists
+        #[arg(long)]
+        force: bool,
     },
     /// List the responses in the data directory
     List {
@@ -172,6 +189,11 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
     match &cli.command {
         None => tui(&cli),
         Some(Command::Validate { file }) => validate(file, out),
+        Some(Command::Convert {
+            file,
+            output,
+            force,
+        }) => convert::convert(file, output, *force, out),
         Some(Command::List { status, json }) => list(&data_dir()?, *status, *json, out),
         Some(Command::Export {
             out: dir,
@@ -720,6 +742,7 @@ mod tests {
             &["rileva", "list", "--status", "sent"],
             &["rileva", "export", "--format", "xml"],
             &["rileva", "validate"],
+            &["rileva", "convert", "f.xlsx"],
             &["rileva", "frobnicate"],
         ] {
             let e = Cli::try_parse_from(args).expect_err(&args.join(" "));

@@ -2,10 +2,10 @@
 //! instead of stopping at the first. Every loader (native JSON, XLSForm) ends
 //! here, so a form is checked the same way whatever it was written in.
 
-use super::FormError;
 use super::bundle::{FormBundle, is_plain_file_name};
 use super::model::*;
 use super::native::{self, ChoiceDoc, FormDoc, Item, TextDoc};
+use super::{ErrorKind, FormError};
 use crate::expr::{self, Expr};
 use crate::text::fold;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -246,6 +246,18 @@ impl Compiler<'_> {
         self.errors.extend(errors);
     }
 
+    /// An expression that does not parse. The expression engine words the
+    /// XPath it does not implement (paths, predicates, pulldata(), …) as "not
+    /// supported": such a form is refused as unsupported, not as wrong.
+    fn expr_err(&mut self, location: impl Into<String>, e: &expr::ParseError, src: &str) {
+        let message = format!("{e} in `{src}`");
+        self.errors.push(if e.message.contains("not supported") {
+            FormError::unsupported(location, message)
+        } else {
+            FormError::new(location, message)
+        });
+    }
+
     fn text(&mut self, doc: Option<&TextDoc>, codes: &[String], location: &str) -> Text {
         match doc {
             None => Text::default(),
@@ -359,10 +371,13 @@ impl Compiler<'_> {
             return None;
         }
         let Some(content) = self.bundle.files.get(file) else {
-            self.err(
-                loc.field("type"),
-                format!("the file \"{file}\" was not found beside the form"),
-            );
+            self.errors.push(FormError {
+                kind: ErrorKind::MissingFile,
+                ..FormError::new(
+                    loc.field("type"),
+                    format!("the file \"{file}\" was not found beside the form"),
+                )
+            });
             return None;
         };
         let mut reader = csv::ReaderBuilder::new()
@@ -565,6 +580,20 @@ impl Compiler<'_> {
     ) -> Option<NodeId> {
         let loc = Loc::item(item, &path);
         let (kind, list) = self.kind(item, &loc)?;
+        // A select_multiple answer is its choice names separated by spaces.
+        if kind == Kind::SelectMultiple
+            && let Some(l) = list.and_then(|l| self.lists.get(l))
+            && let Some(c) = l
+                .choices
+                .iter()
+                .find(|c| c.name.contains(char::is_whitespace))
+        {
+            let msg = format!(
+                "choice \"{}\" of list \"{}\" has a space in its name, which a select_multiple cannot store (its answer is the names separated by spaces)",
+                c.name, l.name
+            );
+            self.err(loc.field("type"), msg);
+        }
         if item.name.is_empty() {
             self.err(loc.field("name"), "every row needs a name");
         } else if !is_xml_name(&item.name) {
@@ -651,7 +680,7 @@ impl Compiler<'_> {
                         Some(e)
                     }
                     Err(e) => {
-                        this.err(loc.field(field), format!("{e} in `{src}`"));
+                        this.expr_err(loc.field(field), &e, src);
                         None
                     }
                 }
@@ -772,10 +801,14 @@ impl Compiler<'_> {
         }
         for b in e.bare_names() {
             if !filter {
-                self.err(
+                // In XPath a bare name is a path relative to the question:
+                // rileva reads questions by ${name} only.
+                self.errors.push(FormError::unsupported(
                     location,
-                    format!("\"{b}\" is not a reference: write ${{{b}}} for a question"),
-                );
+                    format!(
+                        "\"{b}\" is not a reference: write ${{{b}}} for a question (relative XPath paths are not supported)"
+                    ),
+                ));
             } else if let Some(list) = list.and_then(|l| self.lists.get(l))
                 && !list.has_column(b)
             {
@@ -807,7 +840,7 @@ impl Compiler<'_> {
                 Some(e)
             }
             Err(e) => {
-                self.err(location, format!("{e} in `{src}`"));
+                self.expr_err(location, &e, src);
                 None
             }
         }

@@ -7,9 +7,10 @@ pub mod native;
 #[cfg(test)]
 mod tests;
 pub mod values;
+pub mod xlsform;
 
 pub use bundle::FormBundle;
-pub use compile::compile;
+pub use compile::{compile, compile_doc};
 pub use model::*;
 
 use std::fmt;
@@ -20,6 +21,22 @@ use std::path::Path;
 pub struct FormError {
     pub location: String,
     pub message: String,
+    pub kind: ErrorKind,
+}
+
+/// What kind of problem a `FormError` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorKind {
+    /// The form is wrong: it breaks a rule of its format (or of XLSForm).
+    #[default]
+    Invalid,
+    /// The form may well be right, but uses a feature rileva does not
+    /// support (an XLSForm question type, column, sheet or setting); rileva
+    /// refuses it rather than read it wrongly.
+    Unsupported,
+    /// A file the form names (a CSV of choices) is not beside it: the form
+    /// itself may be right.
+    MissingFile,
 }
 
 impl FormError {
@@ -27,7 +44,20 @@ impl FormError {
         FormError {
             location: location.into(),
             message: message.into(),
+            kind: ErrorKind::Invalid,
         }
+    }
+
+    /// A feature outside what rileva supports.
+    pub fn unsupported(location: impl Into<String>, message: impl Into<String>) -> FormError {
+        FormError {
+            kind: ErrorKind::Unsupported,
+            ..FormError::new(location, message)
+        }
+    }
+
+    pub fn is_unsupported(&self) -> bool {
+        self.kind == ErrorKind::Unsupported
     }
 }
 
@@ -37,8 +67,14 @@ impl fmt::Display for FormError {
     }
 }
 
-/// Reads and compiles a form file (native JSON). Every problem is returned.
+/// Reads and compiles a form file: native JSON (`.json`), or an XLSForm
+/// (`.xlsx`, `.xlsm`, `.xls`, `.ods`, and pyxform's text formats `.csv` and
+/// `.md`), which is first converted to the native document. Every problem is
+/// returned, those of the XLSForm reader and those of compiling together.
 pub fn load_path(path: &Path) -> Result<(FormBundle, Form), Vec<FormError>> {
+    if xlsform::Format::of_path(path).is_some() {
+        return xlsform::load_path(path);
+    }
     let bundle = FormBundle::from_path(path)?;
     let form = compile(&bundle)?;
     Ok((bundle, form))

@@ -1,0 +1,77 @@
+//! `rileva convert FILE -o OUT`: any questionnaire rileva reads (an XLSForm or
+//! native JSON), checked as `validate` checks it, written as native JSON.
+
+use super::{Out, error, form_problem, plural};
+use crate::export;
+use crate::form;
+use crate::text::sanitize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes the native JSON of any form rileva reads: the very definition that
+/// is stored with each response. The output is written whole or not at all.
+pub(super) fn convert<W: Write>(
+    file: &Path,
+    output: &Path,
+    force: bool,
+    out: &mut Out<W>,
+) -> Result<u8, String> {
+    let shown = file.display().to_string();
+    if let Err(e) = std::fs::read(file) {
+        return Err(format!("cannot read {shown}: {e}"));
+    }
+    let to_stdout = output.as_os_str() == "-";
+    if !to_stdout && !force && output.exists() {
+        return Err(format!(
+            "{} exists; use --force to replace it",
+            output.display()
+        ));
+    }
+    let (bundle, _) = match form::load_path(file) {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            for e in &errors {
+                out.line(&sanitize(&form_problem(&shown, e), false));
+            }
+            error(&format!(
+                "{shown} is not valid: {}; nothing written",
+                plural(errors.len(), "problem", "problems")
+            ));
+            return Ok(1);
+        }
+    };
+    let mut text = bundle.definition.clone();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if to_stdout {
+        out.line(text.trim_end_matches('\n'));
+        return Ok(0);
+    }
+    let dir = match output.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = output
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| format!("{} is not a file name", output.display()))?;
+    let written = export::write_atomic(&dir, name, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    out.line(&sanitize(
+        &format!("{shown}: converted to {}", written.display()),
+        false,
+    ));
+    // The CSV lists the form names must sit beside the JSON as they sat
+    // beside the XLSForm.
+    for name in bundle.files.keys() {
+        if !dir.join(name).exists() {
+            error(&format!(
+                "note: {} names {name}: copy it beside {}",
+                written.display(),
+                written.display()
+            ));
+        }
+    }
+    Ok(0)
+}

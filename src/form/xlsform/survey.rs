@@ -1,0 +1,601 @@
+//! The survey sheet: its columns, and its rows turned into native items, with
+//! begin/end rows nested into groups and repeats (xls2json.py's
+//! `workbook_to_json`).
+
+use super::cells::{Col, Fields, classify};
+use super::columns::{fold_spaces, parse_parameters, straight_quotes, yes_no};
+use super::params;
+use super::reader::{Ctx, Table};
+use super::types::{self, Control, TypeCell};
+use crate::form::native::{ChoiceDoc, Item, Settings, TextDoc};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Default)]
+pub(super) struct Output {
+    pub items: Vec<Item>,
+    /// CSV files named by `select_*_from_file` rows.
+    pub files: Vec<String>,
+    /// How many rows carry each name (questions, groups and repeats), for
+    /// the `${name}` checks of texts.
+    pub names: HashMap<String, usize>,
+    /// Cells other than expressions, with their locations, whose `${name}`
+    /// references are checked once every name is known.
+    pub text_cells: Vec<(String, String)>,
+}
+
+/// A group or repeat being read: its item, and where it began.
+struct Frame {
+    item: Item,
+    control: Control,
+    row: usize,
+}
+
+struct Survey<'c, 'a, 't> {
+    cx: &'c mut Ctx<'a>,
+    t: &'t Table<'t>,
+    cols: Vec<(Col, Option<String>)>,
+    out: Output,
+    stack: Vec<Frame>,
+    repeat_names: Vec<String>,
+    root_name: String,
+}
+
+pub(super) fn read(
+    cx: &mut Ctx<'_>,
+    t: &Table<'_>,
+    settings: &mut Settings,
+    choices: &mut BTreeMap<String, Vec<ChoiceDoc>>,
+) -> Output {
+    let cols = t.columns.iter().map(|c| classify(&c.tokens)).collect();
+    let mut s = Survey {
+        cx,
+        t,
+        cols,
+        out: Output::default(),
+        stack: Vec::new(),
+        repeat_names: Vec::new(),
+        root_name: settings.name.clone().unwrap_or_else(|| "data".into()),
+    };
+    // pyxform adds meta/instanceID to every form, and `${instanceID}` may be used.
+    s.out.names.insert("instanceID".into(), 1);
+    for (index, row) in t.rows.iter().enumerate() {
+        // pyxform's row number: the spreadsheet row, or for the text formats
+        // the count of data rows (it names notes without a name after it).
+        let pyxform_row = if s.cx.wb.numbers_are_lines {
+            index + 2
+        } else {
+            row.number
+        };
+        s.row(row, pyxform_row, settings, choices);
+    }
+    while let Some(frame) = s.stack.pop() {
+        let at = s.cx.at_col(t.name, frame.row, s.header(Col::Type));
+        let word = frame.control.word();
+        s.cx.invalid(
+            at,
+            format!(
+                "\"begin_{word}\" of \"{}\" has no matching \"end_{word}\"",
+                frame.item.name
+            ),
+        );
+        s.push(frame.item);
+    }
+    s.out
+}
+
+impl Survey<'_, '_, '_> {
+    fn header(&self, col: Col) -> &str {
+        self.cols.iter().position(|(c, _)| *c == col).map_or(
+            match col {
+                Col::Type => "type",
+                Col::Parameters => "parameters",
+                _ => "name",
+            },
+            |i| self.t.columns[i].header.as_str(),
+        )
+    }
+
+    fn at(&self, row: usize, col: Col) -> String {
+        self.cx.at_col(self.t.name, row, self.header(col))
+    }
+
+    fn push(&mut self, item: Item) {
+        match self.stack.last_mut() {
+            Some(frame) => frame.item.children.get_or_insert_with(Vec::new).push(item),
+            None => self.out.items.push(item),
+        }
+    }
+
+    /// The row's cells, cleaned as pyxform cleans them: spaces folded (unless
+    /// `clean_text_values` is no) and typographic quotes made plain (except in
+    /// the texts people read, where they are typography).
+    fn fields(&mut self, row: &super::workbook::Row) -> Fields {
+        let mut f = Fields::default();
+        for (i, (col, lang)) in self.cols.iter().enumerate() {
+            let raw = row.cell(i);
+            if raw.is_empty() {
+                continue;
+            }
+            let mut v = if self.cx.clean_text {
+                fold_spaces(raw)
+            } else {
+                raw.to_string()
+            };
+            if !col.is_display_text() {
+                v = straight_quotes(&v);
+            }
+            // pyxform writes yes/no words in these columns as true()/false().
+            if matches!(col, Col::Relevant | Col::Constraint | Col::Calculation)
+                && let Some(b) = yes_no(&v)
+            {
+                v = if b { "true()" } else { "false()" }.to_string();
+            }
+            f.values.push((*col, lang.clone(), v));
+        }
+        f
+    }
+
+    fn row(
+        &mut self,
+        row: &super::workbook::Row,
+        pyxform_row: usize,
+        settings: &mut Settings,
+        choices: &mut BTreeMap<String, Vec<ChoiceDoc>>,
+    ) {
+        let f = self.fields(row);
+        if f.get(Col::Disabled).and_then(yes_no) == Some(true) {
+            return;
+        }
+        if f.values.iter().all(|(c, _, _)| *c == Col::Disabled) {
+            return;
+        }
+        self.check_cells(row);
+        let origin = self.cx.at(self.t.name, row.number);
+        let Some(type_cell) = f.owned(Col::Type) else {
+            // A row with neither name nor label is a comment: pyxform skips it.
+            if f.has(Col::Name) || f.has(Col::Label) {
+                let at = self.at(row.number, Col::Type);
+                self.cx.invalid(at, "the row has no type");
+            }
+            return;
+        };
+        let parsed = types::parse(&type_cell);
+        let mut name = f.owned(Col::Name);
+        if let TypeCell::Setting(key) = parsed {
+            match (key, name) {
+                ("form_title", Some(n)) => settings.form_title = Some(n),
+                ("form_id", Some(n)) => settings.form_id = n,
+                _ => {}
+            }
+            return;
+        }
+        if name.is_none() && type_cell == "note" {
+            name = Some(format!("generated_note_name_{pyxform_row}"));
+        }
+        if !matches!(parsed, TypeCell::End(_))
+            && let Some(n) = &name
+        {
+            *self.out.names.entry(n.clone()).or_default() += 1;
+        }
+        let params = match f.get(Col::Parameters) {
+            None => Some(BTreeMap::new()),
+            Some(p) => {
+                let parsed = parse_parameters(p);
+                if parsed.is_none() {
+                    let at = self.at(row.number, Col::Parameters);
+                    self.cx.invalid(
+                        at,
+                        format!("\"{p}\" is not a list of parameters: write key=value pairs separated by spaces (start=1 end=10)"),
+                    );
+                }
+                parsed
+            }
+        };
+        let mut item = self.item(&f, name.unwrap_or_default(), origin);
+        let at_type = self.at(row.number, Col::Type);
+        let at_params = self.at(row.number, Col::Parameters);
+        match parsed {
+            TypeCell::Setting(_) => {}
+            TypeCell::Begin(control) => self.begin(row.number, control, item),
+            TypeCell::End(control) => self.end(row.number, control),
+            TypeCell::Select {
+                multiple,
+                list,
+                or_other,
+            } => {
+                item.kind = if multiple {
+                    "select_multiple"
+                } else {
+                    "select_one"
+                }
+                .into();
+                item.list = Some(list.clone());
+                item.repeat_count = None;
+                hidden_calculation(&mut item);
+                if let Some(p) = &params {
+                    params::select(self.cx, p, &at_params, false);
+                }
+                let other = or_other.then(|| self.or_other(&item, &list, row.number, choices));
+                self.push(item);
+                if let Some(Some(other)) = other {
+                    self.push(other);
+                }
+            }
+            TypeCell::FromFile { multiple, file } => {
+                item.kind = if multiple {
+                    "select_multiple_from_file"
+                } else {
+                    "select_one_from_file"
+                }
+                .into();
+                item.repeat_count = None;
+                if let Some(p) = &params {
+                    item.parameters = params::select(self.cx, p, &at_params, true);
+                }
+                let ext = std::path::Path::new(&file)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("");
+                let dots = file.matches('.').count();
+                match ext {
+                    "csv" if dots == 1 => {
+                        if !self.out.files.contains(&file) {
+                            self.out.files.push(file.clone());
+                        }
+                        item.file = Some(file);
+                        self.push(item);
+                    }
+                    "xml" | "geojson" if dots == 1 => {
+                        self.cx.unsupported(
+                            at_type,
+                            format!("choices from a .{ext} file (\"{type_cell}\") are not supported by rileva: use a .csv file"),
+                        );
+                        self.placeholder(item);
+                    }
+                    _ => {
+                        self.cx.invalid(
+                            at_type,
+                            format!("the file of \"{type_cell}\" must end with .csv (or .xml or .geojson, which rileva does not support)"),
+                        );
+                        self.placeholder(item);
+                    }
+                }
+            }
+            TypeCell::Simple(simple) => {
+                item.kind = simple.native.into();
+                item.choice_filter = None;
+                item.repeat_count = None;
+                excel_date_default(&mut item);
+                hidden_calculation(&mut item);
+                if item.constraint.is_none() {
+                    item.constraint = simple.constraint.map(str::to_string);
+                }
+                if item.hint.is_none() {
+                    item.hint = simple.hint.map(|h| TextDoc::Plain(h.to_string()));
+                }
+                if let Some(p) = &params {
+                    let appearance = item.appearance.clone().unwrap_or_default();
+                    item.parameters =
+                        params::simple(self.cx, simple.native, p, &at_params, &appearance, choices);
+                }
+                self.push(item);
+            }
+            TypeCell::Unsupported(what) => {
+                self.cx.unsupported(
+                    at_type,
+                    format!("the type \"{type_cell}\" ({what}) is not supported by rileva"),
+                );
+                self.placeholder(item);
+            }
+            TypeCell::Unknown => {
+                let hint = if type_cell.contains(char::is_uppercase)
+                    && !matches!(types::parse(&type_cell.to_lowercase()), TypeCell::Unknown)
+                {
+                    format!(
+                        " (types are written in lower case: \"{}\")",
+                        type_cell.to_lowercase()
+                    )
+                } else {
+                    String::new()
+                };
+                self.cx.invalid(
+                    at_type,
+                    format!("unknown question type \"{type_cell}\"{hint}"),
+                );
+                self.placeholder(item);
+            }
+        }
+    }
+
+    /// Cells refused wherever they are, and the texts whose `${…}` are checked later.
+    fn check_cells(&mut self, row: &super::workbook::Row) {
+        for (i, (col, _)) in self.cols.iter().enumerate() {
+            let raw = row.cell(i);
+            if raw.is_empty() {
+                continue;
+            }
+            let at = self
+                .cx
+                .at_col(self.t.name, row.number, &self.t.columns[i].header);
+            if let Col::Unsupported(what) = col {
+                self.cx.unsupported(
+                    at.clone(),
+                    format!(
+                        "the column \"{}\" ({what}) is not supported by rileva",
+                        self.t.columns[i].header
+                    ),
+                );
+            }
+            if raw.contains("${last-saved#") {
+                self.cx.unsupported(
+                    at.clone(),
+                    "${last-saved#…} (a value from the previous response) is not supported by rileva",
+                );
+            }
+            if col.is_expression() && raw.contains("${instanceID}") {
+                self.cx.unsupported(
+                    at.clone(),
+                    "${instanceID} in an expression is not supported by rileva",
+                );
+            }
+            if *col == Col::Appearance && raw.contains("search(") {
+                self.cx.unsupported(
+                    at.clone(),
+                    "the appearance search() (choices looked up in a CSV file) is not supported by rileva",
+                );
+            }
+            if !col.is_expression() && !matches!(col, Col::Type | Col::Name) {
+                self.out.text_cells.push((at, raw.to_string()));
+            }
+        }
+    }
+
+    /// The columns every kind of row shares.
+    fn item(&self, f: &Fields, name: String, origin: String) -> Item {
+        let lang = &self.cx.languages;
+        let text = |col: Col| lang.text(f.get(col), &f.translated(col));
+        Item {
+            name,
+            label: text(Col::Label),
+            hint: text(Col::Hint),
+            required: f.owned(Col::Required),
+            required_message: text(Col::RequiredMsg),
+            relevant: f.owned(Col::Relevant),
+            constraint: f.owned(Col::Constraint),
+            constraint_message: text(Col::ConstraintMsg),
+            calculation: f.owned(Col::Calculation),
+            default: f.owned(Col::Default),
+            read_only: f.owned(Col::ReadOnly),
+            appearance: f.owned(Col::Appearance),
+            choice_filter: f.owned(Col::ChoiceFilter),
+            repeat_count: f.owned(Col::RepeatCount),
+            origin: Some(origin),
+            ..Item::default()
+        }
+    }
+
+    /// A refused row stays in the document as a hidden value, so that the
+    /// references to its name do not add errors of their own.
+    fn placeholder(&mut self, item: Item) {
+        if item.name.is_empty() {
+            return;
+        }
+        self.push(Item {
+            kind: "hidden".into(),
+            name: item.name,
+            origin: item.origin,
+            ..Item::default()
+        });
+    }
+
+    fn begin(&mut self, row: usize, control: Control, mut item: Item) {
+        item.kind = match control {
+            Control::Group => "group",
+            Control::Repeat | Control::Loop => "repeat",
+        }
+        .into();
+        item.children = Some(Vec::new());
+        if control == Control::Loop {
+            let at = self.at(row, Col::Type);
+            self.cx.unsupported(
+                at,
+                "\"begin loop over\" (a repeat over the choices of a list) is not supported by rileva",
+            );
+        }
+        if control != Control::Group {
+            let at = self.at(row, Col::Name);
+            if item.name == self.root_name {
+                let msg = format!(
+                    "a repeat cannot be named \"{}\", the name of the form's root element",
+                    item.name
+                );
+                self.cx.invalid(at, msg);
+            } else if !item.name.is_empty() && self.repeat_names.contains(&item.name) {
+                let msg = format!(
+                    "another repeat is named \"{}\": repeat names must be unique in the whole form",
+                    item.name
+                );
+                self.cx.invalid(at, msg);
+            }
+            self.repeat_names.push(item.name.clone());
+            // pyxform computes a repeat_count that is not a plain ${name} in a
+            // calculate of its own, `NAME_count`, just before the repeat.
+            if let Some(count) = item.repeat_count.clone()
+                && !is_plain_reference(&count)
+            {
+                let generated = format!("{}_count", item.name);
+                self.push(Item {
+                    kind: "calculate".into(),
+                    name: generated.clone(),
+                    calculation: Some(count),
+                    origin: item.origin.clone(),
+                    ..Item::default()
+                });
+                item.repeat_count = Some(format!("${{{generated}}}"));
+            }
+        } else {
+            item.repeat_count = None;
+        }
+        // table-list: a field-list whose selects show as a table; rileva shows
+        // the questions of the group on one screen.
+        if let Some(a) = &item.appearance
+            && a.split_whitespace().any(|w| w == "table-list")
+        {
+            let rest: Vec<&str> = a
+                .split_whitespace()
+                .filter(|w| *w != "table-list")
+                .collect();
+            let mut words = vec!["field-list"];
+            words.extend(rest.iter().filter(|w| **w != "field-list"));
+            item.appearance = Some(words.join(" "));
+        }
+        item.choice_filter = None;
+        self.stack.push(Frame { item, control, row });
+    }
+
+    fn end(&mut self, row: usize, control: Control) {
+        match self.stack.last() {
+            Some(frame) if frame.control == control => {
+                // An empty group or repeat holds nothing: pyxform accepts it,
+                // rileva leaves it out.
+                if let Some(frame) = self.stack.pop()
+                    && frame.item.children.as_ref().is_some_and(|c| !c.is_empty())
+                {
+                    self.push(frame.item);
+                }
+            }
+            open => {
+                let word = control.word();
+                let mut msg = format!("\"end_{word}\" has no matching \"begin_{word}\"");
+                if let Some(frame) = open {
+                    msg.push_str(&format!(
+                        " (the open one is the {} \"{}\" of {})",
+                        frame.control.word(),
+                        frame.item.name,
+                        self.cx.at(self.t.name, frame.row)
+                    ));
+                }
+                let at = self.at(row, Col::Type);
+                self.cx.invalid(at, msg);
+            }
+        }
+    }
+
+    /// `or_other`: the list gains an `other` choice and the form a text
+    /// question `NAME_other`, relevant when `other` is picked (pyxform's
+    /// names, label and relevance).
+    fn or_other(
+        &mut self,
+        item: &Item,
+        list: &str,
+        row: usize,
+        choices: &mut BTreeMap<String, Vec<ChoiceDoc>>,
+    ) -> Option<Item> {
+        if item.choice_filter.is_some() {
+            let at = self.at(row, Col::Type);
+            self.cx
+                .invalid(at, "or_other cannot be used with a choice_filter");
+            return None;
+        }
+        let entries = choices.get_mut(list)?;
+        if !entries.iter().any(|c| c.name == "other") {
+            let mut codes: Vec<String> = Vec::new();
+            for c in entries.iter() {
+                if let TextDoc::Translated(map) = &c.label {
+                    for k in map.keys() {
+                        if !codes.contains(k) {
+                            codes.push(k.clone());
+                        }
+                    }
+                }
+            }
+            let label = if codes.is_empty() {
+                TextDoc::Plain("Other".into())
+            } else {
+                TextDoc::Translated(codes.into_iter().map(|c| (c, "Other".into())).collect())
+            };
+            entries.push(ChoiceDoc {
+                name: "other".into(),
+                label,
+                columns: BTreeMap::new(),
+                origin: item.origin.clone(),
+            });
+        }
+        Some(Item {
+            kind: "text".into(),
+            name: format!("{}_other", item.name),
+            label: Some(TextDoc::Plain("Specify other.".into())),
+            relevant: Some(format!("selected(${{{}}}, 'other')", item.name)),
+            origin: item.origin.clone(),
+            ..Item::default()
+        })
+    }
+}
+
+/// `${name}` and nothing else.
+fn is_plain_reference(s: &str) -> bool {
+    s.strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .is_some_and(crate::form::compile::is_xml_name)
+}
+
+/// A date typed as a date in a spreadsheet reads `2020-01-31 00:00:00`: as
+/// the default of a date (or dateTime) question it is that date.
+fn excel_date_default(item: &mut Item) {
+    let Some(d) = item.default.as_mut() else {
+        return;
+    };
+    let b = d.as_bytes();
+    let excel_shape = d.len() == 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b' '
+        && b[13] == b':'
+        && b[16] == b':'
+        && d.bytes()
+            .enumerate()
+            .all(|(i, c)| [4, 7, 10, 13, 16].contains(&i) || c.is_ascii_digit());
+    if !excel_shape {
+        return;
+    }
+    match item.kind.as_str() {
+        "date" if d.ends_with(" 00:00:00") => d.truncate(10),
+        "dateTime" => d.replace_range(10..11, "T"),
+        _ => {}
+    }
+}
+
+/// pyxform gives no control to a question with a calculation and neither
+/// label nor hint: its value is calculated and never shown, as a calculate's.
+/// And a calculate without a calculation but with a dynamic default is a
+/// value set once, at the start: rileva's `hidden`.
+fn hidden_calculation(item: &mut Item) {
+    let shown = item.label.is_some() || item.hint.is_some();
+    let input = !matches!(
+        item.kind.as_str(),
+        "note"
+            | "calculate"
+            | "hidden"
+            | "start"
+            | "end"
+            | "today"
+            | "deviceid"
+            | "username"
+            | "phonenumber"
+            | "email"
+    );
+    if input && !shown && item.calculation.is_some() {
+        item.kind = "calculate".into();
+        item.list = None;
+        item.parameters = None;
+        item.choice_filter = None;
+    } else if item.kind == "calculate"
+        && item.calculation.is_none()
+        && item
+            .default
+            .as_deref()
+            .is_some_and(crate::expr::is_dynamic_default)
+    {
+        item.kind = "hidden".into();
+    }
+}
