@@ -336,6 +336,9 @@ fn validate<W: Write>(file: &Path, out: &mut Out<W>) -> Result<u8, String> {
                     codes.join(", ")
                 )
             };
+            for w in &form.warnings {
+                out.line(&sanitize(&format!("{}: warning: {}", shown, w), false));
+            }
             out.line(&sanitize(
                 &format!(
                     "{shown}: valid — {}, {}, {languages}",

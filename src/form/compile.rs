@@ -27,6 +27,7 @@ pub fn compile_doc(doc: &FormDoc, bundle: &FormBundle) -> Result<Form, Vec<FormE
     let mut c = Compiler {
         bundle,
         errors: Vec::new(),
+        warnings: Vec::new(),
         nodes: Vec::new(),
         lists: Vec::new(),
         list_ids: HashMap::new(),
@@ -46,6 +47,9 @@ const RESERVED: &[&str] = &["meta"];
 struct Compiler<'a> {
     bundle: &'a FormBundle,
     errors: Vec<FormError>,
+    /// Problems that do not stop the form from working (as pyxform accepts
+    /// them), reported by `validate`.
+    warnings: Vec<FormError>,
     nodes: Vec<Node>,
     lists: Vec<ChoiceList>,
     list_ids: HashMap<String, ListId>,
@@ -163,8 +167,9 @@ impl Compiler<'_> {
             }
         }
         self.check_siblings(&top);
-        if top.is_empty() && self.errors.is_empty() {
-            self.err("survey", "the form has no questions");
+        if !self.nodes.iter().any(|n| n.kind.is_screen()) && self.errors.is_empty() {
+            self.warnings
+                .push(FormError::new("survey", "the form has no questions"));
         }
 
         let mut names = Names {
@@ -218,6 +223,7 @@ impl Compiler<'_> {
             sha256: self.bundle.sha256(),
             names: names.unique,
             paths,
+            warnings: std::mem::take(&mut self.warnings),
         }
     }
 
@@ -708,10 +714,12 @@ impl Compiler<'_> {
             }
             Some(d) => {
                 if kind.takes_input() && crate::form::values::canonical(kind, d).is_err() {
-                    self.err(
+                    // pyxform accepts it; each new response starts with an
+                    // answer the operator must correct.
+                    self.warnings.push(FormError::new(
                         loc.field("default"),
-                        format!("\"{d}\" is not a valid {} value", item.kind),
-                    );
+                        format!("\"{d}\" is not a valid {} value: new responses start with an invalid answer", item.kind),
+                    ));
                 }
                 Some(DefaultValue::Static(d.clone()))
             }
@@ -812,16 +820,18 @@ impl Compiler<'_> {
             } else if let Some(list) = list.and_then(|l| self.lists.get(l))
                 && !list.has_column(b)
             {
+                // As in ODK Collect, a missing column reads as empty: the
+                // filter may then match nothing. pyxform accepts it.
                 let cols: Vec<&str> = list.columns.iter().map(String::as_str).collect();
-                self.err(
+                self.warnings.push(FormError::new(
                     location,
                     format!(
-                        "choice_filter uses column \"{b}\", which list \"{}\" does not have (columns: name, label{}{})",
+                        "choice_filter uses column \"{b}\", which list \"{}\" does not have (columns: name, label{}{}); it reads as empty",
                         list.name,
                         if cols.is_empty() { "" } else { ", " },
                         cols.join(", ")
                     ),
-                );
+                ));
             }
         }
     }

@@ -305,6 +305,8 @@ pub struct Form {
     pub sha256: String,
     pub(crate) names: HashMap<String, NodeId>,
     pub(crate) paths: HashMap<String, NodeId>,
+    /// Problems that do not stop the form from working, for `validate`.
+    pub warnings: Vec<super::FormError>,
 }
 
 impl Form {
