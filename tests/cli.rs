@@ -193,7 +193,7 @@ fn validate_lists_every_structural_problem() {
     { "type": "select_one", "name": "b", "list": "nope", "label": "B" },
     { "type": "photo", "name": "p", "label": "P" },
     { "type": "group", "name": "g", "label": "G", "children": [
-      { "type": "integer", "name": "i", "label": "I", "default": "many" }
+      { "type": "integer", "name": "i", "label": "I", "required": "yes(" }
     ] }
   ]
 }"#,
@@ -212,7 +212,9 @@ fn validate_lists_every_structural_problem() {
         ),
         format!("{f}: survey[2] (b).type: unknown choice list \"nope\""),
         format!("{f}: survey[3] (p).type: unsupported question type \"photo\""),
-        format!("{f}: survey[4].children[0] (i).default: \"many\" is not a valid integer value"),
+        format!(
+            "{f}: survey[4].children[0] (i).required: column 1: unknown function 'yes' in `yes(`"
+        ),
     ] {
         assert!(s.lines().any(|l| l == line), "missing {line:?} in:\n{s}");
     }
