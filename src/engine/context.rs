@@ -120,12 +120,101 @@ impl Context for EvalCtx<'_> {
         let id = self.filling.form.by_name(question)?;
         self.filling.choice_label(id, value).map(str::to_string)
     }
+
+    fn position(&self) -> Option<usize> {
+        self.slot.idx.last().map(|&k| k as usize + 1)
+    }
+
+    fn ancestor_position(&self, levels: usize) -> Option<usize> {
+        // Walk up from the node: a repeat level answers its instance index,
+        // a group 1 (as JavaRosa does).
+        let form = &self.filling.form;
+        let mut node = form.nodes.get(self.slot.node)?;
+        for _ in 0..levels {
+            node = form.nodes.get(node.parent?)?;
+        }
+        if levels == 0 || node.kind != crate::form::Kind::Repeat {
+            return Some(1);
+        }
+        let depth = node.repeats.len();
+        self.slot
+            .idx
+            .get(depth.checked_sub(1)?)
+            .map(|&k| k as usize + 1)
+    }
+
+    fn indexed_repeat(&self, name: &str, steps: &[(&str, usize)]) -> Value {
+        let f = self.filling;
+        let Some(target) = f.form.by_name(name) else {
+            return Value::default();
+        };
+        let repeats = &f.form.node(target).repeats;
+        // Start from the instances shared with here, then apply the steps.
+        let k = self.shared(target);
+        let mut idx: Vec<Option<u32>> = repeats
+            .iter()
+            .enumerate()
+            .map(|(d, _)| (d < k).then(|| self.slot.idx[d]))
+            .collect();
+        for (repeat, n) in steps {
+            let Some(r) = f.form.by_name(repeat) else {
+                return Value::default();
+            };
+            let Some(d) = repeats.iter().position(|&x| x == r) else {
+                return Value::default();
+            };
+            idx[d] = Some(n.saturating_sub(1) as u32);
+        }
+        match idx.iter().copied().collect::<Option<Vec<u32>>>() {
+            Some(full) => {
+                let slot = Slot {
+                    node: target,
+                    idx: full,
+                };
+                if f.state(&slot).is_some() {
+                    f.value(&slot)
+                } else {
+                    Value::default()
+                }
+            }
+            // A repeat left unindexed: every instance under the given ones.
+            None => {
+                let fixed: Vec<u32> = idx.iter().map_while(|i| *i).collect();
+                let values = f.slots[target]
+                    .iter()
+                    .filter(|(k, _)| {
+                        k.starts_with(&fixed)
+                            && idx
+                                .iter()
+                                .zip(k.iter())
+                                .all(|(want, have)| want.is_none_or(|w| w == *have))
+                    })
+                    .filter(|(_, s)| s.relevant)
+                    .map(|(_, s)| s.value.clone())
+                    .collect();
+                Value::Nodes(values)
+            }
+        }
+    }
+
+    fn instance_len(&self, list: &str) -> Option<usize> {
+        let f = self.filling;
+        let id = f.form.lists.iter().position(|l| l.name == list)?;
+        Some(f.form.lists[id].choices.len())
+    }
+
+    fn instance_column(&self, list: &str, item: usize, column: &str) -> Option<String> {
+        let f = self.filling;
+        let l = f.form.lists.iter().find(|l| l.name == list)?;
+        let choice = l.choices.get(item)?;
+        l.column(choice, column, &f.lang, &f.form.default_language)
+            .map(str::to_string)
+    }
 }
 
 /// The values of a question in every instance of its repeat.
 fn node_set(values: Vec<Value>) -> Value {
-    // Until node-sets land in `expr`: the first value.
-    values.into_iter().next().unwrap_or_default()
+    Value::Nodes(values)
 }
 
 /// Evaluation of a choice filter for one choice: bare names read its columns.
@@ -133,6 +222,8 @@ pub(super) struct ChoiceCtx<'a> {
     pub base: EvalCtx<'a>,
     pub list: &'a ChoiceList,
     pub choice: &'a Choice,
+    /// 1-based position of the choice in its list.
+    pub position: usize,
 }
 
 impl Context for ChoiceCtx<'_> {
@@ -161,5 +252,30 @@ impl Context for ChoiceCtx<'_> {
 
     fn choice_label(&self, question: &str, value: &str) -> Option<String> {
         self.base.choice_label(question, value)
+    }
+
+    fn position(&self) -> Option<usize> {
+        self.base.position()
+    }
+
+    fn ancestor_position(&self, levels: usize) -> Option<usize> {
+        // In a choice filter, position() is the choice's place in its list.
+        if levels == 0 {
+            Some(self.position)
+        } else {
+            self.base.ancestor_position(levels)
+        }
+    }
+
+    fn indexed_repeat(&self, name: &str, steps: &[(&str, usize)]) -> Value {
+        self.base.indexed_repeat(name, steps)
+    }
+
+    fn instance_len(&self, list: &str) -> Option<usize> {
+        self.base.instance_len(list)
+    }
+
+    fn instance_column(&self, list: &str, item: usize, column: &str) -> Option<String> {
+        self.base.instance_column(list, item, column)
     }
 }

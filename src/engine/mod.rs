@@ -241,7 +241,7 @@ impl Filling {
                 && node.repeats.is_empty()
             {
                 let slot = Slot::root(node.id);
-                let v = expr::eval(e, &f.ctx(&slot))
+                let v = eval1(e, &f.ctx(&slot))
                     .map(|v| v.to_str())
                     .unwrap_or_default();
                 if !v.is_empty() {
@@ -296,7 +296,7 @@ impl Filling {
     pub fn is_required(&self, slot: &Slot) -> bool {
         match &self.form.node(slot.node).required {
             None => false,
-            Some(e) => expr::eval(e, &self.ctx(slot))
+            Some(e) => eval1(e, &self.ctx(slot))
                 .map(|v| v.to_bool())
                 .unwrap_or(true),
         }
@@ -311,7 +311,7 @@ impl Filling {
         }
         match &node.read_only {
             None => false,
-            Some(e) => expr::eval(e, &self.ctx(slot))
+            Some(e) => eval1(e, &self.ctx(slot))
                 .map(|v| v.to_bool())
                 .unwrap_or(true),
         }
@@ -319,8 +319,14 @@ impl Filling {
 
     /// Stores an answer as given (no checks) and recomputes. `None` clears it.
     pub fn set_answer(&mut self, slot: &Slot, value: Option<String>) {
+        let existed = self.state(slot).is_some();
         self.put(slot, value);
-        self.recompute();
+        if existed {
+            self.recompute_from(slot);
+        } else {
+            // New instances came with it: recompute everything.
+            self.recompute();
+        }
     }
 
     fn put(&mut self, slot: &Slot, value: Option<String>) {
@@ -376,47 +382,125 @@ impl Filling {
             {
                 self.apply_repeat_count(id, count);
             }
-            let keys: Vec<Idx> = self.slots[id].keys().cloned().collect();
-            for idx in keys {
-                let slot = Slot { node: id, idx };
-                let relevant = self.compute_relevance(&slot);
-                let value = if !relevant {
-                    Value::Str(String::new())
-                } else if let Some(calc) = &node.calculation {
-                    Value::Str(
-                        expr::eval(calc, &self.ctx(&slot))
-                            .map(|v| v.to_str())
-                            .unwrap_or_default(),
-                    )
-                } else {
-                    typed(node.kind, self.answer(&slot))
-                };
-                if let Some(s) = self.slots[id].get_mut(&slot.idx) {
-                    s.relevant = relevant;
-                    s.value = value;
-                }
+            self.compute_values(id, &[]);
+        }
+        for node in &form.nodes {
+            self.compute_statuses(node.id, &[]);
+        }
+        self.count_progress();
+        self.nav = nav::Screens::build(self);
+    }
+
+    /// Recomputes what a change of one slot's answer can reach: the nodes
+    /// that read it (through relevance, calculations, counts) and their
+    /// readers in turn, each only in the instances the change is seen from;
+    /// then the statuses that read any of them. The screens are rebuilt only
+    /// when a relevance changed.
+    fn recompute_from(&mut self, changed: &Slot) {
+        let form = self.form.clone();
+        let deps = &form.deps;
+        // Nodes to recompute, by rank in the evaluation order, each with the
+        // instance prefix its slots are recomputed under (shorter = more).
+        let mut todo: BTreeMap<usize, (NodeId, Idx)> = BTreeMap::new();
+        let mut seen: Vec<(NodeId, Idx)> = Vec::new();
+        todo.insert(deps.rank[changed.node], (changed.node, changed.idx.clone()));
+        let mut relevance_changed = false;
+        while let Some((_, (id, prefix))) = todo.pop_first() {
+            let node = form.node(id);
+            if node.kind == Kind::Repeat && node.repeat_count.is_some() {
+                // Instance counts may change: recompute everything.
+                self.recompute();
+                return;
+            }
+            relevance_changed |= self.compute_values(id, &prefix);
+            for &d in &deps.values[id] {
+                let k = shared_depth(&form, id, d).min(prefix.len());
+                schedule(&mut todo, deps.rank[d], d, &prefix[..k]);
+            }
+            seen.push((id, prefix));
+        }
+        let mut statuses: Vec<(NodeId, Idx)> = seen.clone();
+        for (id, prefix) in &seen {
+            for &d in &deps.statuses[*id] {
+                let k = shared_depth(&form, *id, d).min(prefix.len());
+                statuses.push((d, prefix[..k].to_vec()));
             }
         }
+        statuses.sort();
+        statuses.dedup();
+        for (id, prefix) in statuses {
+            self.compute_statuses(id, &prefix);
+        }
+        self.count_progress();
+        if relevance_changed {
+            self.nav = nav::Screens::build(self);
+        }
+    }
+
+    /// Relevance and value of a node's slots under an instance prefix.
+    /// Returns whether any relevance changed.
+    fn compute_values(&mut self, id: NodeId, prefix: &[u32]) -> bool {
+        let node = self.form.node(id);
+        let keys = self.keys_under(id, prefix);
+        let mut changed = false;
+        for idx in keys {
+            let slot = Slot { node: id, idx };
+            let relevant = self.compute_relevance(&slot);
+            let value = if !relevant {
+                Value::Str(String::new())
+            } else if let Some(calc) = &node.calculation {
+                Value::Str(
+                    eval1(calc, &self.ctx(&slot))
+                        .map(|v| v.to_str())
+                        .unwrap_or_default(),
+                )
+            } else {
+                typed(node.kind, self.answer(&slot))
+            };
+            if let Some(s) = self.slots[id].get_mut(&slot.idx) {
+                changed |= s.relevant != relevant;
+                s.relevant = relevant;
+                s.value = value;
+            }
+        }
+        changed
+    }
+
+    fn compute_statuses(&mut self, id: NodeId, prefix: &[u32]) {
+        for idx in self.keys_under(id, prefix) {
+            let slot = Slot { node: id, idx };
+            let status = self.compute_status(&slot);
+            if let Some(s) = self.slots[id].get_mut(&slot.idx) {
+                s.status = status;
+            }
+        }
+    }
+
+    /// The instance indices of a node's slots that start with `prefix`.
+    fn keys_under(&self, id: NodeId, prefix: &[u32]) -> Vec<Idx> {
+        let map = &self.slots[id];
+        if prefix.is_empty() {
+            return map.keys().cloned().collect();
+        }
+        map.range(prefix.to_vec()..)
+            .map(|(k, _)| k)
+            .take_while(|k| k.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
+    fn count_progress(&mut self) {
         let mut answered = 0;
         let mut relevant = 0;
-        for node in &form.nodes {
-            let keys: Vec<Idx> = self.slots[node.id].keys().cloned().collect();
-            for idx in keys {
-                let slot = Slot { node: node.id, idx };
-                let status = self.compute_status(&slot);
-                if node.kind.takes_input() && status != Status::NotRelevant {
+        for node in self.form.nodes.iter().filter(|n| n.kind.takes_input()) {
+            for state in self.slots[node.id].values() {
+                if state.status != Status::NotRelevant {
                     relevant += 1;
-                    if self.answer(&slot).is_some() {
-                        answered += 1;
-                    }
-                }
-                if let Some(s) = self.slots[node.id].get_mut(&slot.idx) {
-                    s.status = status;
+                    answered += usize::from(state.answer.is_some());
                 }
             }
         }
         self.progress = (answered, relevant);
-        self.nav = nav::Screens::build(self);
     }
 
     fn compute_relevance(&self, slot: &Slot) -> bool {
@@ -448,7 +532,7 @@ impl Filling {
         }
         match &node.relevant {
             None => true,
-            Some(e) => expr::eval(e, &self.ctx(slot))
+            Some(e) => eval1(e, &self.ctx(slot))
                 .map(|v| v.to_bool())
                 .unwrap_or(false),
         }
@@ -475,7 +559,7 @@ impl Filling {
         let Some(answer) = answer else {
             let required = match &node.required {
                 None => false,
-                Some(e) => expr::eval(e, &ctx).map(|v| v.to_bool()).unwrap_or(true),
+                Some(e) => eval1(e, &ctx).map(|v| v.to_bool()).unwrap_or(true),
             };
             return if required {
                 Status::Missing
@@ -497,7 +581,7 @@ impl Filling {
             return Status::Invalid(Problem::OutOfRange);
         }
         if let Some(c) = &node.constraint {
-            match expr::eval(c, &ctx) {
+            match eval1(c, &ctx) {
                 Ok(v) if v.to_bool() => {}
                 Ok(_) => return Status::Invalid(Problem::Constraint),
                 Err(e) => return Status::Invalid(Problem::Expression(e.message)),
@@ -530,10 +614,9 @@ impl Filling {
                     base: self.ctx(slot),
                     list,
                     choice: &list.choices[index],
+                    position: index + 1,
                 };
-                expr::eval(&f.expr, &ctx)
-                    .map(|v| v.to_bool())
-                    .unwrap_or(false)
+                eval1(&f.expr, &ctx).map(|v| v.to_bool()).unwrap_or(false)
             }
         }
     }
@@ -549,7 +632,7 @@ impl Filling {
         };
         if let Some((column, other)) = &filter.column_eq
             && let Some(index) = list.index.get(column)
-            && let Ok(Value::Str(key)) = expr::eval(other, &self.ctx(slot))
+            && let Ok(Value::Str(key)) = eval1(other, &self.ctx(slot))
         {
             return index.get(&key).cloned().unwrap_or_default();
         }
@@ -559,8 +642,9 @@ impl Filling {
                     base: self.ctx(slot),
                     list,
                     choice: &list.choices[i],
+                    position: i + 1,
                 };
-                expr::eval(&filter.expr, &ctx)
+                eval1(&filter.expr, &ctx)
                     .map(|v| v.to_bool())
                     .unwrap_or(false)
             })
@@ -601,7 +685,7 @@ impl Filling {
     pub fn instance_name(&self) -> Option<String> {
         let e = self.form.instance_name.as_ref()?;
         let top = Slot::root(usize::MAX);
-        let name = expr::eval(e, &self.ctx(&top)).ok()?.to_str();
+        let name = eval1(e, &self.ctx(&top)).ok()?.to_str();
         // `concat(${a}, ' - ', ${b})` with b still empty gives "A -": drop the
         // dangling separators; separators alone are no name.
         let separator = |c: char| c.is_whitespace() || "-–—,;:/|·".contains(c);
@@ -616,6 +700,36 @@ impl Filling {
         let list = self.form.list_of(node)?;
         let choice = list.choice(name)?;
         Some(choice.label.get(&self.lang, &self.form.default_language))
+    }
+}
+
+/// Evaluates an expression where one value is needed: a node-set of one
+/// value is that value, of none the empty string, of several an error (as in
+/// JavaRosa: "this field is repeated").
+pub(crate) fn eval1(
+    e: &crate::expr::Expr,
+    ctx: &dyn crate::expr::Context,
+) -> Result<Value, crate::expr::EvalError> {
+    expr::eval(e, ctx)?.into_single()
+}
+
+/// How many leading repeats two nodes share.
+fn shared_depth(form: &Form, a: NodeId, b: NodeId) -> usize {
+    let (ra, rb) = (&form.node(a).repeats, &form.node(b).repeats);
+    ra.iter().zip(rb).take_while(|(x, y)| x == y).count()
+}
+
+/// Adds a node to recompute under a prefix, widening to the common prefix
+/// when it is already there.
+fn schedule(todo: &mut BTreeMap<usize, (NodeId, Idx)>, rank: usize, id: NodeId, prefix: &[u32]) {
+    match todo.get_mut(&rank) {
+        Some((_, have)) => {
+            let common = have.iter().zip(prefix).take_while(|(a, b)| a == b).count();
+            have.truncate(common);
+        }
+        None => {
+            todo.insert(rank, (id, prefix.to_vec()));
+        }
     }
 }
 

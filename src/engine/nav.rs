@@ -137,7 +137,7 @@ impl Filling {
                 let mut idx = parent.to_vec();
                 idx.push(self.instances(repeat, parent));
                 let slot = Slot { node: repeat, idx };
-                crate::expr::eval(e, &self.ctx(&slot))
+                super::eval1(e, &self.ctx(&slot))
                     .map(|v| v.to_bool())
                     .unwrap_or(false)
             }
@@ -145,27 +145,28 @@ impl Filling {
     }
 
     /// A key that sorts screens in document order: for each level, the
-    /// position among siblings, then the instance index after a repeat.
+    /// position among siblings, then the instance index after a repeat (the
+    /// end of a repeat after all its instances).
     fn order_key(&self, screen: &ScreenRef) -> Vec<u32> {
         let (node, idx, end) = match screen {
             ScreenRef::Question(s) | ScreenRef::Group(s) => (s.node, s.idx.as_slice(), false),
             ScreenRef::RepeatEnd { repeat, parent } => (*repeat, parent.as_slice(), true),
         };
-        let form = &self.form;
-        let mut chain = form.ancestors(node);
-        chain.push(node);
-        let mut key = Vec::with_capacity(chain.len() * 2 + 1);
+        let path = self
+            .form
+            .deps
+            .order
+            .get(node)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let mut key = Vec::with_capacity(path.len() + idx.len());
         let mut depth = 0;
-        for id in chain {
-            let n = form.node(id);
-            let siblings = match n.parent {
-                Some(p) => &form.node(p).children,
-                None => &form.top,
-            };
-            key.push(siblings.iter().position(|&s| s == id).unwrap_or(0) as u32);
-            if n.kind == Kind::Repeat {
+        for (i, &(pos, repeat)) in path.iter().enumerate() {
+            key.push(pos);
+            if repeat {
+                let last = i + 1 == path.len();
                 match idx.get(depth) {
-                    Some(&i) if !(end && id == node) => key.push(i),
+                    Some(&k) if !(end && last) => key.push(k),
                     _ => key.push(u32::MAX),
                 }
                 depth += 1;

@@ -2,7 +2,7 @@
 //! and turning slots into data paths and back.
 
 use super::{Filling, Idx, Slot, SlotState};
-use crate::expr::{self, Expr};
+use crate::expr::Expr;
 use crate::form::{Kind, NodeId};
 
 impl Filling {
@@ -122,7 +122,7 @@ impl Filling {
                 idx: p.clone(),
             };
             let n = if parent_relevant {
-                expr::eval(count, &self.ctx(&anchor))
+                super::eval1(count, &self.ctx(&anchor))
                     .map(|v| v.to_num())
                     .unwrap_or(0.0)
             } else {

@@ -31,6 +31,81 @@ pub enum Expr {
     /// `jr:choice-name(value, '${question}')`: the label of choice `value` in
     /// the choice list of `question`.
     ChoiceName(Box<Expr>, String),
+    /// An XPath location path (`/data/a/b`, `../x`, `./x`, `current()/..`,
+    /// `/data/rep[idade > 10]/nome`, `/data/@id`), evaluated against
+    /// [`Context::tree`](super::Context::tree). A lone `.` is [`Expr::Current`]
+    /// and a lone name is [`Expr::Column`].
+    Path(Box<Path>),
+    /// `instance('list')/root/item[predicate]/column`: a lookup in a choice
+    /// list.
+    Instance(Box<InstanceQuery>),
+    /// `indexed-repeat(${name}, ${repeat}, n [, ${repeat2}, m]...)`.
+    IndexedRepeat(Box<IndexedRepeat>),
+}
+
+/// A location path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    pub start: PathStart,
+    pub steps: Vec<Step>,
+}
+
+/// Where a location path starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStart {
+    /// `/...`: the document root.
+    Root,
+    /// A relative path: the context node (inside a predicate, the node
+    /// being tested).
+    Context,
+    /// `current()/...`: the node the whole expression is evaluated for, even
+    /// inside a predicate.
+    Current,
+}
+
+/// One step of a location path, with its predicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub test: StepTest,
+    /// `[...]` filters, applied in turn. As in JavaRosa, a node passes a
+    /// predicate only when it evaluates to the boolean `true`: `[2]` selects
+    /// nothing (write `[position() = 2]`).
+    pub predicates: Vec<Expr>,
+}
+
+/// What a step selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepTest {
+    /// Child elements with this name.
+    Child(String),
+    /// `@name`: an attribute.
+    Attribute(String),
+    /// `.`
+    SelfNode,
+    /// `..`
+    Parent,
+}
+
+/// `instance('list')/root/item[predicates]/column`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceQuery {
+    /// The choice list (`list_name` on the choices sheet).
+    pub list: String,
+    /// Filters on the items; inside them a bare name is a column of the item
+    /// and `position()` its 1-based position.
+    pub predicates: Vec<Expr>,
+    /// The column selected from each item (`label`, `name`, ...); `None`
+    /// selects the items themselves (for `count(...)`).
+    pub column: Option<String>,
+}
+
+/// `indexed-repeat(${name}, ${repeat}, index [, ${repeat2}, index2]...)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedRepeat {
+    /// The question whose value is wanted.
+    pub name: String,
+    /// Each repeat (outermost first, as written) with its 1-based index.
+    pub steps: Vec<(String, Expr)>,
 }
 
 /// Binary operators, from lowest to highest precedence:
@@ -126,6 +201,27 @@ impl fmt::Debug for CompiledRegex {
     }
 }
 
+/// Whether `e` is `..`, `../..`, ... (what `position()` takes without a tree).
+pub(crate) fn is_parent_chain(e: &Expr) -> bool {
+    parent_levels(e).is_some()
+}
+
+/// The number of `..` steps of a path made only of them.
+pub(crate) fn parent_levels(e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Path(p)
+            if p.start == PathStart::Context
+                && !p.steps.is_empty()
+                && p.steps
+                    .iter()
+                    .all(|s| s.test == StepTest::Parent && s.predicates.is_empty()) =>
+        {
+            Some(p.steps.len())
+        }
+        _ => None,
+    }
+}
+
 fn push_unique<'a>(out: &mut Vec<&'a str>, name: &'a str) {
     if !out.contains(&name) {
         out.push(name);
@@ -149,11 +245,15 @@ impl Expr {
                     f(p);
                 }
             }
+            Expr::Path(path) => path.steps.iter().flat_map(|s| &s.predicates).for_each(f),
+            Expr::Instance(q) => q.predicates.iter().for_each(f),
+            Expr::IndexedRepeat(ir) => ir.steps.iter().for_each(|(_, e)| f(e)),
         }
     }
 
     /// Every `${name}` referenced, in order of appearance, without duplicates,
-    /// including the question named by `jr:choice-name`'s second argument.
+    /// including the question named by `jr:choice-name`'s second argument and
+    /// the question and repeats named in `indexed-repeat()`.
     pub fn refs(&self) -> Vec<&str> {
         fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a str>) {
             match e {
@@ -161,6 +261,13 @@ impl Expr {
                 Expr::ChoiceName(value, question) => {
                     walk(value, out);
                     push_unique(out, question);
+                }
+                Expr::IndexedRepeat(ir) => {
+                    push_unique(out, &ir.name);
+                    for (repeat, index) in &ir.steps {
+                        push_unique(out, repeat);
+                        walk(index, out);
+                    }
                 }
                 _ => e.for_each_child(&mut |c| walk(c, out)),
             }
@@ -171,11 +278,14 @@ impl Expr {
     }
 
     /// Every bare name (choice-filter column) referenced, in order of
-    /// appearance, without duplicates.
+    /// appearance, without duplicates. Names inside the predicates of a path
+    /// or of `instance(...)` are not choice-filter columns and are not listed
+    /// (see [`Expr::instance_columns`]).
     pub fn bare_names(&self) -> Vec<&str> {
         fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a str>) {
             match e {
                 Expr::Column(name) => push_unique(out, name),
+                Expr::Path(_) | Expr::Instance(_) => {}
                 _ => e.for_each_child(&mut |c| walk(c, out)),
             }
         }
@@ -185,24 +295,86 @@ impl Expr {
     }
 
     /// Whether the expression reads `.` (the question being validated),
-    /// explicitly or through `string-length()`, `normalize-space()` or `once()`.
+    /// explicitly or through `string-length()`, `normalize-space()`, `once()`
+    /// or `current()`. Inside a predicate `.` is the node being tested, so
+    /// only `current()` and `once()` count there.
     pub fn uses_current(&self) -> bool {
-        match self {
-            Expr::Current | Expr::Call(Func::Once, _) => true,
-            _ => {
-                let mut found = false;
-                self.for_each_child(&mut |c| found = found || c.uses_current());
-                found
+        fn walk(e: &Expr, in_predicate: bool) -> bool {
+            match e {
+                Expr::Current => !in_predicate,
+                Expr::Call(Func::Once | Func::Current, _) => true,
+                Expr::Path(p) if p.start == PathStart::Current => true,
+                Expr::Path(_) | Expr::Instance(_) => {
+                    let mut found = false;
+                    e.for_each_child(&mut |c| found = found || walk(c, true));
+                    found
+                }
+                _ => {
+                    let mut found = false;
+                    e.for_each_child(&mut |c| found = found || walk(c, in_predicate));
+                    found
+                }
             }
         }
+        walk(self, false)
     }
 
     fn has_bare_names(&self) -> bool {
+        !self.bare_names().is_empty()
+    }
+
+    /// Every choice list read with `instance('list')/...`, in order of
+    /// appearance, without duplicates.
+    pub fn instance_lists(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.walk_instances(&mut |q| push_unique(&mut out, &q.list));
+        out
+    }
+
+    /// Every `(list, column)` an `instance('list')/root/item[...]/column`
+    /// reads: the bare names of its predicates and the selected column, in
+    /// order of appearance, without duplicates. Lets a loader check that the
+    /// columns exist.
+    pub fn instance_columns(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = Vec::new();
+        self.walk_instances(&mut |q| {
+            let mut columns = Vec::new();
+            for p in &q.predicates {
+                for c in p.bare_names() {
+                    push_unique(&mut columns, c);
+                }
+            }
+            if let Some(c) = &q.column {
+                push_unique(&mut columns, c);
+            }
+            for c in columns {
+                let pair = (q.list.as_str(), c);
+                if !out.contains(&pair) {
+                    out.push(pair);
+                }
+            }
+        });
+        out
+    }
+
+    fn walk_instances<'a>(&'a self, f: &mut dyn FnMut(&'a InstanceQuery)) {
+        if let Expr::Instance(q) = self {
+            f(q);
+        }
+        self.for_each_child(&mut |c| c.walk_instances(f));
+    }
+
+    /// Whether the expression has a location path (`/data/x`, `../x`,
+    /// `current()/..`), which needs [`Context::tree`](super::Context::tree).
+    /// `position(..)` (and `position(../..)`) does not count: it asks
+    /// [`Context::ancestor_position`](super::Context::ancestor_position).
+    pub fn uses_paths(&self) -> bool {
         match self {
-            Expr::Column(_) => true,
+            Expr::Call(Func::Position, args) if args.iter().all(is_parent_chain) => false,
+            Expr::Path(_) => true,
             _ => {
                 let mut found = false;
-                self.for_each_child(&mut |c| found = found || c.has_bare_names());
+                self.for_each_child(&mut |c| found = found || c.uses_paths());
                 found
             }
         }
@@ -317,7 +489,57 @@ impl fmt::Display for Expr {
             Expr::ChoiceName(value, question) => {
                 write!(f, "jr:choice-name({value}, '${{{question}}}')")
             }
+            Expr::Path(path) => write!(f, "{path}"),
+            Expr::Instance(q) => {
+                write!(f, "instance('{}')/root/item", q.list)?;
+                write_predicates(f, &q.predicates)?;
+                match &q.column {
+                    Some(c) => write!(f, "/{c}"),
+                    None => Ok(()),
+                }
+            }
+            Expr::IndexedRepeat(ir) => {
+                write!(f, "indexed-repeat(${{{}}}", ir.name)?;
+                for (repeat, index) in &ir.steps {
+                    write!(f, ", ${{{repeat}}}, {index}")?;
+                }
+                f.write_str(")")
+            }
         }
+    }
+}
+
+fn write_predicates(f: &mut fmt::Formatter<'_>, predicates: &[Expr]) -> fmt::Result {
+    for p in predicates {
+        write!(f, "[{p}]")?;
+    }
+    Ok(())
+}
+
+/// Prints the path as XPath. The bare root prints as `(/)`, so that an
+/// operator name after it (`(/) div 2`) is not read as a step.
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.start {
+            PathStart::Root if self.steps.is_empty() => return f.write_str("(/)"),
+            PathStart::Root => f.write_str("/")?,
+            PathStart::Current if self.steps.is_empty() => return f.write_str("current()"),
+            PathStart::Current => f.write_str("current()/")?,
+            PathStart::Context => {}
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            match &step.test {
+                StepTest::Child(name) => f.write_str(name)?,
+                StepTest::Attribute(name) => write!(f, "@{name}")?,
+                StepTest::SelfNode => f.write_str(".")?,
+                StepTest::Parent => f.write_str("..")?,
+            }
+            write_predicates(f, &step.predicates)?;
+        }
+        Ok(())
     }
 }
 

@@ -12,6 +12,7 @@ use super::dates;
 use super::error::EvalError;
 use super::eval::eval;
 use super::functions::Func;
+use super::nodes::{self, Env, check_single, single};
 use super::numfmt::{java_int, java_round, to_int};
 use super::regex_cache;
 use super::value::Value;
@@ -25,10 +26,10 @@ const MAX_UUID_LEN: i32 = 1024;
 /// This frame stays small because it is on the stack once per nesting level:
 /// arguments are evaluated here and handed to [`apply`], which does not
 /// recurse.
-pub(crate) fn call(func: Func, args: &[Expr], ctx: &dyn Context) -> Result<Value, EvalError> {
+pub(crate) fn call(func: Func, args: &[Expr], env: &Env<'_>) -> Result<Value, EvalError> {
     let arg = |i: usize| -> Result<Value, EvalError> {
         match args.get(i) {
-            Some(e) => eval(e, ctx),
+            Some(e) => eval(e, env),
             None => Ok(Value::default()),
         }
     };
@@ -39,35 +40,73 @@ pub(crate) fn call(func: Func, args: &[Expr], ctx: &dyn Context) -> Result<Value
         }
         Func::Coalesce => {
             let first = arg(0)?;
+            if let Some(e) = args.first() {
+                check_single(&first, e)?;
+            }
             if first.is_null() { arg(1) } else { Ok(first) }
         }
         Func::Once => {
-            let current = ctx.current();
+            let current = nodes::dot(env);
             if current.is_null() {
                 arg(0)
             } else {
                 Ok(current)
             }
         }
-        Func::Concat | Func::Join | Func::Min | Func::Max => varargs(func, args, ctx),
+        Func::Current => Ok(nodes::current(env)),
+        Func::Concat | Func::Join | Func::Min | Func::Max => varargs(func, args, env),
+        Func::Count
+        | Func::CountNonEmpty
+        | Func::Sum
+        | Func::Distance
+        | Func::Area
+        | Func::Position => nodes::aggregate(func, args, env),
         _ => {
             let mut values: [Value; 3] = Default::default();
             for (slot, e) in values.iter_mut().zip(args) {
-                *slot = eval(e, ctx)?;
+                *slot = arg_value(func, eval(e, env)?, e)?;
             }
-            apply(func, values, args.len(), ctx)
+            apply(func, values, args.len(), env.ctx)
         }
     }
 }
 
-/// `concat`, `join`, `min` and `max`: any number of arguments, evaluated in turn.
+/// An argument as a fixed-arity function sees it: `boolean()` and `not()` read
+/// a node-set as a whole, everything else needs one value.
 #[inline(never)]
-fn varargs(func: Func, args: &[Expr], ctx: &dyn Context) -> Result<Value, EvalError> {
+fn arg_value(func: Func, v: Value, e: &Expr) -> Result<Value, EvalError> {
+    match func {
+        Func::Boolean | Func::Not => Ok(v),
+        _ => single(v, e),
+    }
+}
+
+/// `concat`, `join`, `min` and `max`: any number of arguments, evaluated in
+/// turn. As in JavaRosa, a node-set is expanded when it is the only argument
+/// (of `concat`, `min`, `max`) or the only one after the separator (of
+/// `join`); elsewhere it must hold at most one node.
+#[inline(never)]
+fn varargs(func: Func, args: &[Expr], env: &Env<'_>) -> Result<Value, EvalError> {
+    let (sep, items) = match (func, args.split_first()) {
+        (Func::Join, Some((sep, items))) => (single(eval(sep, env)?, sep)?.to_str(), items),
+        _ => (String::new(), args),
+    };
+    let mut values: Vec<Value> = Vec::with_capacity(items.len());
+    match items {
+        [one] => match eval(one, env)? {
+            Value::Nodes(nodes) => values = nodes,
+            other => values.push(other),
+        },
+        _ => {
+            for e in items {
+                values.push(single(eval(e, env)?, e)?);
+            }
+        }
+    }
     match func {
         Func::Min | Func::Max => {
             let mut best: Option<f64> = None;
-            for a in args {
-                let x = eval(a, ctx)?.to_num();
+            for x in values.iter().map(Value::to_num) {
                 if x.is_nan() {
                     continue;
                 }
@@ -80,16 +119,12 @@ fn varargs(func: Func, args: &[Expr], ctx: &dyn Context) -> Result<Value, EvalEr
             Ok(Value::Num(best.unwrap_or(f64::NAN)))
         }
         _ => {
-            let (sep, items) = match (func, args.split_first()) {
-                (Func::Join, Some((sep, items))) => (eval(sep, ctx)?.to_str(), items),
-                _ => (String::new(), args),
-            };
             let mut out = String::new();
-            for (i, a) in items.iter().enumerate() {
+            for (i, v) in values.iter().enumerate() {
                 if i > 0 {
                     out.push_str(&sep);
                 }
-                out.push_str(&eval(a, ctx)?.as_str());
+                out.push_str(&v.as_str());
             }
             Ok(Value::Str(out))
         }
@@ -198,7 +233,15 @@ fn apply(
         | Func::Concat
         | Func::Join
         | Func::Min
-        | Func::Max => Value::default(),
+        | Func::Max
+        | Func::Count
+        | Func::CountNonEmpty
+        | Func::Sum
+        | Func::Position
+        | Func::IndexedRepeat
+        | Func::Current
+        | Func::Distance
+        | Func::Area => Value::default(),
     };
     Ok(value)
 }
@@ -483,13 +526,21 @@ mod tests {
     #[test]
     fn calls_built_by_hand_work_too() {
         let c = ctx().label("q", "water", "Water");
+        Env::with(&c, calls_built_by_hand);
+    }
+
+    fn calls_built_by_hand(env: &Env<'_>) {
         let args = [Expr::Str("abc".into()), Expr::Str("[a-c]+".into())];
-        assert_eq!(call(Func::Regex, &args, &c).unwrap(), Value::Bool(true));
+        assert_eq!(call(Func::Regex, &args, env).unwrap(), Value::Bool(true));
         let args = [Expr::Ref("one".into()), Expr::Str("${q}".into())];
         assert_eq!(
-            call(Func::ChoiceName, &args, &c).unwrap(),
+            call(Func::ChoiceName, &args, env).unwrap(),
             Value::Str("Water".into())
         );
-        assert_eq!(call(Func::If, &[], &c).unwrap(), Value::Str(String::new()));
+        assert_eq!(call(Func::If, &[], env).unwrap(), Value::Str(String::new()));
+        assert_eq!(
+            call(Func::IndexedRepeat, &[], env).unwrap(),
+            Value::Str(String::new())
+        );
     }
 }

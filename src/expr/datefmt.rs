@@ -38,7 +38,7 @@ fn civil_for_format(v: &Value) -> Result<Option<DateTime>, EvalError> {
         }
         Value::Date(d) => Ok(Some(d.to_datetime(Time::midnight()))),
         Value::DateTime(z) => Ok(Some(z.datetime())),
-        Value::Bool(_) => Err(not_a_date(v)),
+        Value::Bool(_) | Value::Nodes(_) => Err(not_a_date(v)),
     }
 }
 

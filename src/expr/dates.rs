@@ -273,7 +273,7 @@ pub(crate) fn to_date(v: Value) -> Result<Value, EvalError> {
         }
         Value::Date(d) => Ok(Value::Date(d)),
         Value::DateTime(z) => Ok(Value::Date(z.date())),
-        Value::Bool(_) => Err(not_a_date(&v)),
+        Value::Bool(_) | Value::Nodes(_) => Err(not_a_date(&v)),
     }
 }
 
@@ -300,7 +300,7 @@ pub(crate) fn to_datetime(v: Value, ctx: &dyn Context) -> Result<Value, EvalErro
             .map(Value::DateTime)
             .ok_or_else(|| out_of_range(date_to_days(d) as f64)),
         Value::DateTime(z) => Ok(Value::DateTime(z)),
-        Value::Bool(_) => Err(not_a_date(&v)),
+        Value::Bool(_) | Value::Nodes(_) => Err(not_a_date(&v)),
     }
 }
 
@@ -315,7 +315,7 @@ pub(crate) fn decimal_date_time(v: Value, ctx: &dyn Context) -> Result<Value, Ev
         Value::Num(n) if n.is_infinite() || n.abs() > f64::from(i32::MAX) => Err(out_of_range(n)),
         Value::Num(n) => Ok(Value::Num(n)),
         Value::Date(_) | Value::DateTime(_) => Ok(Value::Num(v.to_num())),
-        Value::Bool(_) => Err(not_a_date(&v)),
+        Value::Bool(_) | Value::Nodes(_) => Err(not_a_date(&v)),
     }
 }
 

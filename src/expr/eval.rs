@@ -6,50 +6,64 @@ use super::ast::{BinOp, Expr, RegexPattern};
 use super::builtins;
 use super::dates;
 use super::error::EvalError;
+use super::nodes::{self, Env, single};
 use super::numfmt::EPSILON;
 use super::regex_cache;
 use super::value::Value;
 
-/// Evaluates `expr` against `ctx`.
+/// Evaluates `expr` in `env`.
 ///
 /// Recursion happens once per tree level, so the frames on that path
 /// (`eval`, `binary`, `builtins::call`) are kept small: everything else is in
 /// separate non-inlined functions.
-pub(crate) fn eval(expr: &Expr, ctx: &dyn Context) -> Result<Value, EvalError> {
+pub(crate) fn eval(expr: &Expr, env: &Env<'_>) -> Result<Value, EvalError> {
     match expr {
-        Expr::Binary(op, l, r) => binary(*op, l, r, ctx),
-        Expr::Call(func, args) => builtins::call(*func, args, ctx),
-        _ => unary(expr, ctx),
+        Expr::Binary(op, l, r) => binary(*op, l, r, env),
+        Expr::Call(func, args) => builtins::call(*func, args, env),
+        _ => unary(expr, env),
     }
 }
 
-/// Nodes with at most one sub-expression to evaluate.
-fn unary(expr: &Expr, ctx: &dyn Context) -> Result<Value, EvalError> {
+/// Nodes with at most one sub-expression to evaluate, and the node-set ones.
+/// Only dispatches, so that its frame stays small on the recursive path.
+fn unary(expr: &Expr, env: &Env<'_>) -> Result<Value, EvalError> {
     match expr {
-        Expr::Neg(e) => eval(e, ctx).map(|v| Value::Num(-v.to_num())),
-        Expr::Regex(subject, pattern) => {
-            let subject = eval(subject, ctx)?;
-            let pattern = match pattern {
-                RegexPattern::Literal(_) => None,
-                RegexPattern::Dynamic(p) => Some(eval(p, ctx)?),
-            };
-            regex_match(&subject, pattern, expr)
-        }
-        Expr::ChoiceName(value, question) => {
-            eval(value, ctx).map(|v| choice_name(&v, question, ctx))
-        }
-        _ => Ok(leaf(expr, ctx)),
+        Expr::Neg(e) => negate(e, env),
+        Expr::Regex(..) => regex(expr, env),
+        Expr::ChoiceName(value, question) => choice_name(value, question, env),
+        Expr::Path(p) => nodes::path(p, env),
+        Expr::Instance(q) => nodes::instance(q, env),
+        Expr::IndexedRepeat(ir) => nodes::indexed_repeat(ir, env),
+        _ => Ok(leaf(expr, env)),
     }
 }
 
 #[inline(never)]
-fn leaf(expr: &Expr, ctx: &dyn Context) -> Value {
+fn negate(e: &Expr, env: &Env<'_>) -> Result<Value, EvalError> {
+    Ok(Value::Num(-single(eval(e, env)?, e)?.to_num()))
+}
+
+#[inline(never)]
+fn regex(expr: &Expr, env: &Env<'_>) -> Result<Value, EvalError> {
+    let Expr::Regex(subject_expr, pattern) = expr else {
+        return Ok(Value::default());
+    };
+    let subject = single(eval(subject_expr, env)?, subject_expr)?;
+    let pattern = match pattern {
+        RegexPattern::Literal(_) => None,
+        RegexPattern::Dynamic(p) => Some(single(eval(p, env)?, p)?),
+    };
+    regex_match(&subject, pattern, expr)
+}
+
+#[inline(never)]
+fn leaf(expr: &Expr, env: &Env<'_>) -> Value {
     match expr {
         Expr::Num(n) => Value::Num(*n),
         Expr::Str(s) => Value::Str(s.clone()),
-        Expr::Ref(name) => ctx.var(name),
-        Expr::Current => ctx.current(),
-        Expr::Column(name) => ctx.column(name).unwrap_or_default(),
+        Expr::Ref(name) => env.ctx.var(name),
+        Expr::Current => nodes::dot(env),
+        Expr::Column(name) => nodes::column(name, env),
         _ => Value::default(),
     }
 }
@@ -67,25 +81,28 @@ fn regex_match(subject: &Value, pattern: Option<Value>, expr: &Expr) -> Result<V
 }
 
 #[inline(never)]
-fn choice_name(value: &Value, question: &str, ctx: &dyn Context) -> Value {
-    Value::Str(
-        ctx.choice_label(question, &value.as_str())
+fn choice_name(value: &Expr, question: &str, env: &Env<'_>) -> Result<Value, EvalError> {
+    let v = single(eval(value, env)?, value)?;
+    Ok(Value::Str(
+        env.ctx
+            .choice_label(question, &v.as_str())
             .unwrap_or_default(),
-    )
+    ))
 }
 
-fn binary(op: BinOp, l: &Expr, r: &Expr, ctx: &dyn Context) -> Result<Value, EvalError> {
-    let a = eval(l, ctx)?;
-    let short_circuit = match op {
-        BinOp::Or => a.to_bool(),
-        BinOp::And => !a.to_bool(),
-        _ => false,
-    };
-    if short_circuit {
-        return Ok(Value::Bool(op == BinOp::Or));
+/// `and` and `or` read their operands as booleans (a node-set of several
+/// nodes is true); the other operators need one value on each side.
+fn binary(op: BinOp, l: &Expr, r: &Expr, env: &Env<'_>) -> Result<Value, EvalError> {
+    let a = eval(l, env)?;
+    if matches!(op, BinOp::Or | BinOp::And) {
+        if a.to_bool() == (op == BinOp::Or) {
+            return Ok(Value::Bool(op == BinOp::Or));
+        }
+        return Ok(Value::Bool(eval(r, env)?.to_bool()));
     }
-    let b = eval(r, ctx)?;
-    Ok(combine(op, &a, &b, ctx))
+    let a = single(a, l)?;
+    let b = single(eval(r, env)?, r)?;
+    Ok(combine(op, &a, &b, env.ctx))
 }
 
 /// Applies a binary operator to evaluated operands (for `and`/`or`, when the

@@ -60,6 +60,14 @@ pub enum Func {
     Atan2,
     Pi,
     Random,
+    Count,
+    CountNonEmpty,
+    Sum,
+    Position,
+    IndexedRepeat,
+    Current,
+    Distance,
+    Area,
 }
 
 /// One row of the function table.
@@ -141,6 +149,15 @@ pub const FUNCTIONS: &[FuncInfo] = &[
     f("atan2", Func::Atan2, 2, Some(2)),
     f("pi", Func::Pi, 0, Some(0)),
     f("random", Func::Random, 0, Some(0)),
+    f("count", Func::Count, 1, Some(1)),
+    f("count-non-empty", Func::CountNonEmpty, 1, Some(1)),
+    f("sum", Func::Sum, 1, Some(1)),
+    f("position", Func::Position, 0, Some(1)),
+    f("indexed-repeat", Func::IndexedRepeat, 3, Some(11)),
+    f("current", Func::Current, 0, Some(0)),
+    f("distance", Func::Distance, 1, None),
+    f("area", Func::Area, 1, Some(1)),
+    f("enclosed-area", Func::Area, 1, Some(1)),
 ];
 
 impl Func {
@@ -186,14 +203,15 @@ pub(crate) fn arity_message(info: &FuncInfo, given: usize) -> String {
 /// the reason shown to the form author.
 fn unsupported_reason(name: &str) -> Option<String> {
     let reason = match name {
-        "count" | "sum" | "count-non-empty" | "indexed-repeat" | "position" | "last"
-        | "instance" | "current" | "randomize" => {
-            "works on repeats or node-sets, which are not supported"
+        "last" => {
+            "is not available in ODK Collect; use count(...) for the number of nodes, or position() in a predicate"
         }
+        "instance" => {
+            "must be followed by /root/item, as in instance('list')/root/item[name = ${q}]/label"
+        }
+        "randomize" => "is not supported",
         "pulldata" => "reads external CSV files, which is not supported",
-        "distance" | "area" | "enclosed-area" | "geofence" => {
-            "works on geographic data, which is not supported"
-        }
+        "geofence" => "works on geographic data, which is not supported",
         "substring" => {
             "is not available in ODK Collect; use substr(text, start, end), which counts from 0"
         }
@@ -314,9 +332,10 @@ mod tests {
     #[case("xyzzy-plugh", "unknown function 'xyzzy-plugh'")]
     #[case("len", "unknown function 'len' (did you mean string-length?)")]
     #[case(
-        "sum",
-        "function 'sum' works on repeats or node-sets, which are not supported"
+        "last",
+        "function 'last' is not available in ODK Collect; use count(...) for the number of nodes, or position() in a predicate"
     )]
+    #[case("randomize", "function 'randomize' is not supported")]
     #[case(
         "substring",
         "function 'substring' is not available in ODK Collect; use substr(text, start, end), which counts from 0"

@@ -21,6 +21,14 @@ pub(crate) enum Tok {
     LParen,
     RParen,
     Comma,
+    /// `/`: a path separator (division is `div`).
+    Slash,
+    /// `..`: the parent node.
+    DotDot,
+    /// `@`: an attribute step.
+    At,
+    LBracket,
+    RBracket,
     /// A binary operator; `-` is also used for unary minus.
     Op(BinOp),
     Eof,
@@ -31,7 +39,14 @@ impl Tok {
     fn ends_operand(&self) -> bool {
         matches!(
             self,
-            Tok::Num(_) | Tok::Str(_) | Tok::Ref(_) | Tok::Dot | Tok::Name(_) | Tok::RParen
+            Tok::Num(_)
+                | Tok::Str(_)
+                | Tok::Ref(_)
+                | Tok::Dot
+                | Tok::DotDot
+                | Tok::Name(_)
+                | Tok::RParen
+                | Tok::RBracket
         )
     }
 
@@ -46,6 +61,11 @@ impl Tok {
             Tok::LParen => "'('".to_string(),
             Tok::RParen => "')'".to_string(),
             Tok::Comma => "','".to_string(),
+            Tok::Slash => "'/'".to_string(),
+            Tok::DotDot => "'..'".to_string(),
+            Tok::At => "'@'".to_string(),
+            Tok::LBracket => "'['".to_string(),
+            Tok::RBracket => "']'".to_string(),
             Tok::Op(op) => format!("'{}'", op.symbol()),
             Tok::Eof => "the end of the expression".to_string(),
         }
@@ -248,9 +268,8 @@ impl Lexer {
                 '0'..='9' => self.number(start)?,
                 '.' if next.is_some_and(|n| n.is_ascii_digit()) => self.number(start)?,
                 '.' if next == Some('.') => {
-                    return err(
-                        "'..' (the parent node) is not supported; refer to questions as ${name}",
-                    );
+                    self.pos += 2;
+                    self.push(Tok::DotDot, start);
                 }
                 '.' => {
                     self.pos += 1;
@@ -296,13 +315,27 @@ impl Lexer {
                     return err("'||' is not an operator: write 'or' to combine conditions");
                 }
                 '|' => return err("the union operator '|' is not supported"),
-                '/' => {
+                '/' if next == Some('/') => {
                     return err(
-                        "paths such as '/data/...' are not supported; refer to questions as ${name} (for division write 'div')",
+                        "the descendant axis '//' is not supported (ODK Collect refuses it too); write the whole path, such as /data/group/question",
                     );
                 }
-                '[' | ']' => return err("predicates '[...]' are not supported"),
-                '@' => return err("attributes ('@...') are not supported"),
+                '/' => {
+                    self.pos += 1;
+                    self.push(Tok::Slash, start);
+                }
+                '[' => {
+                    self.pos += 1;
+                    self.push(Tok::LBracket, start);
+                }
+                ']' => {
+                    self.pos += 1;
+                    self.push(Tok::RBracket, start);
+                }
+                '@' => {
+                    self.pos += 1;
+                    self.push(Tok::At, start);
+                }
                 '{' | '}' => {
                     return err("unexpected brace: references are written ${name}");
                 }
@@ -423,6 +456,46 @@ mod tests {
     }
 
     #[test]
+    fn path_tokens() {
+        assert_eq!(
+            toks("/data/@id ../x[2] ./y"),
+            [
+                Tok::Slash,
+                name("data"),
+                Tok::Slash,
+                Tok::At,
+                name("id"),
+                Tok::DotDot,
+                Tok::Slash,
+                name("x"),
+                Tok::LBracket,
+                Tok::Num(2.0),
+                Tok::RBracket,
+                Tok::Dot,
+                Tok::Slash,
+                name("y"),
+            ]
+        );
+        // After '/', '@' and '[' an operator name is a name; after '..' and ']' an operator.
+        assert_eq!(
+            toks("/div .. div x[1] and /and"),
+            [
+                Tok::Slash,
+                name("div"),
+                Tok::DotDot,
+                Tok::Op(BinOp::Div),
+                name("x"),
+                Tok::LBracket,
+                Tok::Num(1.0),
+                Tok::RBracket,
+                Tok::Op(BinOp::And),
+                Tok::Slash,
+                name("and"),
+            ]
+        );
+    }
+
+    #[test]
     fn comparison_operators() {
         use BinOp::*;
         assert_eq!(
@@ -449,10 +522,8 @@ mod tests {
     #[case("a == b", 2, "'=='")]
     #[case("a && b", 2, "'and'")]
     #[case("a || b", 2, "'or'")]
-    #[case("/data/x", 0, "paths")]
-    #[case("x[1]", 1, "predicates")]
-    #[case("../x", 0, "parent")]
-    #[case("@id", 0, "attributes")]
+    #[case("//x", 0, "descendant axis")]
+    #[case("/data//x", 5, "descendant axis")]
     #[case("1 # 2", 2, "unexpected character '#'")]
     #[case("x = 1e5", 4, "exponent")]
     #[case("x = 2.5E-3", 4, "exponent")]

@@ -11,12 +11,17 @@
 //! unary    := '-'* primary
 //! primary  := number | string | '${' name '}' | '.' | name
 //!           | '(' expr ')' | function '(' (expr (',' expr)*)? ')'
+//!           | path | instance
+//! path     := '/' steps? | steps | 'current()' ('/' steps)?
+//! steps    := step ('/' step)*
+//! step     := (name | '@' name | '.' | '..') ('[' expr ']')*
+//! instance := 'instance(' string ')/root/item' ('[' expr ']')* ('/' name)?
 //! ```
 
-use super::ast::{BinOp, Expr};
+use super::ast::{BinOp, Expr, InstanceQuery, Path, PathStart, Step, StepTest};
 use super::calls;
 use super::error::ParseError;
-use super::functions::{self, FuncInfo};
+use super::functions::{self, Func, FuncInfo};
 use super::lexer::{self, Tok, Token};
 
 /// Deepest nesting of parentheses, function calls and unary minus accepted.
@@ -167,11 +172,268 @@ impl Parser {
     }
 
     fn primary(&mut self) -> Result<Node, ParseError> {
-        match self.peek().tok {
-            Tok::LParen => self.paren(),
-            Tok::Name(_) if self.peek_second().tok == Tok::LParen => self.call(),
-            _ => self.atom(),
+        match self.primary_kind() {
+            Primary::Paren => self.paren(),
+            Primary::Instance => self.instance(),
+            Primary::Call => {
+                let node = self.call()?;
+                if self.peek().tok == Tok::Slash {
+                    self.path_after_call(node)
+                } else {
+                    Ok(node)
+                }
+            }
+            Primary::Path => self.path(),
+            Primary::Atom => self.atom(),
         }
+    }
+
+    /// What kind of primary starts at the current token.
+    #[inline(never)]
+    fn primary_kind(&self) -> Primary {
+        let second = &self.peek_second().tok;
+        match &self.peek().tok {
+            Tok::LParen => Primary::Paren,
+            Tok::Name(n) if *second == Tok::LParen && n == "instance" => Primary::Instance,
+            Tok::Name(_) if *second == Tok::LParen => Primary::Call,
+            Tok::Slash | Tok::DotDot | Tok::At => Primary::Path,
+            Tok::Name(_) | Tok::Dot if matches!(second, Tok::Slash | Tok::LBracket) => {
+                Primary::Path
+            }
+            _ => Primary::Atom,
+        }
+    }
+
+    /// A location path starting at the current token (`/`, a name, `.`,
+    /// `..` or `@`).
+    fn path(&mut self) -> Result<Node, ParseError> {
+        let start = if self.peek().tok == Tok::Slash {
+            self.advance();
+            if !self.at_step() {
+                return Ok(root_path());
+            }
+            PathStart::Root
+        } else {
+            PathStart::Context
+        };
+        let (steps, height) = self.steps()?;
+        finish_path(start, steps, height, self.peek().offset)
+    }
+
+    /// `current()` followed by `/`: a path from the current node. Any other
+    /// call followed by `/` is an error.
+    #[inline(never)]
+    fn path_after_call(&mut self, node: Node) -> Result<Node, ParseError> {
+        let slash = self.peek().offset;
+        if *node.0 != Expr::Call(Func::Current, Vec::new()) {
+            return Err(ParseError::new(slash, stray_slash_message()));
+        }
+        self.advance();
+        if !self.at_step() {
+            return Err(self.step_expected());
+        }
+        let (steps, height) = self.steps()?;
+        finish_path(PathStart::Current, steps, height, slash)
+    }
+
+    fn at_step(&self) -> bool {
+        match &self.peek().tok {
+            Tok::Name(_) => self.peek_second().tok != Tok::LParen,
+            Tok::Dot | Tok::DotDot | Tok::At => true,
+            _ => false,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn step_expected(&self) -> ParseError {
+        let t = self.peek();
+        let hint = match t.tok {
+            Tok::Num(_) | Tok::Str(_) | Tok::Ref(_) | Tok::LParen => " (for division write 'div')",
+            _ => "",
+        };
+        ParseError::new(
+            t.offset,
+            format!(
+                "expected a name, '.', '..' or '@name' after '/', but found {}{hint}",
+                t.tok.describe()
+            ),
+        )
+    }
+
+    /// `step ('/' step)*`, returning the steps and the height of their
+    /// predicates.
+    fn steps(&mut self) -> Result<(Vec<Step>, usize), ParseError> {
+        let mut steps = Vec::new();
+        let mut height = 0;
+        loop {
+            let test = self.step_test()?;
+            let (predicates, h) = self.predicates()?;
+            height = height.max(h);
+            steps.push(Step { test, predicates });
+            if self.peek().tok != Tok::Slash {
+                return Ok((steps, height));
+            }
+            self.advance();
+            if !self.at_step() {
+                return Err(self.step_expected());
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn step_test(&mut self) -> Result<StepTest, ParseError> {
+        let token = self.next();
+        match token.tok {
+            Tok::Dot => Ok(StepTest::SelfNode),
+            Tok::DotDot => Ok(StepTest::Parent),
+            Tok::Name(name) => step_name(name, token.offset).map(StepTest::Child),
+            Tok::At => {
+                let name_token = self.next();
+                match name_token.tok {
+                    Tok::Name(name) => step_name(name, name_token.offset).map(StepTest::Attribute),
+                    other => Err(ParseError::new(
+                        name_token.offset,
+                        format!(
+                            "expected an attribute name after '@', but found {}",
+                            other.describe()
+                        ),
+                    )),
+                }
+            }
+            other => Err(ParseError::new(
+                token.offset,
+                format!("expected a path step, but found {}", other.describe()),
+            )),
+        }
+    }
+
+    /// `('[' expr ']')*`, returning the predicates and their height.
+    fn predicates(&mut self) -> Result<(Vec<Expr>, usize), ParseError> {
+        let mut predicates = Vec::new();
+        let mut height = 0;
+        while self.peek().tok == Tok::LBracket {
+            let (p, h) = self.predicate()?;
+            height = height.max(h);
+            predicates.push(*p);
+        }
+        Ok((predicates, height))
+    }
+
+    fn predicate(&mut self) -> Result<Node, ParseError> {
+        let open = self.advance();
+        self.enter(open)?;
+        let node = self.binary(1)?;
+        if self.peek().tok == Tok::RBracket {
+            self.advance();
+        } else {
+            return Err(self.unclosed_bracket(open));
+        }
+        self.leave();
+        Ok(node)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unclosed_bracket(&self, open: usize) -> ParseError {
+        let t = self.peek();
+        let message = if t.tok == Tok::Eof {
+            format!(
+                "expected ']' to close '[' opened at column {}",
+                column(open)
+            )
+        } else {
+            format!(
+                "expected ']' to close '[' opened at column {}, but found {}",
+                column(open),
+                t.tok.describe()
+            )
+        };
+        ParseError::new(t.offset, message)
+    }
+
+    /// `instance('list')/root/item[...]/column`.
+    fn instance(&mut self) -> Result<Node, ParseError> {
+        let list = self.instance_head()?;
+        let (predicates, height) = self.predicates()?;
+        let column = self.instance_column()?;
+        let height = height + 1;
+        check_height(height, self.peek().offset)?;
+        let query = InstanceQuery {
+            list,
+            predicates,
+            column,
+        };
+        Ok((Box::new(Expr::Instance(Box::new(query))), height))
+    }
+
+    /// `instance('list')/root/item`, returning the list name.
+    #[inline(never)]
+    fn instance_head(&mut self) -> Result<String, ParseError> {
+        let start = self.advance();
+        self.advance(); // '('
+        let token = self.next();
+        let list = match token.tok {
+            Tok::Str(s) if is_name(&s) => s,
+            _ => {
+                return Err(ParseError::new(
+                    token.offset,
+                    "instance() takes the name of a choice list in quotes, such as instance('crops')",
+                ));
+            }
+        };
+        let expected = [
+            Tok::RParen,
+            Tok::Slash,
+            Tok::Name("root".into()),
+            Tok::Slash,
+            Tok::Name("item".into()),
+        ];
+        for want in expected {
+            let token = self.next();
+            if token.tok != want {
+                return Err(ParseError::new(
+                    if want == Tok::RParen {
+                        token.offset
+                    } else {
+                        start
+                    },
+                    format!(
+                        "instance('{list}') must be followed by /root/item, as in instance('{list}')/root/item[name = ${{q}}]/label"
+                    ),
+                ));
+            }
+        }
+        Ok(list)
+    }
+
+    /// The optional `/column` after `instance(...)/root/item[...]`.
+    #[inline(never)]
+    fn instance_column(&mut self) -> Result<Option<String>, ParseError> {
+        if self.peek().tok != Tok::Slash {
+            return Ok(None);
+        }
+        self.advance();
+        let token = self.next();
+        let column = match token.tok {
+            Tok::Name(name) if is_name(&name) => name,
+            other => {
+                return Err(ParseError::new(
+                    token.offset,
+                    format!(
+                        "expected a column name after instance(...)/root/item/, but found {}",
+                        other.describe()
+                    ),
+                ));
+            }
+        };
+        if matches!(self.peek().tok, Tok::Slash | Tok::LBracket) {
+            return Err(ParseError::new(
+                self.peek().offset,
+                "instance(...)/root/item/column cannot go further down",
+            ));
+        }
+        Ok(Some(column))
     }
 
     fn paren(&mut self) -> Result<Node, ParseError> {
@@ -215,6 +477,12 @@ impl Parser {
                 format!("unexpected '{}': a value is missing before it", op.symbol()),
             )),
             Tok::LParen => Err(ParseError::new(offset, "unexpected '('")),
+            Tok::Slash | Tok::DotDot | Tok::At | Tok::LBracket | Tok::RBracket => {
+                Err(ParseError::new(
+                    offset,
+                    stray_message(&token.tok, "a value is missing before it"),
+                ))
+            }
         }
     }
 
@@ -302,6 +570,10 @@ impl Parser {
                 Ok(true)
             }
             Tok::RParen | Tok::Eof => self.close(open, Some(function)).map(|()| false),
+            Tok::Slash | Tok::LBracket => {
+                let t = self.peek();
+                Err(ParseError::new(t.offset, stray_message(&t.tok, "")))
+            }
             _ => {
                 let t = self.peek();
                 Err(ParseError::new(
@@ -313,6 +585,82 @@ impl Parser {
                 ))
             }
         }
+    }
+}
+
+/// The kinds of primary expression.
+enum Primary {
+    Paren,
+    Instance,
+    Call,
+    Path,
+    Atom,
+}
+
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(lexer::is_name_start) && chars.all(lexer::is_name_char)
+}
+
+fn step_name(name: String, offset: usize) -> Result<String, ParseError> {
+    if name.contains(':') {
+        Err(ParseError::new(
+            offset,
+            format!(
+                "unexpected name '{name}' (names with a ':' prefix are only allowed for functions)"
+            ),
+        ))
+    } else {
+        Ok(name)
+    }
+}
+
+fn root_path() -> Node {
+    let path = Path {
+        start: PathStart::Root,
+        steps: Vec::new(),
+    };
+    (Box::new(Expr::Path(Box::new(path))), 1)
+}
+
+/// Builds a path node; a lone `.` is [`Expr::Current`] and a lone name
+/// [`Expr::Column`], as they were before paths existed.
+#[inline(never)]
+fn finish_path(
+    start: PathStart,
+    mut steps: Vec<Step>,
+    height: usize,
+    offset: usize,
+) -> Result<Node, ParseError> {
+    let height = height + 1;
+    check_height(height, offset)?;
+    if start == PathStart::Context
+        && let [step] = steps.as_mut_slice()
+        && step.predicates.is_empty()
+    {
+        match &mut step.test {
+            StepTest::SelfNode => return Ok((Box::new(Expr::Current), 1)),
+            StepTest::Child(name) => {
+                return Ok((Box::new(Expr::Column(std::mem::take(name))), 1));
+            }
+            _ => {}
+        }
+    }
+    let path = Path { start, steps };
+    Ok((Box::new(Expr::Path(Box::new(path))), height))
+}
+
+fn stray_slash_message() -> String {
+    "unexpected '/': paths start with '/', a name, '.', '..', current()/ or instance('...')/; for division write 'div'".to_string()
+}
+
+/// The message for a token where an operator or the end was expected.
+fn stray_message(tok: &Tok, expected: &str) -> String {
+    match tok {
+        Tok::Slash => stray_slash_message(),
+        Tok::LBracket => "unexpected '[': a predicate here is not supported; predicates can only follow a path step, as in /data/repeat[position() = 1]/question (for a question in a repeat, use indexed-repeat())".to_string(),
+        Tok::RBracket => "unexpected ']' without a matching '['".to_string(),
+        other => format!("unexpected {}: {expected}", other.describe()),
     }
 }
 
@@ -376,9 +724,9 @@ pub(crate) fn parse(src: &str) -> Result<Expr, ParseError> {
         Tok::Eof => return Ok(*expr),
         Tok::RParen => "unexpected ')' without a matching '('".to_string(),
         Tok::Comma => "unexpected ',' outside the arguments of a function".to_string(),
-        other => format!(
-            "unexpected {}: an operator (such as '+', '=' or 'and') is missing before it",
-            other.describe()
+        other => stray_message(
+            other,
+            "an operator (such as '+', '=' or 'and') is missing before it",
         ),
     };
     Err(ParseError::new(t.offset, message))
@@ -530,7 +878,34 @@ mod tests {
     #[case("jr:choice-name(., ${x})", 18, "must name the question in quotes")]
     #[case("jr:choice-name(., 'a b')", 18, "must name the question in quotes")]
     #[case("jr:foo", 0, "unexpected name 'jr:foo'")]
-    #[case("sum(${x})", 0, "function 'sum' works on repeats")]
+    #[case("sum(1 + 2)", 4, "sum() takes a repeat")]
+    #[case("1 / 2", 2, "for division write 'div'")]
+    #[case("${x}/y", 4, "for division write 'div'")]
+    #[case("concat(${x}/y)", 11, "for division write 'div'")]
+    #[case("round(2)/y", 8, "for division write 'div'")]
+    #[case("/data/", 6, "expected a name, '.', '..' or '@name' after '/'")]
+    #[case("x/2", 2, "but found number 2 (for division write 'div')")]
+    #[case("/data/x[1", 9, "expected ']' to close '[' opened at column 8")]
+    #[case("${x}[1]", 4, "predicates can only follow a path step")]
+    #[case("x]", 1, "without a matching '['")]
+    #[case("@", 1, "expected an attribute name")]
+    #[case("instance('x')", 0, "must be followed by /root/item")]
+    #[case("instance('x')/root/items", 0, "must be followed by /root/item")]
+    #[case("instance(${x})/root/item", 9, "name of a choice list in quotes")]
+    #[case("instance('x')/root/item/label/x", 29, "cannot go further down")]
+    #[case("instance('x')/root/item/'a'", 24, "expected a column name")]
+    #[case(
+        "indexed-repeat(${a}, ${r}, 1, ${s})",
+        30,
+        "3, 5, 7, 9 or 11 arguments"
+    )]
+    #[case("indexed-repeat('a', ${r}, 1)", 15, "must be a question")]
+    #[case("indexed-repeat(${a}, 'r', 1)", 21, "needs a repeat")]
+    #[case("position(${a})", 9, "position() takes a path")]
+    #[case("area('1 2;3 4')", 5, "area() needs a geoshape")]
+    #[case("count('x')", 6, "count() takes a repeat")]
+    #[case("last()", 0, "not available in ODK Collect")]
+    #[case("/data/jr:x", 6, "':' prefix")]
     fn syntax_errors(#[case] src: &str, #[case] offset: usize, #[case] fragment: &str) {
         let err = parse(src).unwrap_err();
         assert!(err.message.contains(fragment), "{src:?}: {err}");

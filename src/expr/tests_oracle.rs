@@ -5,8 +5,10 @@
 //! the types of its `form.xml` binds (integers and decimals as numbers, dates as
 //! dates). `/data/missing` does not exist there; here it is an unanswered
 //! question. Entries about repeats, node-sets, attributes and geography are
-//! left out (see `EXCLUDED`); `floor()` and `ceiling()`, which JavaRosa 5.1
-//! rejects, are supported here on purpose (see `DIFFERENCES`).
+//! left out here (see `EXCLUDED`): `tests_rxeval.rs` evaluates every entry,
+//! paths included, against the instance as a tree. `floor()` and `ceiling()`,
+//! which JavaRosa 5.1 rejects, are supported here on purpose (see
+//! `DIFFERENCES`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -154,7 +156,8 @@ const DIFFERENCES: &[(&str, Want)] = &[
     ("ceiling(1.1)", Want::Num(2.0)),
 ];
 
-/// Oracle entries left out, by the fragment that excludes them.
+/// Oracle entries left out of this `${...}` table, by the fragment that
+/// excludes them (`tests_rxeval.rs` covers them).
 const EXCLUDED: &[&str] = &[
     "/data/household", // repeats
     "/data/@",         // attributes

@@ -4,7 +4,7 @@
 use jiff::civil::date;
 use proptest::prelude::*;
 
-use super::test_support::{TestCtx, test_now};
+use super::test_support::{TestCtx, TreeCtx, XmlTree, test_now};
 use super::{Value, eval, parse};
 
 /// A context with one value of every kind, including awkward ones.
@@ -26,6 +26,32 @@ fn dummy_ctx() -> TestCtx {
         .current("12")
         .column("regione", "LAZ")
         .label("a", "abc", "Label")
+        .repeated(
+            "r",
+            vec![Value::Num(1.0), Value::from(""), Value::from("x")],
+        )
+        .repeated("r0", vec![])
+        .position(2)
+        .instance(
+            "l",
+            &[
+                &[("name", "a"), ("label", "A")],
+                &[("name", "b"), ("label", "B"), ("extra", "1")],
+                &[("name", "c")],
+            ],
+        )
+        .instance("one", &[&[("name", "a")]])
+}
+
+const DOC: &str =
+    r#"<data id="f"><a>1</a><g><a>2</a><b/></g><rep><n>x</n></rep><rep><n>y</n></rep></data>"#;
+
+/// The same values, with a small document for location paths.
+fn tree_ctx() -> TreeCtx<'static> {
+    let tree = XmlTree::new(DOC).unwrap_or_else(|e| panic!("{e}"));
+    let mut ctx = TreeCtx::new(tree);
+    ctx.base = dummy_ctx();
+    ctx
 }
 
 /// Fragments that are often valid next to each other, so that random
@@ -115,6 +141,40 @@ const FRAGMENTS: &[&str] = &[
     "contains(",
     "substring-after(",
     "'${a}'",
+    "${r}",
+    "${r0}",
+    "/",
+    "/data",
+    "/a",
+    "/g",
+    "/rep",
+    "/n",
+    "a",
+    "..",
+    "@id",
+    "[",
+    "]",
+    "[1]",
+    "[position() = 2]",
+    "[. = 'x']",
+    "[n = 'y']",
+    "current()",
+    "current()/",
+    "instance('l')/root/item",
+    "instance('nope')/root/item",
+    "/label",
+    "/name",
+    "[name = 'b']",
+    "position(",
+    "position(..)",
+    "count(",
+    "sum(",
+    "count-non-empty(",
+    "indexed-repeat(${r}, ${r}, ",
+    "distance(",
+    "area(",
+    "'1 2;3 4'",
+    "'-23.5 -46.6 0 0'",
 ];
 
 fn fragment_soup() -> impl Strategy<Value = String> {
@@ -145,6 +205,20 @@ fn valid_expr() -> impl Strategy<Value = String> {
                 "today()",
                 "now()",
                 "'2021-12-31'",
+                "${r}",
+                "${r0}",
+                "/data/a",
+                "/data/rep/n",
+                "../a",
+                "@id",
+                "current()/a",
+                "position(..)",
+                "instance('l')/root/item/label",
+                "instance('l')/root/item[name = 'b']/extra",
+                "count(${r})",
+                "sum(${r})",
+                "indexed-repeat(${r}, ${r}, 2)",
+                "distance('1 2;3 4')",
             ][..]
         )
         .prop_map(str::to_string),
@@ -199,13 +273,21 @@ fn valid_expr() -> impl Strategy<Value = String> {
             inner
                 .clone()
                 .prop_map(|a| format!("format-date({a}, '%Y-%m-%d %H:%M')")),
-            inner.prop_map(|a| format!("date({a})")),
+            inner.clone().prop_map(|a| format!("date({a})")),
+            inner.clone().prop_map(|a| format!("/data/rep[{a}]/n")),
+            inner
+                .clone()
+                .prop_map(|a| format!("count(instance('l')/root/item[{a}])")),
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| format!("indexed-repeat(${{r}}, ${{r}}, {a}, ${{r0}}, {b})")),
+            inner.prop_map(|a| format!("join(', ', instance('l')/root/item[name = {a}]/label)")),
         ]
     })
 }
 
 fn eval_src(src: &str) -> Option<Result<Value, super::EvalError>> {
     let expr = parse(src).ok()?;
+    let _ = eval(&expr, &tree_ctx());
     Some(eval(&expr, &dummy_ctx()))
 }
 
@@ -247,9 +329,11 @@ proptest! {
         prop_assert!(expr.is_ok(), "{src}: {expr:?}");
         let Ok(expr) = expr else { return Ok(()) };
         let _ = eval(&expr, &dummy_ctx());
+        let _ = eval(&expr, &tree_ctx());
         let printed = expr.to_string();
         prop_assert_eq!(parse(&printed), Ok(expr.clone()), "{} printed as {}", src, printed);
         let _ = (expr.refs(), expr.bare_names(), expr.uses_current(), expr.as_column_equality());
+        let _ = (expr.instance_lists(), expr.instance_columns(), expr.uses_paths());
     }
 
     #[test]
@@ -274,6 +358,30 @@ fn deep_inputs_fit_in_a_small_stack() {
         format!("{}1{}", "concat(".repeat(200), ")".repeat(200)),
         vec!["${n}"; super::MAX_TREE_HEIGHT].join(" + "),
         vec!["${n} = 1"; 250].join(" or "),
+        // Nested predicates: each level evaluates the next (one node per step).
+        format!("{}true(){}", "/data/g[".repeat(199), "]".repeat(199)),
+        format!(
+            "{}true(){}",
+            "instance('one')/root/item[".repeat(199),
+            "]".repeat(199)
+        ),
+        format!(
+            "{}true(){}",
+            "count(/data/g[".repeat(99),
+            "]) = 1".repeat(99)
+        ),
+        format!(
+            "{}1{}",
+            "indexed-repeat(${r}, ${r}, ".repeat(199),
+            ")".repeat(199)
+        ),
+        format!(
+            "{}true(){}",
+            "/data/g[1 or 1 and 1 = 1 < 1 + 1 * -abs(count(current()/g[".repeat(66),
+            "]))]".repeat(66)
+        ),
+        // Two nodes per step: 2^199 tests, cut short by the predicate budget.
+        format!("{}1{}", "/data/rep[".repeat(199), "]".repeat(199)),
     ];
     let worker = std::thread::Builder::new()
         .stack_size(1 << 20)
@@ -281,11 +389,13 @@ fn deep_inputs_fit_in_a_small_stack() {
             for src in inputs {
                 if let Ok(expr) = parse(&src) {
                     let _ = eval(&expr, &dummy_ctx());
+                    let _ = eval(&expr, &tree_ctx());
                     let copy = expr.clone();
                     assert_eq!(copy, expr);
                     let printed = expr.to_string();
                     let _ = format!("{expr:?}");
                     let _ = (expr.refs(), expr.uses_current(), parse(&printed));
+                    let _ = (expr.bare_names(), expr.instance_lists(), expr.uses_paths());
                 }
             }
         })

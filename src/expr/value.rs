@@ -8,7 +8,58 @@ use jiff::ZonedDateTime;
 use jiff::civil::Date;
 
 use super::dates;
+use super::error::EvalError;
 use super::numfmt;
+
+/// Longest expression quoted in a "This field is repeated" message.
+const MAX_QUOTED: usize = 60;
+/// Node values shown in that message.
+const MAX_SHOWN: usize = 3;
+
+/// Unpacks a node-set into one value (see [`Value::into_single`]); `source`
+/// is the expression that produced it, for the error message.
+pub(crate) fn unpack(
+    mut nodes: Vec<Value>,
+    source: Option<&dyn fmt::Display>,
+) -> Result<Value, EvalError> {
+    match nodes.len() {
+        0 => Ok(Value::default()),
+        1 => {
+            let one = nodes.pop().unwrap_or_default();
+            match one {
+                Value::Nodes(inner) => unpack(inner, source),
+                other => Ok(other),
+            }
+        }
+        n => Err(repeated(&nodes, n, source)),
+    }
+}
+
+#[cold]
+pub(crate) fn repeated(nodes: &[Value], n: usize, source: Option<&dyn fmt::Display>) -> EvalError {
+    let mut shown: Vec<String> = nodes
+        .iter()
+        .take(MAX_SHOWN)
+        .map(|v| format!("'{}'", v.as_str()))
+        .collect();
+    if n > MAX_SHOWN {
+        shown.push("...".to_string());
+    }
+    let what = match source.map(ToString::to_string) {
+        Some(src) if src.chars().count() <= MAX_QUOTED => format!("{src} has"),
+        Some(src) => {
+            let head: String = src.chars().take(MAX_QUOTED - 3).collect();
+            format!("{head}... has")
+        }
+        None => "the value has".to_string(),
+    };
+    EvalError::new(format!(
+        "This field is repeated: {what} {n} values here ({}). You may need to use the \
+         indexed-repeat() function to specify which value you want, or combine them with \
+         count(), sum(), min(), max() or join()",
+        shown.join(", ")
+    ))
+}
 
 /// A value produced or consumed by an expression.
 ///
@@ -21,6 +72,20 @@ pub enum Value {
     Bool(bool),
     Date(Date),
     DateTime(ZonedDateTime),
+    /// A node-set: the values of the nodes, in document order. What
+    /// `${name}` gives for a question inside a repeat that the expression is
+    /// not inside (one entry per instance), or for a repeat itself (one `""`
+    /// entry per instance); also what location paths and
+    /// `instance(...)/root/item[...]` give. Entries are never node-sets
+    /// themselves.
+    ///
+    /// Aggregates (`count`, `sum`, `min`, `max`, `join`, `concat` with a single
+    /// argument, `count-non-empty`) read every entry. Everything else unpacks it
+    /// as JavaRosa does (see [`Value::into_single`]): no node reads as `""`, one
+    /// node as its value, more than one is an `EvalError` ("This field is
+    /// repeated"). `boolean()` (and `and`, `or`, `not`, `if`) of more than one
+    /// node is true.
+    Nodes(Vec<Value>),
 }
 
 impl Default for Value {
@@ -40,6 +105,11 @@ impl Value {
             Value::Num(n) => n.abs() > numfmt::EPSILON && !n.is_nan(),
             Value::Bool(b) => *b,
             Value::Date(_) | Value::DateTime(_) => true,
+            Value::Nodes(nodes) => match nodes.as_slice() {
+                [] => false,
+                [one] => one.to_bool(),
+                _ => true,
+            },
         }
     }
 
@@ -55,6 +125,7 @@ impl Value {
             Value::Bool(b) => f64::from(u8::from(*b)),
             Value::Date(d) => dates::date_to_days(*d) as f64,
             Value::DateTime(z) => dates::datetime_to_days(z),
+            Value::Nodes(nodes) => nodes.first().map_or(f64::NAN, Value::to_num),
         }
     }
 
@@ -70,7 +141,8 @@ impl Value {
     /// shortest decimal that reads back to the same number, never with an
     /// exponent. Booleans: `true`/`false`. Dates: `YYYY-MM-DD`. Date-times:
     /// RFC 3339 with milliseconds and offset, e.g.
-    /// `2026-08-07T06:31:13.834-03:00`.
+    /// `2026-08-07T06:31:13.834-03:00`. Node-sets: the first node's value
+    /// (XPath's rule), `""` when empty.
     pub fn as_str(&self) -> Cow<'_, str> {
         match self {
             Value::Str(s) => Cow::Borrowed(s.as_str()),
@@ -79,6 +151,19 @@ impl Value {
             Value::Bool(false) => Cow::Borrowed("false"),
             Value::Date(d) => Cow::Owned(dates::format_date_iso(*d)),
             Value::DateTime(z) => Cow::Owned(dates::format_datetime_iso(z)),
+            Value::Nodes(nodes) => nodes.first().map_or(Cow::Borrowed(""), Value::as_str),
+        }
+    }
+
+    /// JavaRosa's unpacking of a node-set into one value: no node gives `""`,
+    /// one node its value, more than one the "This field is repeated" error.
+    /// Other values are returned unchanged. Use it on the result of
+    /// [`eval`](super::eval) where one value is needed (a calculation, a
+    /// relevance or a constraint).
+    pub fn into_single(self) -> Result<Value, EvalError> {
+        match self {
+            Value::Nodes(nodes) => unpack(nodes, None),
+            other => Ok(other),
         }
     }
 
@@ -88,6 +173,11 @@ impl Value {
         match self {
             Value::Str(s) => s.is_empty(),
             Value::Num(n) => n.is_nan(),
+            Value::Nodes(nodes) => match nodes.as_slice() {
+                [] => true,
+                [one] => one.is_null(),
+                _ => false,
+            },
             _ => false,
         }
     }

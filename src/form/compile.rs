@@ -195,6 +195,7 @@ impl Compiler<'_> {
 
         self.resolve(&pending, &names);
         let eval_order = self.eval_order(&names.unique);
+        let deps = self.deps(&names.unique, &eval_order, &top);
         let screens = self
             .nodes
             .iter()
@@ -220,6 +221,7 @@ impl Compiler<'_> {
             lists: std::mem::take(&mut self.lists),
             eval_order,
             screens,
+            deps,
             sha256: self.bundle.sha256(),
             names: names.unique,
             paths,
@@ -646,7 +648,7 @@ impl Compiler<'_> {
         if kind == Kind::Calculate && item.calculation.is_none() {
             self.err(loc.field("calculation"), "a calculate needs a calculation");
         }
-        if item.calculation.is_some() && matches!(kind, Kind::Group | Kind::Repeat | Kind::Note) {
+        if item.calculation.is_some() && matches!(kind, Kind::Group | Kind::Repeat) {
             self.err(
                 loc.field("calculation"),
                 format!("a calculation does not apply to {}", item.kind),
@@ -796,6 +798,36 @@ impl Compiler<'_> {
         list: Option<ListId>,
         filter: bool,
     ) {
+        if e.uses_paths() {
+            // /data/x, ../x, current()/..: rileva evaluates ${name} references,
+            // not XPath over the instance; refuse rather than misread.
+            self.errors.push(FormError::unsupported(
+                location,
+                "XPath location paths (/data/x, ../x, current()/..) are not supported: refer to questions as ${name}",
+            ));
+        }
+        for l in e.instance_lists() {
+            match self.lists.iter().find(|x| x.name == l) {
+                None => self.err(
+                    location,
+                    format!("instance('{l}'): there is no choice list \"{l}\""),
+                ),
+                Some(list) => {
+                    let missing: Vec<String> = e
+                        .instance_columns()
+                        .into_iter()
+                        .filter(|(ln, c)| *ln == l && !list.has_column(c))
+                        .map(|(_, c)| c.to_string())
+                        .collect();
+                    for c in missing {
+                        self.warnings.push(FormError::new(
+                            location,
+                            format!("instance('{l}') has no column \"{c}\"; it reads as empty"),
+                        ));
+                    }
+                }
+            }
+        }
         for r in e.refs() {
             if names.ambiguous.contains(r) {
                 self.err(
@@ -880,6 +912,67 @@ impl Compiler<'_> {
                 }
                 list.index.insert(col, index);
             }
+        }
+    }
+
+    fn deps(&self, names: &HashMap<String, NodeId>, eval_order: &[NodeId], top: &[NodeId]) -> Deps {
+        let n = self.nodes.len();
+        let mut values: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+        let mut statuses: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+        let reads = |e: &Expr| {
+            e.refs()
+                .into_iter()
+                .filter_map(|r| names.get(r).copied())
+                .collect::<Vec<_>>()
+        };
+        for node in &self.nodes {
+            for e in [&node.relevant, &node.calculation, &node.repeat_count]
+                .into_iter()
+                .flatten()
+            {
+                for r in reads(e) {
+                    values[r].push(node.id);
+                }
+            }
+            let filter = node.choice_filter.as_ref().map(|f| &f.expr);
+            for e in [&node.constraint, &node.required, &node.read_only]
+                .into_iter()
+                .flatten()
+                .chain(filter)
+            {
+                for r in reads(e) {
+                    statuses[r].push(node.id);
+                }
+            }
+            values[node.id].extend(node.children.iter().copied());
+        }
+        for list in values.iter_mut().chain(statuses.iter_mut()) {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut rank = vec![0; n];
+        for (i, &id) in eval_order.iter().enumerate() {
+            rank[id] = i;
+        }
+        let mut order = vec![Vec::new(); n];
+        let mut stack: Vec<(NodeId, Vec<(u32, bool)>)> = top
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (t, vec![(i as u32, self.nodes[t].kind == Kind::Repeat)]))
+            .collect();
+        while let Some((id, path)) = stack.pop() {
+            for (i, &c) in self.nodes[id].children.iter().enumerate() {
+                let mut p = path.clone();
+                p.push((i as u32, self.nodes[c].kind == Kind::Repeat));
+                stack.push((c, p));
+            }
+            order[id] = path;
+        }
+        Deps {
+            values,
+            statuses,
+            rank,
+            order,
         }
     }
 

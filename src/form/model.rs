@@ -280,6 +280,24 @@ impl ChoiceList {
 
 pub use super::native::Language;
 
+/// The static dependencies of a form, computed once when it is compiled.
+#[derive(Debug, Clone, Default)]
+pub struct Deps {
+    /// Per node, the nodes whose value or relevance may change when its value
+    /// or relevance does: those whose `relevant`, `calculation` or
+    /// `repeat_count` read it, and its children.
+    pub values: Vec<Vec<NodeId>>,
+    /// Per node, the nodes whose status may change when its value does:
+    /// those whose `constraint`, `required`, `choice_filter` or `read_only`
+    /// read it.
+    pub statuses: Vec<Vec<NodeId>>,
+    /// Per node, its place in `eval_order`.
+    pub rank: Vec<usize>,
+    /// Per node, its position among its siblings at each level from the top,
+    /// each marked when that level is a repeat (for document order keys).
+    pub order: Vec<Vec<(u32, bool)>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Form {
     pub id: String,
@@ -301,6 +319,9 @@ pub struct Form {
     pub eval_order: Vec<NodeId>,
     /// Nodes shown as screens, in document order.
     pub screens: Vec<NodeId>,
+    /// How answers flow through the form, for recomputing only what a
+    /// change reaches.
+    pub deps: Deps,
     /// SHA-256 of the form bundle (definition and attached files), hex.
     pub sha256: String,
     pub(crate) names: HashMap<String, NodeId>,
