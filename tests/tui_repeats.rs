@@ -251,3 +251,44 @@ fn editing_a_completed_response_makes_a_new_version() {
             .contains(&("/hh".into(), "Bianchi".into()))
     );
 }
+
+const LANGS: &str = r#"{"format":"rileva-form/1",
+  "settings":{"form_id":"l","default_language":"fr"},
+  "languages":[{"code":"fr","name":"Français"},{"code":"es","name":"Español"},{"code":"it","name":"Italiano"}],
+  "survey":[
+    {"type":"text","name":"nom","label":{"fr":"Nom","es":"Nombre","it":"Nome"}},
+    {"type":"select_one","list":"yn","name":"ok","label":{"fr":"D'accord, ${nom} ?","es":"¿De acuerdo, ${nom}?","it":"D'accordo, ${nom}?"},"appearance":"quick"},
+    {"type":"note","name":"end","label":{"fr":"Fin","es":"Fin","it":"Fine"}}],
+  "choices":{"yn":[{"name":"y","label":{"fr":"Oui","es":"Sí","it":"Sì"}},{"name":"n","label":{"fr":"Non","es":"No","it":"No"}}]}}"#;
+
+#[test]
+fn labels_show_answers_and_every_form_language_is_one_key_away() {
+    let mut h = Harness::with_bundle(FormBundle {
+        definition: LANGS.into(),
+        files: Default::default(),
+    });
+    h.keys("Mario<Enter>n");
+    assert!(
+        h.screen(80, 24).contains("Nome"),
+        "the UI language (it) picks the form's Italian"
+    );
+    h.keys("<F9>");
+    assert!(
+        h.screen(80, 24).contains("Français"),
+        "F9: the form's next language"
+    );
+    assert!(h.screen(80, 24).contains("nom Nom"));
+    h.keys("<F9>");
+    assert!(h.screen(80, 24).contains("Nombre"));
+    h.keys("Ana<Enter>");
+    let s = h.screen(80, 24);
+    assert!(
+        s.contains("¿De acuerdo, Ana?"),
+        "a reference in the label shows the answer: {s}"
+    );
+    assert!(s.contains("Sí"));
+    // appearance quick: picking moves on without Enter.
+    h.keys("1");
+    assert_eq!(h.current(), "end");
+    assert!(stored(&h).contains(&("/ok".into(), "y".into())));
+}

@@ -141,6 +141,8 @@ pub struct Filling {
     members: Arc<HashMap<NodeId, Vec<NodeId>>>,
     /// Instance counts asked by `repeat_count`, per repeat and parent instance.
     counted: HashMap<(NodeId, Idx), u32>,
+    /// Instances `repeat_count` just created, whose defaults are still to fill.
+    fresh: Vec<(NodeId, Idx)>,
     /// Stored answers whose path is not in the form: kept, never shown, never dropped.
     orphans: BTreeMap<String, String>,
     clock: Clock,
@@ -171,6 +173,7 @@ impl Filling {
             slots,
             members: Arc::new(members),
             counted: HashMap::new(),
+            fresh: Vec::new(),
             orphans: BTreeMap::new(),
             form,
             clock,
@@ -389,6 +392,10 @@ impl Filling {
         }
         self.count_progress();
         self.nav = nav::Screens::build(self);
+        let fresh = std::mem::take(&mut self.fresh);
+        if !fresh.is_empty() {
+            self.apply_defaults(&fresh, true);
+        }
     }
 
     /// Recomputes what a change of one slot's answer can reach: the nodes
@@ -693,6 +700,41 @@ impl Filling {
         name.chars()
             .any(char::is_alphanumeric)
             .then(|| name.to_string())
+    }
+
+    /// A label or hint with its `${name}` references replaced by the values
+    /// seen from `slot` (repeated values joined by commas), as ODK shows them.
+    pub fn fill_text(&self, slot: &Slot, text: &str) -> String {
+        if !text.contains("${") {
+            return text.to_string();
+        }
+        let ctx = self.ctx(slot);
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            match after.find('}') {
+                Some(end) if self.form.by_name(&after[..end]).is_some() => {
+                    let value = match crate::expr::Context::var(&ctx, &after[..end]) {
+                        Value::Nodes(values) => values
+                            .iter()
+                            .map(Value::to_str)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        v => v.to_str(),
+                    };
+                    out.push_str(&value);
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    out.push_str("${");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// Label of a choice of a question's list in the current language.

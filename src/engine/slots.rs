@@ -1,8 +1,9 @@
 //! Slots and repeat instances: creating, counting and removing instances,
 //! and turning slots into data paths and back.
 
-use super::{Filling, Idx, Slot, SlotState};
+use super::{Filling, Idx, Slot, SlotState, canonical};
 use crate::expr::Expr;
+use crate::form::DefaultValue;
 use crate::form::{Kind, NodeId};
 
 impl Filling {
@@ -54,10 +55,73 @@ impl Filling {
     pub fn add_instance(&mut self, repeat: NodeId, parent: &[u32]) -> Idx {
         let k = self.instances(repeat, parent);
         self.create_instance(repeat, parent, k);
-        self.recompute();
         let mut idx = parent.to_vec();
         idx.push(k);
+        self.apply_defaults(&[(repeat, idx.clone())], false);
         idx
+    }
+
+    /// Fills new instances' questions with their defaults (static ones,
+    /// then dynamic ones evaluated in each instance), as a new response does.
+    /// `computed` says whether the slots of the instances were already
+    /// computed (when `repeat_count` made them during a recompute).
+    pub(super) fn apply_defaults(&mut self, instances: &[(NodeId, Idx)], computed: bool) {
+        let form = self.form.clone();
+        let with_default =
+            |m: &NodeId| form.node(*m).default.is_some() && form.node(*m).kind.stores_answer();
+        let todo: Vec<(Vec<NodeId>, &Idx)> = instances
+            .iter()
+            .map(|(r, idx)| {
+                (
+                    self.members
+                        .get(r)
+                        .map(|m| m.iter().copied().filter(with_default).collect())
+                        .unwrap_or_default(),
+                    idx,
+                )
+            })
+            .filter(|(m, _): &(Vec<NodeId>, &Idx)| !m.is_empty())
+            .collect();
+        if todo.is_empty() {
+            self.recompute_if(!computed);
+            return;
+        }
+        for (members, idx) in &todo {
+            for &m in members {
+                let node = form.node(m);
+                if let Some(DefaultValue::Static(v)) = &node.default
+                    && let Some(s) = self.slots[m].get_mut(*idx)
+                {
+                    s.answer = Some(canonical(node.kind, v).unwrap_or_else(|_| v.clone()));
+                }
+            }
+        }
+        self.recompute();
+        let mut dynamic = false;
+        for (members, idx) in &todo {
+            for &m in members {
+                if let Some(DefaultValue::Dynamic(e)) = &form.node(m).default {
+                    let slot = Slot {
+                        node: m,
+                        idx: idx.to_vec(),
+                    };
+                    let v = super::eval1(e, &self.ctx(&slot))
+                        .map(|v| v.to_str())
+                        .unwrap_or_default();
+                    if !v.is_empty() {
+                        self.put(&slot, Some(canonical(form.node(m).kind, &v).unwrap_or(v)));
+                        dynamic = true;
+                    }
+                }
+            }
+        }
+        self.recompute_if(dynamic);
+    }
+
+    fn recompute_if(&mut self, needed: bool) {
+        if needed {
+            self.recompute();
+        }
     }
 
     /// Removes instance `k` of a repeat with everything inside it; the
@@ -137,6 +201,9 @@ impl Filling {
             let have = self.instances(repeat, &p);
             for i in have..n {
                 self.create_instance(repeat, &p, i);
+                let mut idx = p.clone();
+                idx.push(i);
+                self.fresh.push((repeat, idx));
             }
             self.counted.insert((repeat, p), n);
         }

@@ -325,3 +325,41 @@ fn new_types_are_checked() {
     // Metadata and hidden values are not screens.
     assert_eq!(f.screens().len(), 4);
 }
+
+#[test]
+fn new_instances_get_their_defaults() {
+    let json = r#"{"format":"rileva-form/1","settings":{"form_id":"d"},"survey":[
+        {"type":"text","name":"town","label":"Town","default":"Roma"},
+        {"type":"integer","name":"n","label":"N"},
+        {"type":"repeat","name":"r","label":"R","children":[
+            {"type":"text","name":"city","label":"City","default":"${town}"},
+            {"type":"integer","name":"k","label":"K","default":"5"},
+            {"type":"integer","name":"pos","label":"Position","default":"position(..)"}]},
+        {"type":"repeat","name":"c","label":"C","repeat_count":"${n}","children":[
+            {"type":"text","name":"tag","label":"Tag","default":"t"}]}]}"#;
+    let form = Arc::new(
+        compile(&FormBundle {
+            definition: json.into(),
+            files: Default::default(),
+        })
+        .expect("compiles"),
+    );
+    let (mut f, _) = Filling::start(form, clock(), &MetaInfo::default());
+    let r = node(&f, "r");
+    f.add_instance(r, &[]);
+    let idx = f.add_instance(r, &[]);
+    assert_eq!(f.answer(&slot(&f, "city", &idx)), Some("Roma"));
+    assert_eq!(f.answer(&slot(&f, "k", &idx)), Some("5"));
+    assert_eq!(f.answer(&slot(&f, "pos", &idx)), Some("2"));
+    set(&mut f, "n", &[], "2");
+    assert_eq!(
+        f.answer(&slot(&f, "tag", &[1])),
+        Some("t"),
+        "instances made by repeat_count too"
+    );
+    // Reopening does not apply defaults over what was stored (a cleared answer stays cleared).
+    let c1 = slot(&f, "k", &[0]);
+    f.set_answer(&c1, None);
+    let g = Filling::new(f.form().clone(), f.stored_answers(), clock());
+    assert_eq!(g.answer(&c1), None);
+}

@@ -62,6 +62,8 @@ pub enum Cmd {
     RemoveInstance,
     /// Edit a finalized response: a new version replaces it.
     NewVersion,
+    /// The questionnaire's next language (forms in more languages than it/en).
+    FormLanguage,
     PrevInstance,
     NextInstance,
 }
@@ -273,6 +275,18 @@ pub const BINDINGS: &[Binding] = &[
             "Next question without confirming (come back later)"
         ),
         hint: Some(tr!("salta", "skip")),
+    },
+    Binding {
+        keys: &[k(KeyCode::F(9))],
+        modes: &[
+            Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
+        ],
+        cmd: Cmd::FormLanguage,
+        help: tr!(
+            "Lingua successiva del questionario (se ne ha altre)",
+            "Next language of the questionnaire (when it has others)"
+        ),
+        hint: None,
     },
     Binding {
         keys: &[k(KeyCode::F(3))],

@@ -53,6 +53,32 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::Cmd(Cmd::FormLanguage) => {
+            if let Screen::Fill(f) = &mut app.screen {
+                let codes: Vec<String> = f
+                    .filling
+                    .form()
+                    .languages
+                    .iter()
+                    .map(|l| l.code.clone())
+                    .collect();
+                let now = codes
+                    .iter()
+                    .position(|c| c == f.filling.language())
+                    .unwrap_or(0);
+                if let Some(next) = codes.get((now + 1) % codes.len().max(1)) {
+                    f.filling.set_language(next);
+                    let lang_index = f.filling.form().language_index(f.filling.language());
+                    for field in &mut f.page.fields {
+                        if let Input::Choices(c) = &mut field.input {
+                            c.lang_index = lang_index;
+                            c.refilter(&f.filling, field.slot.node);
+                        }
+                    }
+                }
+            }
+            Vec::new()
+        }
         action => match &mut app.screen {
             Screen::Operator(_) => operator(app, action),
             Screen::Start(_) => start(app, action),
@@ -316,6 +342,11 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
                 && c.pick(ch)
             {
                 field.error = None;
+                // appearance "quick": a single choice moves on as soon as it is picked.
+                let node = f.filling.form().node(field.slot.node);
+                if node.has_appearance("quick") && !c.multi {
+                    return confirm(f, &mut app.flash);
+                }
             }
         }
         Action::Cmd(

@@ -206,7 +206,11 @@ impl Field {
                     }
                     _ => Vec::new(),
                 };
+                // Long lists, CSV lists and appearance "minimal" (a drop-down
+                // in ODK) are filtered by typing.
                 let long = items.len() > PICK_KEYS.len()
+                    || n.has_appearance("minimal")
+                    || n.has_appearance("autocomplete")
                     || list.is_some_and(|l| l.name.ends_with(".csv") || l.name.ends_with(".CSV"));
                 let shown = items.clone();
                 let cursor = selected

@@ -100,8 +100,22 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Screen::Fill(f) => f.filling.form().title.clone(),
         _ => app.form_title.clone(),
     };
+    let form_lang = match &app.screen {
+        Screen::Fill(f)
+            if f.filling.language() != app.lang.code() && !f.filling.language().is_empty() =>
+        {
+            let form = f.filling.form();
+            let name = form
+                .languages
+                .iter()
+                .find(|l| l.code == f.filling.language())
+                .map_or(f.filling.language(), |l| l.name.as_str());
+            format!(" ({})", sanitize(name, false))
+        }
+        _ => String::new(),
+    };
     let right = format!(
-        " {} · {}: {} ",
+        " {}{form_lang} · {}: {} ",
         app.lang.code().to_uppercase(),
         i18n::OPERATOR.get(app.lang),
         app.operator.as_deref().unwrap_or("—")

@@ -198,12 +198,13 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
     } else {
         label_text
     };
+    let label_text = filling.fill_text(&q.slot, label_text);
     let mut label = vec![Span::styled(
         format!("{} ", sanitize(&node.name, false)),
         theme.dim(),
     )];
     label.push(Span::styled(
-        sanitize(label_text, true).into_owned(),
+        sanitize(&label_text, true).into_owned(),
         theme.bold(),
     ));
     if node.kind.takes_input() && filling.is_required(&q.slot) {
@@ -217,16 +218,16 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
         ));
     }
     let hint = if node.label.is_empty() {
-        ""
+        String::new()
     } else {
-        node.hint.get(flang, fallback)
+        filling.fill_text(&q.slot, node.hint.get(flang, fallback))
     };
     let width = area.width.max(1) as usize;
     let label_rows = wrapped_rows(&label_plain(&label), width);
     let hint_rows = if hint.is_empty() {
         0
     } else {
-        wrapped_rows(hint, width)
+        wrapped_rows(&hint, width)
     };
 
     let input_height: u16 = match &q.input {
@@ -256,8 +257,11 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
     );
     if !hint.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(sanitize(hint, true).into_owned(), theme.dim()))
-                .wrap(Wrap { trim: false }),
+            Paragraph::new(Span::styled(
+                sanitize(&hint, true).into_owned(),
+                theme.dim(),
+            ))
+            .wrap(Wrap { trim: false }),
             hint_area,
         );
     }
