@@ -292,3 +292,21 @@ fn labels_show_answers_and_every_form_language_is_one_key_away() {
     assert_eq!(h.current(), "end");
     assert!(stored(&h).contains(&("/ok".into(), "y".into())));
 }
+
+#[test]
+fn repeat_and_field_list_screens() {
+    let mut h = started();
+    h.keys("Rossi<Enter>");
+    insta::assert_snapshot!("repeat_end_empty", masked(h.screen(80, 24)));
+    h.keys("aAna<Enter>34<Enter>aBia");
+    insta::assert_snapshot!("repeat_instance_question", masked(h.screen(80, 24)));
+    h.keys("<Enter><Enter><Enter>0123<Enter>");
+    insta::assert_snapshot!("field_list_page", masked(h.screen(80, 24)));
+    h.keys("<F3>");
+    insta::assert_snapshot!("outline_with_instances", masked(h.screen(80, 24)));
+}
+
+fn masked(screen: String) -> String {
+    let time = regex::Regex::new(r"\d\d:\d\d:\d\d").expect("regex");
+    time.replace_all(&screen, "HH:MM:SS").into_owned()
+}

@@ -216,6 +216,16 @@ pub const BINDINGS: &[Binding] = &[
     },
     // Question screens
     Binding {
+        keys: &[c('a'), c('+')],
+        modes: &[RepeatEnd],
+        cmd: Cmd::AddInstance,
+        help: tr!(
+            "Aggiunge un'altra voce a questo elenco ripetuto",
+            "Adds another entry to this repeated list"
+        ),
+        hint: Some(tr!("aggiungi", "add")),
+    },
+    Binding {
         keys: &[k(KeyCode::Enter)],
         modes: QUESTION,
         cmd: Cmd::Confirm,
@@ -317,16 +327,6 @@ pub const BINDINGS: &[Binding] = &[
             "Back to the start screen (the draft is saved)"
         ),
         hint: Some(tr!("esci", "leave")),
-    },
-    Binding {
-        keys: &[c('a'), c('+')],
-        modes: &[RepeatEnd],
-        cmd: Cmd::AddInstance,
-        help: tr!(
-            "Aggiunge un'altra voce a questo elenco ripetuto",
-            "Adds another entry to this repeated list"
-        ),
-        hint: Some(tr!("aggiungi", "add")),
     },
     Binding {
         keys: &[k(KeyCode::F(6))],

@@ -21,19 +21,27 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
     let flang = filling.language();
     let fallback = form.default_language.as_str();
 
+    // The section: the top-level group, unless that is a repeat (its
+    // instance is named just after).
     let mut section = form
         .section_of(anchor.node)
-        .filter(|&s| s != anchor.node)
+        .filter(|&s| s != anchor.node && form.node(s).kind == crate::form::Kind::Group)
         .map(|s| form.node(s).label.get(flang, fallback).to_string())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| i18n::SECTION_NONE.get(lang).to_string());
+        .unwrap_or_default();
     // Where in repeated lists we are: "Household › Person 2/3".
     for (depth, &r) in form.node(anchor.node).repeats.iter().enumerate() {
         let Some(&k) = anchor.idx.get(depth) else {
             break;
         };
         let n = filling.instances(r, &anchor.idx[..depth]);
-        section.push_str(&format!(" › {} {}/{n}", instance_label(filling, r), k + 1));
+        if !section.is_empty() {
+            section.push_str(" › ");
+        }
+        section.push_str(&format!("{} {}/{n}", instance_label(filling, r), k + 1));
+    }
+    if section.is_empty() {
+        section = i18n::SECTION_NONE.get(lang).to_string();
     }
     let (answered, relevant) = filling.progress();
     let progress = format!("{answered}/{relevant} {}", i18n::PROGRESS.get(lang));
@@ -148,15 +156,15 @@ fn field_list(
         .label
         .get(filling.language(), &form.default_language)
         .to_string();
-    let n = f.page.fields.len();
     let mut constraints = vec![Constraint::Length(1)];
-    for i in 0..n {
+    for (i, q) in f.page.fields.iter().enumerate() {
         constraints.push(if i == f.page.focus {
-            Constraint::Min(6)
+            Constraint::Max(field_height(filling, q, area.width))
         } else {
             Constraint::Length(1)
         });
     }
+    constraints.push(Constraint::Min(0));
     let areas = Layout::vertical(constraints).split(area);
     frame.render_widget(
         Paragraph::new(Span::styled(
@@ -182,6 +190,35 @@ fn field_list(
             frame.render_widget(Paragraph::new(Span::styled(line, theme.dim())), rect);
         }
     }
+}
+
+/// Rows a field wants: label, hint, a gap, its input, indicator and error.
+fn field_height(filling: &Filling, q: &Field, width: u16) -> u16 {
+    let node = filling.form().node(q.slot.node);
+    let lang = filling.language();
+    let fallback = &filling.form().default_language;
+    let w = width.max(1) as usize;
+    let label = wrapped_rows(
+        node.label.get(lang, fallback),
+        w.saturating_sub(node.name.len() + 3).max(1),
+    );
+    let hint = if node.hint.is_empty() {
+        0
+    } else {
+        wrapped_rows(node.hint.get(lang, fallback), w)
+    };
+    let input = match &q.input {
+        Input::Text {
+            multiline: false, ..
+        } => 3,
+        Input::Text {
+            multiline: true, ..
+        } => 8,
+        Input::Choices(c) if c.is_filter() => 4 + c.shown.len().min(12),
+        Input::Choices(c) => c.shown.len() + 2,
+        Input::Note => 0,
+    };
+    (label + hint + 1 + input + 2) as u16
 }
 
 /// One field: label, hint, input, save indicator and error.
