@@ -80,7 +80,10 @@ impl Screens {
                             self.walk(f, &node.children, &inner);
                         }
                     }
-                    if node.repeat_count.is_none() && f.repeat_applies(c, idx) {
+                    if node.repeat_count.is_none()
+                        && f.repeat_applies(c, idx)
+                        && f.form.has_screens_under(c)
+                    {
                         self.push(
                             f,
                             ScreenRef::RepeatEnd {

@@ -768,7 +768,11 @@ impl Compiler<'_> {
         });
         if let Some(children) = &item.children {
             if children.is_empty() {
-                self.err(loc.base.clone(), format!("the {} is empty", item.kind));
+                // pyxform keeps it (an empty element in the instance).
+                self.warnings.push(FormError::new(
+                    loc.base.clone(),
+                    format!("the {} is empty", item.kind),
+                ));
             }
             for (i, child) in children.iter().enumerate() {
                 if let Some(cid) = self.item(

@@ -374,6 +374,14 @@ impl Form {
         Some(cur)
     }
 
+    /// Whether anything under a group or repeat is ever shown.
+    pub fn has_screens_under(&self, id: NodeId) -> bool {
+        self.nodes[id]
+            .children
+            .iter()
+            .any(|&c| self.nodes[c].kind.is_screen() || self.has_screens_under(c))
+    }
+
     /// Ancestor groups of a node, outermost first.
     pub fn ancestors(&self, id: NodeId) -> Vec<NodeId> {
         let mut out = Vec::new();

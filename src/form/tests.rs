@@ -122,7 +122,6 @@ fn structure_problems() {
         "\"1bad\" is not a valid name",
         "needs a label or a hint",
         "a calculate needs a calculation",
-        "the group is empty",
         "must be the name of a .csv file beside the form",
         "\"absent.csv\" was not found beside the form",
     ] {
@@ -260,5 +259,23 @@ fn what_pyxform_accepts_but_is_likely_wrong_is_a_warning() {
             .warnings
             .iter()
             .any(|w| w.message.contains("no questions"))
+    );
+}
+
+#[test]
+fn an_empty_group_is_a_warning_and_kept() {
+    let form = compile(&bundle(
+        r#"[{"type":"text","name":"a","label":"A"},{"type":"group","name":"g","label":"G","children":[]}]"#,
+        "{}",
+    ))
+    .expect("accepted, as pyxform accepts it");
+    assert!(
+        form.warnings
+            .iter()
+            .any(|w| w.message.contains("the group is empty"))
+    );
+    assert!(
+        form.by_name("g").is_some(),
+        "kept: pyxform keeps its element"
     );
 }

@@ -28,6 +28,9 @@ struct Frame {
     item: Item,
     control: Control,
     row: usize,
+    /// A table-list group whose header row (before its first select) is
+    /// still to be added.
+    table_header: bool,
 }
 
 struct Survey<'c, 'a, 't> {
@@ -196,7 +199,7 @@ impl Survey<'_, '_, '_> {
         let at_params = self.at(row.number, Col::Parameters);
         match parsed {
             TypeCell::Setting(_) => {}
-            TypeCell::Begin(control) => self.begin(row.number, control, item),
+            TypeCell::Begin(control) => self.begin(row.number, pyxform_row, control, item),
             TypeCell::End(control) => self.end(row.number, control),
             TypeCell::Select {
                 multiple,
@@ -216,6 +219,7 @@ impl Survey<'_, '_, '_> {
                     params::select(self.cx, p, &at_params, false);
                 }
                 let other = or_other.then(|| self.or_other(&item, &list, row.number, choices));
+                self.table_list_header(&item, &list, pyxform_row, choices);
                 self.push(item);
                 if let Some(Some(other)) = other {
                     self.push(other);
@@ -388,7 +392,47 @@ impl Survey<'_, '_, '_> {
         });
     }
 
-    fn begin(&mut self, row: usize, control: Control, mut item: Item) {
+    /// pyxform's table-list: before the group's first select, a row showing
+    /// the choices' labels as column headings
+    /// (`reserved_name_for_field_list_labels_<row>`, never answered). rileva
+    /// shows it as a note listing them; it is the same empty element.
+    fn table_list_header(
+        &mut self,
+        item: &Item,
+        list: &str,
+        row: usize,
+        choices: &BTreeMap<String, Vec<ChoiceDoc>>,
+    ) {
+        let Some(frame) = self.stack.last_mut().filter(|f| f.table_header) else {
+            return;
+        };
+        frame.table_header = false;
+        let labels: Vec<String> = choices
+            .get(list)
+            .map(|cs| {
+                cs.iter()
+                    .map(|c| match &c.label {
+                        TextDoc::Plain(s) => s.clone(),
+                        TextDoc::Translated(m) => m.values().next().cloned().unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let label = if labels.is_empty() {
+            list.to_string()
+        } else {
+            labels.join(" | ")
+        };
+        self.push(Item {
+            kind: "note".into(),
+            name: format!("reserved_name_for_field_list_labels_{row}"),
+            label: Some(TextDoc::Plain(label)),
+            origin: item.origin.clone(),
+            ..Item::default()
+        });
+    }
+
+    fn begin(&mut self, row: usize, pyxform_row: usize, control: Control, mut item: Item) {
         item.kind = match control {
             Control::Group => "group",
             Control::Repeat | Control::Loop => "repeat",
@@ -437,7 +481,10 @@ impl Survey<'_, '_, '_> {
             item.repeat_count = None;
         }
         // table-list: a field-list whose selects show as a table; rileva shows
-        // the questions of the group on one screen.
+        // the questions of the group on one screen. Like pyxform, the group's
+        // label and hint move to a note at its top, and a header row comes
+        // before its first select.
+        let mut table_header = false;
         if let Some(a) = &item.appearance
             && a.split_whitespace().any(|w| w == "table-list")
         {
@@ -448,19 +495,34 @@ impl Survey<'_, '_, '_> {
             let mut words = vec!["field-list"];
             words.extend(rest.iter().filter(|w| **w != "field-list"));
             item.appearance = Some(words.join(" "));
+            table_header = true;
+            if item.label.is_some() || item.hint.is_some() {
+                let note = Item {
+                    kind: "note".into(),
+                    name: format!("generated_table_list_label_{pyxform_row}"),
+                    label: item.label.take(),
+                    hint: item.hint.take(),
+                    origin: item.origin.clone(),
+                    ..Item::default()
+                };
+                item.children.get_or_insert_with(Vec::new).push(note);
+            }
         }
         item.choice_filter = None;
-        self.stack.push(Frame { item, control, row });
+        self.stack.push(Frame {
+            item,
+            control,
+            row,
+            table_header,
+        });
     }
 
     fn end(&mut self, row: usize, control: Control) {
         match self.stack.last() {
             Some(frame) if frame.control == control => {
-                // An empty group or repeat holds nothing: pyxform accepts it,
-                // rileva leaves it out.
-                if let Some(frame) = self.stack.pop()
-                    && frame.item.children.as_ref().is_some_and(|c| !c.is_empty())
-                {
+                // An empty group or repeat is kept: pyxform keeps its element
+                // in the instance.
+                if let Some(frame) = self.stack.pop() {
                     self.push(frame.item);
                 }
             }
