@@ -591,18 +591,7 @@ fn add_instance(f: &mut Fill, repeat: NodeId, parent: &[u32]) -> Vec<Effect> {
     let first = f
         .filling
         .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx))));
-    let then = match &first {
-        Some(s) => After::Screen(s.clone()),
-        None => After::Next,
-    };
-    f.pending += 1;
-    vec![Effect::ReplaceAnswers {
-        id: f.row.id.clone(),
-        answers: f.filling.stored_answers(),
-        summary: summary(&f.filling, first.as_ref()),
-        then,
-        undo: Undo::Snapshot(before),
-    }]
+    structural_write(f, before, first, After::Next)
 }
 
 fn remove_instance(f: &mut Fill, repeat: NodeId, parent: &[u32], k: u32) -> Vec<Effect> {
@@ -618,10 +607,19 @@ fn remove_instance(f: &mut Fill, repeat: NodeId, parent: &[u32], k: u32) -> Vec<
             .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx))))
             .or_else(|| f.filling.next_screen(None))
     };
-    let then = match &position {
-        Some(s) => After::Screen(s.clone()),
-        None => After::Review,
-    };
+    structural_write(f, before, position, After::Review)
+}
+
+/// The write of an instance added or removed: every answer at once, then
+/// `position` (or `otherwise` when there is none); `before` puts the
+/// response back if the write fails.
+fn structural_write(
+    f: &mut Fill,
+    before: Box<Filling>,
+    position: Option<ScreenRef>,
+    otherwise: After,
+) -> Vec<Effect> {
+    let then = position.clone().map_or(otherwise, After::Screen);
     f.pending += 1;
     vec![Effect::ReplaceAnswers {
         id: f.row.id.clone(),

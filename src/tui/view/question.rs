@@ -192,6 +192,21 @@ fn field_list(
     }
 }
 
+/// Rows an input wants (a long list counted up to `cap` items).
+fn input_rows(input: &Input, cap: usize) -> usize {
+    match input {
+        Input::Text {
+            multiline: false, ..
+        } => 3,
+        Input::Text {
+            multiline: true, ..
+        } => 8,
+        Input::Choices(c) if c.is_filter() => 4 + c.shown.len().min(cap),
+        Input::Choices(c) => c.shown.len() + 2,
+        Input::Note => 0,
+    }
+}
+
 /// Rows a field wants: label, hint, a gap, its input, indicator and error.
 fn field_height(filling: &Filling, q: &Field, width: u16) -> u16 {
     let node = filling.form().node(q.slot.node);
@@ -207,17 +222,7 @@ fn field_height(filling: &Filling, q: &Field, width: u16) -> u16 {
     } else {
         wrapped_rows(node.hint.get(lang, fallback), w)
     };
-    let input = match &q.input {
-        Input::Text {
-            multiline: false, ..
-        } => 3,
-        Input::Text {
-            multiline: true, ..
-        } => 8,
-        Input::Choices(c) if c.is_filter() => 4 + c.shown.len().min(12),
-        Input::Choices(c) => c.shown.len() + 2,
-        Input::Note => 0,
-    };
+    let input = input_rows(&q.input, 12);
     (label + hint + 1 + input + 2) as u16
 }
 
@@ -267,17 +272,7 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
         wrapped_rows(&hint, width)
     };
 
-    let input_height: u16 = match &q.input {
-        Input::Text {
-            multiline: false, ..
-        } => 3,
-        Input::Text {
-            multiline: true, ..
-        } => 8,
-        Input::Choices(c) if c.is_filter() => 4 + c.shown.len().min(200) as u16,
-        Input::Choices(c) => c.shown.len() as u16 + 2,
-        Input::Note => 0,
-    };
+    let input_height = input_rows(&q.input, 200) as u16;
     let [label_area, hint_area, _, input_area, indicator, error_area] = Layout::vertical([
         Constraint::Length(label_rows as u16),
         Constraint::Length(hint_rows as u16),
