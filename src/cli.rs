@@ -1,18 +1,16 @@
 //! The command line. Without a subcommand rileva opens the TUI; the subcommands
-//! (`validate`, `convert`, `list`, `export`, `paths`) never touch the terminal
-//! screen and are safe to script.
+//! (`validate`, `convert`, `list`, `export`, `import`, `paths`) never touch the
+//! terminal screen and are safe to script.
 //!
-//! Exit codes: 0 ok; 1 `validate` or `convert` found problems in the form; 2
-//! usage errors and files, directories or databases that cannot be used, with
-//! a one-line message `rileva: …` on stderr.
+//! Exit codes: 0 ok; 1 `validate` or `convert` found problems in the form, or
+//! `import` found rows it cannot take as complete responses; 2 usage errors
+//! and files, directories or databases that cannot be used, with a one-line
+//! message `rileva: …` on stderr.
 
 use crate::app;
-use crate::engine::Clock;
-use crate::export;
 use crate::form::{self, FormError, Kind};
 use crate::store::{self, DirLock, ResponseRow, Status, Store};
 use crate::text::sanitize;
-use crate::timefmt;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use std::io::{self, IsTerminal, Write};
@@ -20,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod convert;
+mod export;
+mod import;
 
 /// Offline questionnaire entry for the terminal.
 ///
@@ -96,8 +96,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export completed responses not yet exported, one <uuid>.json file each,
-    /// then mark them exported
+    /// Export completed responses not yet exported, one <uuid>.json (or
+    /// <uuid>.xml) file each, then mark them exported
+    ///
+    /// Each file is written whole (temporary name, fsync, rename) before its
+    /// response is marked exported. Works beside a running TUI: it takes no
+    /// lock, SQLite transactions keep both consistent.
     Export {
         /// Directory for the files (default: the data directory's exports/)
         #[arg(long, value_name = "DIR")]
@@ -108,9 +112,42 @@ pub enum Command {
         /// Also export drafts (status "draft"; they are never marked exported)
         #[arg(long)]
         drafts: bool,
-        /// json: one file per response; ndjson: one response per line on stdout
+        /// json: one <uuid>.json file per response; xml: one <uuid>.xml file per
+        /// response, the OpenRosa submission that ODK Central and KoboToolbox
+        /// accept; ndjson: one JSON response per line on stdout
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
+    },
+    /// Import responses keyed elsewhere from CSV, JSON or NDJSON (a dry run
+    /// unless --commit)
+    ///
+    /// For a spreadsheet of paper questionnaires, a Google Forms or
+    /// KoboToolbox export, or rileva's own JSON export. Every row is checked by
+    /// the questionnaire as the screens check it. Without --commit nothing is
+    /// written: it reports, per row and field, what would be refused (exit 0
+    /// when every row is valid, 1 when not, 2 when the data file or the form
+    /// cannot be used). With --commit the valid rows become complete responses
+    /// in one transaction; importing the same file again creates nothing (an
+    /// id column, else a key of the row's content). Works beside a running TUI:
+    /// it takes no lock, SQLite transactions keep both consistent.
+    Import {
+        /// The questionnaire the responses answer: an XLSForm (.xlsx, .xlsm,
+        /// .xls, .ods, .csv, .md) or native JSON (default: the embedded one)
+        #[arg(long, value_name = "FILE")]
+        form: Option<PathBuf>,
+        /// The responses: .csv (a header row; columns named by question name,
+        /// group/name path or label), .json (one object or an array of
+        /// objects) or .ndjson/.jsonl (one object per line); objects are
+        /// rileva exports or answers keyed by question name
+        #[arg(value_name = "DATA")]
+        data: PathBuf,
+        /// Write: valid rows become complete responses (default: a dry run)
+        #[arg(long)]
+        commit: bool,
+        /// Keep the rows that are not valid as drafts, with their values, to be
+        /// finished in the TUI (default: skip them)
+        #[arg(long)]
+        as_drafts: bool,
     },
     /// Print where rileva keeps its data
     Paths,
@@ -138,6 +175,7 @@ impl StatusArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
+    Xml,
     Ndjson,
 }
 
@@ -158,7 +196,7 @@ pub fn main() -> ExitCode {
     if cli.form.is_some() && cli.command.is_some() {
         let e = Cli::command().error(
             clap::error::ErrorKind::ArgumentConflict,
-            "--form only applies to the TUI (rileva without a command); to check a form use `rileva validate FILE`",
+            "--form before a command only applies to the TUI (rileva without a command); to check a form use `rileva validate FILE`, to import on it `rileva import --form FILE DATA`",
         );
         let _ = e.print();
         return ExitCode::from(FAILURE);
@@ -201,13 +239,28 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             drafts,
             format,
         }) => {
-            let options = ExportOptions {
+            let options = export::ExportOptions {
                 out: dir.clone(),
                 all: *all,
                 drafts: *drafts,
                 format: *format,
             };
-            export(&data_dir()?, &options, out)
+            export::export(&data_dir()?, &options, out)
+        }
+        Some(Command::Import {
+            form,
+            data,
+            commit,
+            as_drafts,
+        }) => {
+            let options = import::ImportOptions {
+                form: form.clone(),
+                data: data.clone(),
+                commit: *commit,
+                as_drafts: *as_drafts,
+                lang: cli.lang.unwrap_or(LangArg::It),
+            };
+            import::import(&data_dir()?, &options, out)
         }
         Some(Command::Paths) => paths(&data_dir()?, out),
     }
@@ -519,166 +572,6 @@ fn table(rows: &[ResponseRow]) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------
-// export
-
-struct ExportOptions {
-    out: Option<PathBuf>,
-    all: bool,
-    drafts: bool,
-    format: ExportFormat,
-}
-
-fn export<W: Write>(
-    data_dir: &Path,
-    options: &ExportOptions,
-    out: &mut Out<W>,
-) -> Result<u8, String> {
-    let nothing = |out: &mut Out<W>| {
-        match options.format {
-            ExportFormat::Json => out.line("nothing to export"),
-            // stdout carries only responses in ndjson mode.
-            ExportFormat::Ndjson => {
-                let _ = writeln!(io::stderr().lock(), "nothing to export");
-            }
-        }
-        Ok(0)
-    };
-    let Some(mut store) = existing_store(data_dir)? else {
-        return nothing(out);
-    };
-    let mut statuses = vec![Status::Complete];
-    if options.all {
-        statuses.push(Status::Exported);
-    }
-    if options.drafts {
-        statuses.push(Status::Draft);
-    }
-    let mut rows = store.list(&statuses).map_err(|e| e.to_string())?;
-    if rows.is_empty() {
-        return nothing(out);
-    }
-    // Oldest first, so that files and lines come in a stable order.
-    rows.sort_by(|a, b| {
-        a.created_at
-            .cmp(&b.created_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-
-    let mut forms = app::Forms::default();
-    let mut skipped = 0usize;
-    let mut responses = Vec::with_capacity(rows.len());
-    for row in rows {
-        match forms.filling(&store, &row, Clock::System) {
-            Ok(filling) => responses.push((export::response_json(&filling, &row), row)),
-            Err(e) => {
-                error(&format!("response {} skipped: {e}", row.id));
-                skipped += 1;
-            }
-        }
-    }
-    let done = match options.format {
-        ExportFormat::Json => {
-            let dir = options
-                .out
-                .clone()
-                .unwrap_or_else(|| app::exports_dir(data_dir));
-            export_files(&mut store, &dir, &responses, out)?
-        }
-        ExportFormat::Ndjson => match export_lines(&mut store, &responses, out)? {
-            Some(n) => n,
-            None => return Ok(FAILURE),
-        },
-    };
-    if skipped > 0 {
-        error(&format!(
-            "{} could not be exported (see above); {} exported",
-            plural(skipped, "response", "responses"),
-            done
-        ));
-        return Ok(FAILURE);
-    }
-    Ok(0)
-}
-
-/// One file per response; each is marked exported as soon as its file is
-/// safely renamed into place, so an interruption never marks an unwritten one.
-fn export_files<W: Write>(
-    store: &mut Store,
-    dir: &Path,
-    responses: &[(Value, ResponseRow)],
-    out: &mut Out<W>,
-) -> Result<usize, String> {
-    let mut written = 0usize;
-    for (value, row) in responses {
-        let mut bytes =
-            serde_json::to_vec_pretty(value).map_err(|e| format!("cannot write JSON: {e}"))?;
-        bytes.push(b'\n');
-        let name = format!("{}.json", row.id);
-        let path = export::write_atomic(dir, &name, &bytes).map_err(|e| {
-            format!(
-                "cannot write {}: {e} ({} written before this one)",
-                dir.join(&name).display(),
-                plural(written, "response was", "responses were")
-            )
-        })?;
-        if row.status != Status::Draft {
-            store
-                .mark_exported(std::slice::from_ref(&row.id), &timefmt::now_rfc3339())
-                .map_err(|e| {
-                    format!(
-                        "{} was written but not marked exported: {e}",
-                        path.display()
-                    )
-                })?;
-        }
-        out.line(&path.display().to_string());
-        written += 1;
-    }
-    out.line(&format!(
-        "exported {} to {}",
-        plural(written, "response", "responses"),
-        dir.display()
-    ));
-    Ok(written)
-}
-
-/// One compact JSON object per line on stdout. Responses are marked exported
-/// only after stdout was flushed without error; `None` when it was not.
-fn export_lines<W: Write>(
-    store: &mut Store,
-    responses: &[(Value, ResponseRow)],
-    out: &mut Out<W>,
-) -> Result<Option<usize>, String> {
-    let mut ids = Vec::new();
-    for (value, row) in responses {
-        let line = serde_json::to_string(value).map_err(|e| format!("cannot write JSON: {e}"))?;
-        out.line(&line);
-        if out.error.is_some() {
-            break;
-        }
-        if row.status != Status::Draft {
-            ids.push(row.id.clone());
-        }
-    }
-    out.flush();
-    if let Some(e) = out.error.take() {
-        error(&format!(
-            "standard output failed before every response was written ({e}); none was marked exported"
-        ));
-        return Ok(None);
-    }
-    store
-        .mark_exported(&ids, &timefmt::now_rfc3339())
-        .map_err(|e| format!("the responses were written but not marked exported: {e}"))?;
-    let _ = writeln!(
-        io::stderr().lock(),
-        "exported {} to standard output",
-        plural(responses.len(), "response", "responses")
-    );
-    Ok(Some(responses.len()))
-}
-
-// ---------------------------------------------------------------------------
 // paths
 
 fn paths<W: Write>(data_dir: &Path, out: &mut Out<W>) -> Result<u8, String> {
@@ -743,7 +636,8 @@ mod tests {
         for args in [
             &["rileva", "--lang", "fr"][..],
             &["rileva", "list", "--status", "sent"],
-            &["rileva", "export", "--format", "xml"],
+            &["rileva", "export", "--format", "csv"],
+            &["rileva", "import"],
             &["rileva", "validate"],
             &["rileva", "convert", "f.xlsx"],
             &["rileva", "frobnicate"],

@@ -2,8 +2,10 @@
 //!
 //! The layers, from the bottom up: `expr` (the XLSForm expression language),
 //! `form` (the questionnaire model and its loaders), `engine` (a response being
-//! filled), `store` (SQLite), `export` (JSON writers), `tui` (the terminal
-//! interface) and `cli` (the command line). Each layer only knows the ones below it.
+//! filled), `store` (SQLite), `export` (JSON and OpenRosa XML writers),
+//! `import` (responses keyed elsewhere, through the engine), `tui` (the
+//! terminal interface) and `cli` (the command line). Each layer only knows the
+//! ones below it.
 
 pub mod app;
 pub mod cli;
@@ -11,6 +13,7 @@ pub mod engine;
 pub mod export;
 pub mod expr;
 pub mod form;
+pub mod import;
 pub mod store;
 pub mod text;
 pub mod timefmt;

@@ -243,6 +243,7 @@ const EARLIER: &[(i64, &str)] = &[
     (0, "empty file"),
     (0, "SQLite database, no schema"),
     (1, "version 1 with a finalized response"),
+    (2, "version 2 with a finalized response"),
 ];
 
 /// The schema of version 1 as it shipped (frozen here on purpose: a fixture
@@ -269,6 +270,13 @@ const SCHEMA_V1: &str = r#"
     PRAGMA user_version = 1;
 "#;
 
+/// The schema of version 2 as it shipped: version 1 and `superseded_by`
+/// (frozen here on purpose, as `SCHEMA_V1`).
+const SCHEMA_V2: &str = r#"
+    ALTER TABLE responses ADD COLUMN superseded_by TEXT;
+    PRAGMA user_version = 2;
+"#;
+
 fn build_earlier(path: &Path, what: &str) {
     match what {
         "empty file" => std::fs::write(path, b"").expect("empty file"),
@@ -282,6 +290,11 @@ fn build_earlier(path: &Path, what: &str) {
         "version 1 with a finalized response" => {
             let conn = Connection::open(path).expect("raw connection");
             conn.execute_batch(SCHEMA_V1).expect("version 1 written");
+        }
+        "version 2 with a finalized response" => {
+            let conn = Connection::open(path).expect("raw connection");
+            conn.execute_batch(SCHEMA_V1).expect("version 1 written");
+            conn.execute_batch(SCHEMA_V2).expect("version 2 written");
         }
         other => panic!("no fixture for {other}"),
     }
@@ -323,6 +336,14 @@ fn a_database_at_every_earlier_version_migrates() {
                 "{what}"
             );
         }
+        // Migration 3: the imports table is there, empty.
+        assert_eq!(
+            store
+                .imported_as("no such key")
+                .unwrap_or_else(|e| panic!("{what}: {e}")),
+            None,
+            "{what}"
+        );
     }
 }
 

@@ -363,7 +363,7 @@ impl Filling {
 
     /// Trims what the operator typed; select answers are normalized to single
     /// spaces, and with `clean_text_values` so is text.
-    fn normalize_input(&self, kind: Kind, input: &str) -> String {
+    pub fn normalize_input(&self, kind: Kind, input: &str) -> String {
         match kind {
             Kind::SelectMultiple => input.split_whitespace().collect::<Vec<_>>().join(" "),
             Kind::Text if self.form.clean_text_values => {

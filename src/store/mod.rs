@@ -4,9 +4,11 @@
 //! Every write is its own transaction; a function returns `Ok` only after the
 //! commit (WAL with `synchronous=FULL`: durable across a power cut).
 
+mod import;
 mod lock;
 mod schema;
 
+pub use import::{Imported, ImportedResponse};
 pub use lock::{DirLock, LockError};
 
 use crate::form::{Form, FormBundle};

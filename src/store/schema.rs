@@ -53,6 +53,17 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE responses ADD COLUMN superseded_by TEXT;
     "#,
+    // 3: responses brought in by `rileva import`, keyed by what makes a
+    // second import of the same file create nothing (see `import`).
+    r#"
+    CREATE TABLE imports (
+        source_key  TEXT PRIMARY KEY,
+        response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+        source      TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX imports_by_response ON imports(response_id);
+    "#,
 ];
 
 /// Brings the database to the latest version, one transaction per migration.

@@ -1,0 +1,324 @@
+//! JSON and NDJSON: one object per response, either rileva's own export
+//! (`"format": "rileva-response/1"`, answers in `data`) or a plain object of
+//! answers keyed by XLSForm name or path: groups nested or flattened
+//! (`"household/age"`), repeats as arrays of objects, select_multiple as an
+//! array or a space-separated string, numbers as numbers or strings.
+
+use super::resolve::{Resolver, Target, id_priority};
+use super::{Item, Notes, Raw, Row, Source};
+use crate::export::FORMAT;
+use crate::form::values::format_decimal;
+use crate::form::{Form, Kind, NodeId};
+use serde_json::{Map, Value};
+
+/// A `.json` file: one object, or an array of objects.
+pub(super) fn read(bytes: &[u8], form: &Form) -> Result<Source, String> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    let mut reader = Reader::new(form);
+    let rows = match value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| reader.row(v, i + 1))
+            .collect(),
+        v @ Value::Object(_) => vec![reader.row(&v, 1)],
+        _ => return Err("neither an object nor an array of objects".into()),
+    };
+    Ok(reader.notes.into_source(rows, "field"))
+}
+
+/// A `.ndjson` / `.jsonl` file: one object per line; blank lines are skipped,
+/// a line that is not JSON is a row with a problem.
+pub(super) fn read_lines(bytes: &[u8], form: &Form) -> Result<Source, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text (byte {})", e.valid_up_to() + 1))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = Reader::new(form);
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        rows.push(match serde_json::from_str::<Value>(line) {
+            Ok(v) => reader.row(&v, i + 1),
+            Err(e) => Row {
+                number: i + 1,
+                problems: vec![format!("not JSON: {e}")],
+                ..Row::default()
+            },
+        });
+    }
+    Ok(reader.notes.into_source(rows, "field"))
+}
+
+struct Reader<'a> {
+    form: &'a Form,
+    resolver: Resolver<'a>,
+    notes: Notes,
+}
+
+impl<'a> Reader<'a> {
+    fn new(form: &'a Form) -> Reader<'a> {
+        Reader {
+            form,
+            resolver: Resolver::new(form),
+            notes: Notes::default(),
+        }
+    }
+
+    fn row(&mut self, value: &Value, number: usize) -> Row {
+        let mut row = Row {
+            number,
+            ..Row::default()
+        };
+        let Value::Object(obj) = value else {
+            row.problems
+                .push("not a JSON object (one object per response)".into());
+            return row;
+        };
+        match rileva_format(obj) {
+            Some(Ok(())) => self.rileva(obj, &mut row),
+            Some(Err(format)) => row.problems.push(format!(
+                "in the format \"{format}\", which this rileva does not read (it reads {FORMAT})"
+            )),
+            None => {
+                row.id = plain_id(obj);
+                row.items = self.object(obj, None, "", &mut row.problems);
+            }
+        }
+        row
+    }
+
+    /// rileva's own export: the answers are in `data`, the id in
+    /// `meta.instanceID`, and the form must be the same (by id).
+    fn rileva(&mut self, obj: &Map<String, Value>, row: &mut Row) {
+        let form_id = obj
+            .get("form")
+            .and_then(|f| f.get("id"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if form_id != self.form.id {
+            row.problems.push(format!(
+                "a response to the form \"{form_id}\", not to \"{}\"",
+                self.form.id
+            ));
+            return;
+        }
+        row.id = obj
+            .get("meta")
+            .and_then(|m| m.get("instanceID"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        row.language = obj
+            .get("language")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match obj.get("data") {
+            Some(Value::Object(data)) => {
+                row.items = self.object(data, None, "", &mut row.problems);
+            }
+            _ => row.problems.push("no \"data\" object".into()),
+        }
+    }
+
+    /// The items of an object for `scope` (the response, a group, a repeat
+    /// instance); `prefix` is how the report names the object's keys.
+    fn object(
+        &mut self,
+        obj: &Map<String, Value>,
+        scope: Option<NodeId>,
+        prefix: &str,
+        problems: &mut Vec<String>,
+    ) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (key, value) in obj {
+            let shown = format!("{prefix}{key}");
+            let target = self.resolver.key(scope, key);
+            match target {
+                Target::Id(_) | Target::ChoiceOf(_) => {}
+                Target::Ignored(why) => self.notes.ignore(&shown, why),
+                Target::Refused(reason) => self.notes.refuse(&shown, reason, !is_empty(value)),
+                Target::At(slot) => match raw(value) {
+                    Ok(value) => items.push(Item::At {
+                        slot,
+                        column: None,
+                        value,
+                    }),
+                    Err(why) => problems.push(format!("field {shown}: {why}")),
+                },
+                Target::Node(node) => match self.form.node(node).kind {
+                    Kind::Group => match value {
+                        Value::Object(inner) => {
+                            let prefix = format!("{shown}/");
+                            items.extend(self.object(inner, Some(node), &prefix, problems));
+                        }
+                        Value::Null => {}
+                        _ => problems.push(format!(
+                            "field {shown}: the group {} takes an object",
+                            self.resolver.shown(node)
+                        )),
+                    },
+                    Kind::Repeat => match value {
+                        Value::Array(list) => {
+                            let mut instances = Vec::with_capacity(list.len());
+                            for (i, element) in list.iter().enumerate() {
+                                let prefix = format!("{shown}[{}]/", i + 1);
+                                match element {
+                                    Value::Object(inner) => instances.push(self.object(
+                                        inner,
+                                        Some(node),
+                                        &prefix,
+                                        problems,
+                                    )),
+                                    _ => {
+                                        problems.push(format!(
+                                            "field {shown}[{}]: an instance of the repeat {} is an object",
+                                            i + 1,
+                                            self.resolver.shown(node)
+                                        ));
+                                        instances.push(Vec::new());
+                                    }
+                                }
+                            }
+                            items.push(Item::Repeat { node, instances });
+                        }
+                        Value::Null => {}
+                        _ => problems.push(format!(
+                            "field {shown}: the repeat {} takes an array of objects",
+                            self.resolver.shown(node)
+                        )),
+                    },
+                    _ => match raw(value) {
+                        Ok(value) => items.push(Item::Value {
+                            node,
+                            column: None,
+                            value,
+                        }),
+                        Err(why) => problems.push(format!("field {shown}: {why}")),
+                    },
+                },
+            }
+        }
+        items
+    }
+}
+
+/// `Some(Ok)` for rileva's format, `Some(Err(format))` for another rileva
+/// format, `None` for a plain object of answers.
+fn rileva_format(obj: &Map<String, Value>) -> Option<Result<(), String>> {
+    let format = obj.get("format")?.as_str()?;
+    if !format.starts_with("rileva-response/") || !obj.contains_key("data") {
+        return None;
+    }
+    Some(if format == FORMAT {
+        Ok(())
+    } else {
+        Err(format.to_string())
+    })
+}
+
+/// The id of a plain object: the best of its id keys, also inside `meta`.
+fn plain_id(obj: &Map<String, Value>) -> Option<String> {
+    let mut best: Option<(usize, String)> = None;
+    let mut consider = |priority: usize, value: &Value| {
+        if let Some(s) = scalar(value).filter(|s| !s.trim().is_empty())
+            && best.as_ref().is_none_or(|(p, _)| priority < *p)
+        {
+            best = Some((priority, s.trim().to_string()));
+        }
+    };
+    for (key, value) in obj {
+        if let Some(p) = id_priority(key) {
+            consider(p, value);
+        } else if key.eq_ignore_ascii_case("meta")
+            && let Value::Object(meta) = value
+        {
+            for (k, v) in meta {
+                if k.eq_ignore_ascii_case("instanceID") {
+                    consider(0, v);
+                }
+            }
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.iter().all(is_empty),
+        Value::Object(o) => o.values().all(is_empty),
+        _ => false,
+    }
+}
+
+/// A scalar as text: numbers without a useless `.0`, booleans as
+/// `true`/`false`.
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(if let Some(i) = n.as_i64() {
+            i.to_string()
+        } else if let Some(u) = n.as_u64() {
+            u.to_string()
+        } else {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() < 9e15 {
+                format!("{}", f as i64)
+            } else {
+                format_decimal(f)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// The value of a question: a scalar, null, or an array of scalars.
+fn raw(value: &Value) -> Result<Raw, String> {
+    match value {
+        Value::Null => Ok(Raw::Empty),
+        Value::Array(list) => list
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| scalar(v).ok_or_else(|| "a list may only hold names, numbers or text".into()))
+            .collect::<Result<Vec<String>, String>>()
+            .map(Raw::List),
+        Value::Object(_) => Err("an answer is a value, not an object".into()),
+        v => Ok(match scalar(v) {
+            Some(s) if s.trim().is_empty() => Raw::Empty,
+            Some(s) => Raw::Text(s),
+            None => Raw::Empty,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_keep_their_value_without_noise() {
+        assert_eq!(scalar(&json!(12)).as_deref(), Some("12"));
+        assert_eq!(scalar(&json!(12.0)).as_deref(), Some("12"));
+        assert_eq!(scalar(&json!(3.25)).as_deref(), Some("3.25"));
+        assert_eq!(scalar(&json!(-0.5)).as_deref(), Some("-0.5"));
+        assert_eq!(scalar(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(scalar(&json!(null)), None);
+    }
+
+    #[test]
+    fn the_best_id_wins_and_meta_counts() {
+        let obj = json!({"_uuid": "b", "meta": {"instanceID": "uuid:a"}, "x": 1});
+        assert_eq!(
+            plain_id(obj.as_object().unwrap()).as_deref(),
+            Some("uuid:a")
+        );
+        let obj = json!({"_uuid": "b", "KEY": "c"});
+        assert_eq!(plain_id(obj.as_object().unwrap()).as_deref(), Some("c"));
+        let obj = json!({"x": 1});
+        assert_eq!(plain_id(obj.as_object().unwrap()), None);
+    }
+}

@@ -1,0 +1,729 @@
+//! A row through the engine, as the TUI would fill it: a new response with
+//! its metadata and defaults, each value checked by its question's type,
+//! list, constraint and relevance, repeat instances added as needed, then the
+//! whole response judged for finalizing.
+
+use super::{Item, Raw, Row};
+use crate::engine::{Clock, Filling, MetaInfo, Problem, Slot, Status, canonical};
+use crate::form::values::TypeError;
+use crate::form::{Form, Kind, ListId, MetaKind};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// What every row of one import shares.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub clock: Clock,
+    /// Fills the metadata questions (deviceid, username …).
+    pub meta: MetaInfo,
+    /// The response's language when the row does not give one (the screens'
+    /// language, as the TUI stores it).
+    pub language: String,
+}
+
+/// One remark on a row: about a field (by its data path, `household/age`,
+/// with the column's header when it names it otherwise) or the whole row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// A row judged.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub number: usize,
+    /// The row's id when it is a UUID (`uuid:` prefix or not): the id of
+    /// the response it becomes.
+    pub id: Option<String>,
+    /// What identifies the row across imports: SHA-256 of the form's hash,
+    /// the row's id as given, its answers in canonical form, and how many
+    /// identical rows came before it in the file.
+    pub key: String,
+    /// What was refused: the row is valid when there is nothing here.
+    pub problems: Vec<Note>,
+    /// What is kept but worth knowing (answers to questions that do not apply).
+    pub warnings: Vec<Note>,
+    /// Every answer to store, by data path (with the `end` metadata set when
+    /// the row is valid, as finalizing sets it).
+    pub answers: Vec<(String, String)>,
+    pub instance_name: Option<String>,
+    pub answered: usize,
+    pub relevant: usize,
+    pub language: String,
+}
+
+impl Judged {
+    pub fn is_valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Judges the rows of one import against one form.
+pub struct Judge {
+    form: Arc<Form>,
+    ctx: Context,
+    /// Per choice list, the trimmed labels (in every language) to choices.
+    labels: HashMap<ListId, HashMap<String, Vec<usize>>>,
+    /// How many rows with the same content came before, by content hash.
+    seen: HashMap<String, usize>,
+}
+
+/// One value given by the row, as set.
+struct Given {
+    slot: Slot,
+    column: Option<String>,
+    value: String,
+    /// Already refused (its type, its list): not judged again.
+    refused: bool,
+}
+
+/// What applying a row collects.
+#[derive(Default)]
+struct Work {
+    given: Vec<Given>,
+    problems: Vec<Note>,
+    set: HashSet<Slot>,
+}
+
+impl Judge {
+    pub fn new(form: Arc<Form>, ctx: Context) -> Judge {
+        Judge {
+            form,
+            ctx,
+            labels: HashMap::new(),
+            seen: HashMap::new(),
+        }
+    }
+
+    pub fn form(&self) -> &Arc<Form> {
+        &self.form
+    }
+
+    /// Judges the rows in file order (the order matters for the keys of
+    /// identical rows).
+    pub fn row(&mut self, row: &Row) -> Judged {
+        let (mut filling, _) =
+            Filling::start(self.form.clone(), self.ctx.clock.clone(), &self.ctx.meta);
+        let language = row
+            .language
+            .clone()
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| self.ctx.language.clone());
+        filling.set_language(&language);
+
+        let mut work = Work::default();
+        for p in &row.problems {
+            work.problems.push(Note {
+                field: None,
+                message: p.clone(),
+            });
+        }
+        self.apply(&mut filling, &row.items, &[], &mut work);
+        // A row that could not be read at all (not JSON, another form's
+        // response) is not judged further: its missing answers say nothing.
+        let unreadable = row.items.is_empty() && !row.problems.is_empty();
+
+        // Judge each given value in the response as a whole, as if it had
+        // just been typed.
+        let mut warnings = Vec::new();
+        for g in work.given.iter().filter(|g| !g.refused && !unreadable) {
+            let field = Some(self.field(&filling, &g.slot, g.column.as_deref()));
+            if !filling.is_relevant(&g.slot) {
+                warnings.push(Note {
+                    field,
+                    message: "the question does not apply to this response (relevant is false); \
+                              the answer is kept"
+                        .into(),
+                });
+                continue;
+            }
+            if let Err(p) = filling.check(&g.slot, &g.value) {
+                work.problems.push(Note {
+                    field,
+                    message: self.problem(&filling, &g.slot, &g.value, &p),
+                });
+            }
+        }
+        // What is still missing or wrong besides the given values.
+        let given: HashSet<&Slot> = work.given.iter().map(|g| &g.slot).collect();
+        let issues = if unreadable {
+            Vec::new()
+        } else {
+            filling.issues()
+        };
+        for slot in issues {
+            if given.contains(&slot) {
+                continue;
+            }
+            let path = self.path(&filling, &slot);
+            match filling.status(&slot).clone() {
+                Status::Missing => work.problems.push(Note {
+                    field: None,
+                    message: format!("required {path} is missing"),
+                }),
+                Status::Invalid(p) => {
+                    let value = filling.answer(&slot).unwrap_or("").to_string();
+                    work.problems.push(Note {
+                        field: Some(path),
+                        message: format!(
+                            "{} (a value the form set)",
+                            self.problem(&filling, &slot, &value, &p)
+                        ),
+                    });
+                }
+                _ => {}
+            }
+        }
+        if work.problems.is_empty() && !filling.can_finalize() {
+            work.problems.push(Note {
+                field: None,
+                message: "the response cannot be finalized".into(),
+            });
+        }
+
+        let key = self.key(row, &filling, &work);
+        if work.problems.is_empty() {
+            self.set_end(&mut filling);
+        }
+        let (answered, relevant) = filling.progress();
+        // An id that is not a UUID still tells rows apart, through the key.
+        let id = row.id.as_deref().and_then(|id| uuid_of(id).ok());
+        Judged {
+            number: row.number,
+            id,
+            key,
+            problems: work.problems,
+            warnings,
+            answers: filling.stored_answers(),
+            instance_name: filling.instance_name(),
+            answered,
+            relevant,
+            language,
+        }
+    }
+
+    /// Sets the items of one instance context, in form order (so that a
+    /// choice filter or a `repeat_count` sees the answers it depends on).
+    fn apply(&mut self, f: &mut Filling, items: &[Item], idx: &[u32], work: &mut Work) {
+        let mut ordered: Vec<&Item> = items.iter().collect();
+        ordered.sort_by_key(|item| match item {
+            Item::Value { node, .. } | Item::Repeat { node, .. } => (*node, Vec::new()),
+            Item::At { slot, .. } => (slot.node, slot.idx.clone()),
+        });
+        for item in ordered {
+            match item {
+                Item::Value {
+                    node,
+                    column,
+                    value,
+                } => {
+                    let slot = Slot::new(*node, idx.to_vec());
+                    self.set(f, slot, column.as_deref(), value, work);
+                }
+                Item::At {
+                    slot,
+                    column,
+                    value,
+                } => {
+                    let repeats = self.form.node(slot.node).repeats.clone();
+                    for (depth, &repeat) in repeats.iter().enumerate() {
+                        let parent = &slot.idx[..depth];
+                        while f.instances(repeat, parent) <= slot.idx[depth] {
+                            f.add_instance(repeat, parent);
+                        }
+                    }
+                    self.set(f, slot.clone(), column.as_deref(), value, work);
+                }
+                Item::Repeat { node, instances } => {
+                    for (k, inner_items) in instances.iter().enumerate() {
+                        let k = k as u32;
+                        while f.instances(*node, idx) <= k {
+                            f.add_instance(*node, idx);
+                        }
+                        let mut inner = idx.to_vec();
+                        inner.push(k);
+                        self.apply(f, inner_items, &inner, work);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets one value: the text the operator would have typed or picked,
+    /// stored canonical; a value that is not of the question's type (or not a
+    /// choice) is refused, and kept as given (a draft keeps it to fix).
+    fn set(
+        &mut self,
+        f: &mut Filling,
+        slot: Slot,
+        column: Option<&str>,
+        raw: &Raw,
+        work: &mut Work,
+    ) {
+        if !work.set.insert(slot.clone()) {
+            let field = self.field(f, &slot, column);
+            work.problems.push(Note {
+                field: Some(field),
+                message: "given twice: the first value is kept".into(),
+            });
+            return;
+        }
+        let kind = self.form.node(slot.node).kind;
+        let text = match self.input(f, &slot, raw) {
+            Ok(None) => {
+                f.set_answer(&slot, None);
+                return;
+            }
+            Ok(Some(text)) => text,
+            Err(message) => {
+                let field = self.field(f, &slot, column);
+                work.problems.push(Note {
+                    field: Some(field),
+                    message,
+                });
+                let kept = as_given(raw);
+                f.set_answer(&slot, Some(kept.clone()));
+                work.given.push(Given {
+                    slot,
+                    column: column.map(str::to_string),
+                    value: kept,
+                    refused: true,
+                });
+                return;
+            }
+        };
+        // The same trimming the interface applies to what is typed.
+        let text = f.normalize_input(kind, &text);
+        match canonical(kind, &text) {
+            Ok(value) => {
+                f.set_answer(&slot, Some(value.clone()));
+                work.given.push(Given {
+                    slot,
+                    column: column.map(str::to_string),
+                    value,
+                    refused: false,
+                });
+            }
+            Err(e) => {
+                let field = self.field(f, &slot, column);
+                work.problems.push(Note {
+                    field: Some(field),
+                    message: format!("{} {}", quoted(&text), type_text(&e)),
+                });
+                f.set_answer(&slot, Some(text.clone()));
+                work.given.push(Given {
+                    slot,
+                    column: column.map(str::to_string),
+                    value: text,
+                    refused: true,
+                });
+            }
+        }
+    }
+
+    /// The text to check for a value (`None`: no answer), or why it cannot
+    /// be one: choices by name or by label, lists only for select_multiple,
+    /// acknowledgements as OK.
+    fn input(&mut self, f: &Filling, slot: &Slot, raw: &Raw) -> Result<Option<String>, String> {
+        let kind = self.form.node(slot.node).kind;
+        let list: Vec<String> = match raw {
+            Raw::Empty => return Ok(None),
+            Raw::Text(t) if t.trim().is_empty() => return Ok(None),
+            Raw::Text(t) => vec![t.clone()],
+            Raw::List(items) => {
+                let items: Vec<String> = items
+                    .iter()
+                    .filter(|s| !s.trim().is_empty())
+                    .cloned()
+                    .collect();
+                if items.is_empty() {
+                    return Ok(None);
+                }
+                if kind != Kind::SelectMultiple && items.len() > 1 {
+                    return Err(format!(
+                        "a list of {} values is only for select_multiple questions",
+                        items.len()
+                    ));
+                }
+                if kind == Kind::SelectMultiple {
+                    let mut names = Vec::with_capacity(items.len());
+                    for item in &items {
+                        names.push(self.choice(f, slot, item.trim())?);
+                    }
+                    return Ok(Some(distinct(names)));
+                }
+                items
+            }
+        };
+        let text = list[0].as_str();
+        match kind {
+            Kind::SelectOne => self.choice(f, slot, text.trim()).map(Some),
+            Kind::SelectMultiple => self.choices(f, slot, text.trim()).map(Some),
+            Kind::Acknowledge => acknowledge(text),
+            _ => Ok(Some(text.to_string())),
+        }
+    }
+
+    /// One choice by name, else by label (in any language) when exactly one
+    /// choice has it, among those the choice filter allows when that decides.
+    fn choice(&mut self, f: &Filling, slot: &Slot, value: &str) -> Result<String, String> {
+        let form = self.form.clone();
+        let node = form.node(slot.node);
+        let (Some(list_id), Some(list)) = (node.list, form.list_of(slot.node)) else {
+            return Err("the question has no choice list".into());
+        };
+        if list.by_name.contains_key(value) {
+            return Ok(value.to_string());
+        }
+        let labels = self.labels.entry(list_id).or_insert_with(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, choice) in list.choices.iter().enumerate() {
+                for (_, text) in &choice.label.0 {
+                    let ids = map.entry(text.trim().to_string()).or_default();
+                    if !ids.contains(&i) {
+                        ids.push(i);
+                    }
+                }
+            }
+            map
+        });
+        let hits = labels.get(value).cloned().unwrap_or_default();
+        let names = |hits: &[usize]| {
+            hits.iter()
+                .map(|&i| list.choices[i].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match hits.as_slice() {
+            [] => Err(format!(
+                "{} is neither the name nor the label of a choice of the list {}",
+                quoted(value),
+                list.name
+            )),
+            [one] => Ok(list.choices[*one].name.clone()),
+            many => {
+                let allowed: Vec<usize> = many
+                    .iter()
+                    .copied()
+                    .filter(|&i| f.choice_allowed(slot, &list.choices[i].name))
+                    .collect();
+                match allowed.as_slice() {
+                    [one] => Ok(list.choices[*one].name.clone()),
+                    _ => Err(format!(
+                        "{} is the label of {} choices ({}): give the choice's name",
+                        quoted(value),
+                        many.len(),
+                        names(many)
+                    )),
+                }
+            }
+        }
+    }
+
+    /// A select_multiple value given as text: one choice; names separated by
+    /// spaces (KoboToolbox, ODK); or names or labels separated by `;` or `,`
+    /// (Google Forms), when the text reads only one way (a label may itself
+    /// hold a comma).
+    fn choices(&mut self, f: &Filling, slot: &Slot, text: &str) -> Result<String, String> {
+        if let Ok(one) = self.choice(f, slot, text) {
+            return Ok(one);
+        }
+        let list_has = |name: &str| {
+            self.form
+                .list_of(slot.node)
+                .is_some_and(|l| l.by_name.contains_key(name))
+        };
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        if tokens.iter().all(|t| list_has(t)) {
+            let names = tokens.iter().map(|t| t.to_string()).collect();
+            return Ok(distinct(names));
+        }
+        for sep in [';', ','] {
+            if !text.contains(sep) {
+                continue;
+            }
+            match self.split(f, slot, text, sep) {
+                Split::One(names) => return Ok(distinct(names)),
+                Split::Ambiguous => {
+                    return Err(format!(
+                        "{} can be read as more than one set of choices: give choice names separated by spaces",
+                        quoted(text)
+                    ));
+                }
+                Split::None => {}
+            }
+        }
+        // Name the first part that is no choice.
+        let parts: Vec<&str> = if text.contains(';') {
+            text.split(';').collect()
+        } else if text.contains(',') {
+            text.split(',').collect()
+        } else {
+            tokens
+        };
+        for part in parts {
+            self.choice(f, slot, part.trim())?;
+        }
+        Err(format!(
+            "{} is not a list of choices (names separated by spaces)",
+            quoted(text)
+        ))
+    }
+
+    /// Reads `text` as choices separated by `sep`, where a choice's label may
+    /// hold `sep` itself: counts the readings (0, 1, or more) and keeps the one.
+    fn split(&mut self, f: &Filling, slot: &Slot, text: &str, sep: char) -> Split {
+        let cuts: Vec<usize> = text.match_indices(sep).map(|(i, _)| i).collect();
+        let n = cuts.len() + 1;
+        let start = |i: usize| {
+            if i == 0 {
+                0
+            } else {
+                cuts[i - 1] + sep.len_utf8()
+            }
+        };
+        let end = |j: usize| if j == n { text.len() } else { cuts[j - 1] };
+        // ways[j]: readings of the first j parts (capped at 2); from[j]: where
+        // the last choice of one reading starts, and its name.
+        let mut ways = vec![0u8; n + 1];
+        let mut from: Vec<Option<(usize, String)>> = vec![None; n + 1];
+        ways[0] = 1;
+        for j in 1..=n {
+            for i in 0..j {
+                if ways[i] == 0 {
+                    continue;
+                }
+                let piece = text[start(i)..end(j)].trim();
+                if piece.is_empty() {
+                    continue;
+                }
+                if let Ok(name) = self.choice(f, slot, piece) {
+                    ways[j] = (ways[j] + ways[i]).min(2);
+                    if from[j].is_none() {
+                        from[j] = Some((i, name));
+                    }
+                }
+            }
+        }
+        match ways[n] {
+            0 => Split::None,
+            1 => {
+                let mut names = Vec::new();
+                let mut j = n;
+                while j > 0 {
+                    let Some((i, name)) = from[j].clone() else {
+                        return Split::None;
+                    };
+                    names.push(name);
+                    j = i;
+                }
+                names.reverse();
+                Split::One(names)
+            }
+            _ => Split::Ambiguous,
+        }
+    }
+
+    /// Sets the `end` metadata to now, as finalizing does, unless the row
+    /// gave it.
+    fn set_end(&self, f: &mut Filling) {
+        let now = crate::timefmt::rfc3339(&self.ctx.clock.now());
+        for node in self
+            .form
+            .nodes
+            .iter()
+            .filter(|n| n.kind == Kind::Meta(MetaKind::End) && n.repeats.is_empty())
+        {
+            let slot = Slot::root(node.id);
+            if f.answer(&slot).is_none() {
+                f.set_answer(&slot, Some(now.clone()));
+            }
+        }
+    }
+
+    /// The row's key (see `Judged::key`).
+    fn key(&mut self, row: &Row, f: &Filling, work: &Work) -> String {
+        let answers: BTreeMap<String, &str> = work
+            .given
+            .iter()
+            .map(|g| (f.slot_path(&g.slot), g.value.as_str()))
+            .collect();
+        let content = serde_json::json!({
+            "form": self.form.sha256,
+            "id": row.id,
+            "answers": answers,
+        });
+        let content = hex(&Sha256::digest(content.to_string().as_bytes()));
+        let n = self.seen.entry(content.clone()).or_insert(0);
+        *n += 1;
+        hex(&Sha256::digest(format!("{content}#{n}").as_bytes()))
+    }
+
+    /// `household/person[2]/age`.
+    fn path(&self, f: &Filling, slot: &Slot) -> String {
+        f.slot_path(slot).trim_start_matches('/').to_string()
+    }
+
+    /// The path, with the column's header when it names the field otherwise.
+    fn field(&self, f: &Filling, slot: &Slot, column: Option<&str>) -> String {
+        let path = self.path(f, slot);
+        match column {
+            Some(c) if c != path => format!("{path} (column \"{c}\")"),
+            _ => path,
+        }
+    }
+
+    /// Why the engine refuses a value, in words.
+    fn problem(&self, f: &Filling, slot: &Slot, value: &str, p: &Problem) -> String {
+        let node = self.form.node(slot.node);
+        let v = quoted(value);
+        match p {
+            Problem::Type(e) => format!("{v} {}", type_text(e)),
+            Problem::Required => "is required".into(),
+            Problem::Constraint => {
+                let message = node
+                    .constraint_message
+                    .get(f.language(), &self.form.default_language)
+                    .trim();
+                if message.is_empty() {
+                    format!("{v} breaks the question's constraint")
+                } else {
+                    format!("{v} breaks the question's constraint: {message}")
+                }
+            }
+            Problem::NotInList(choice) => match self.form.list_of(slot.node) {
+                Some(list) if list.by_name.contains_key(choice) => format!(
+                    "\"{choice}\" is not among the choices allowed here (the choice filter)"
+                ),
+                Some(list) => format!("\"{choice}\" is not a choice of the list {}", list.name),
+                None => format!("\"{choice}\" is not a choice"),
+            },
+            Problem::OutOfRange => {
+                let get = |k: &str, d: &str| {
+                    node.parameters
+                        .get(k)
+                        .map(String::as_str)
+                        .unwrap_or(d)
+                        .to_string()
+                };
+                format!(
+                    "{v} is outside the range {}..{} (step {})",
+                    get("start", "1"),
+                    get("end", "10"),
+                    get("step", "1")
+                )
+            }
+            Problem::Expression(m) => format!("{v} cannot be checked: {m}"),
+        }
+    }
+}
+
+/// Choice names in the order given, each once, separated by spaces.
+fn distinct(names: Vec<String>) -> String {
+    let mut seen = HashSet::new();
+    names
+        .into_iter()
+        .filter(|n| seen.insert(n.clone()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+enum Split {
+    None,
+    One(Vec<String>),
+    Ambiguous,
+}
+
+/// `Ok(id)` for a UUID (with or without `uuid:`), in its usual lower-case
+/// hyphenated form; `Err(as given)` otherwise.
+fn uuid_of(id: &str) -> Result<String, String> {
+    let t = id.trim();
+    let bare = t.strip_prefix("uuid:").unwrap_or(t);
+    uuid::Uuid::parse_str(bare)
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| t.to_string())
+}
+
+fn acknowledge(text: &str) -> Result<Option<String>, String> {
+    match text.trim().to_lowercase().as_str() {
+        "ok" | "yes" | "y" | "true" | "1" | "x" | "si" | "sì" => Ok(Some("OK".into())),
+        "" | "no" | "n" | "false" | "0" => Ok(None),
+        _ => Err(format!(
+            "{} is not an acknowledgement (OK, or empty)",
+            quoted(text)
+        )),
+    }
+}
+
+/// What the file gave, as text (a refused value kept in a draft).
+fn as_given(raw: &Raw) -> String {
+    match raw {
+        Raw::Empty => String::new(),
+        Raw::Text(t) => t.trim().to_string(),
+        Raw::List(items) => items.join(" "),
+    }
+}
+
+fn type_text(e: &TypeError) -> &'static str {
+    match e {
+        TypeError::NotInteger => "is not a whole number",
+        TypeError::IntegerTooLarge => "is too large for a whole number",
+        TypeError::NotDecimal => "is not a number",
+        TypeError::NotDate => "is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+        TypeError::NotTime => "is not a time (HH:MM or HH:MM:SS)",
+        TypeError::NotDateTime => "is not a date and time (YYYY-MM-DD HH:MM)",
+        TypeError::NotGeopoint => {
+            "is not a location (\"latitude longitude [altitude [accuracy]]\")"
+        }
+    }
+}
+
+/// A value in quotes, cut after 60 characters.
+fn quoted(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= 60 {
+        format!("\"{s}\"")
+    } else {
+        let cut: String = s.chars().take(59).collect();
+        format!("\"{cut}…\"")
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_recognized_with_or_without_the_prefix() {
+        let id = "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B";
+        let want = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+        assert_eq!(uuid_of(id).as_deref(), Ok(want));
+        assert_eq!(uuid_of(&format!("uuid:{want}")).as_deref(), Ok(want));
+        assert_eq!(
+            uuid_of(" 6f1c2a3b4d5e4f608a7b9c0d1e2f3a4b ").as_deref(),
+            Ok(want)
+        );
+        assert_eq!(uuid_of("Q-17"), Err("Q-17".to_string()));
+    }
+
+    #[test]
+    fn acknowledgements() {
+        assert_eq!(acknowledge(" ok "), Ok(Some("OK".into())));
+        assert_eq!(acknowledge("Sì"), Ok(Some("OK".into())));
+        assert_eq!(acknowledge("no"), Ok(None));
+        assert!(acknowledge("maybe").is_err());
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        assert_eq!(quoted(" abc "), "\"abc\"");
+        let long = "x".repeat(100);
+        assert_eq!(quoted(&long).chars().count(), 62);
+    }
+}
