@@ -68,18 +68,7 @@ impl Store {
         at: &str,
     ) -> Result<Vec<Imported>> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT OR IGNORE INTO forms(sha256, form_id, version, title, bundle, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                form.sha256,
-                form.id,
-                form.version,
-                form.title,
-                bundle.to_snapshot(),
-                at
-            ],
-        )?;
+        super::insert_form(&tx, bundle, form, at)?;
         let mut outcomes = Vec::with_capacity(responses.len());
         {
             let mut by_id = tx.prepare("SELECT 1 FROM responses WHERE id = ?1")?;

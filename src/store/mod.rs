@@ -297,19 +297,7 @@ impl Store {
     /// Stores a form snapshot once (by hash): the bundle it was compiled from,
     /// so that its responses always reopen with it.
     pub fn save_form(&self, bundle: &FormBundle, form: &Form, at: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO forms(sha256, form_id, version, title, bundle, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                form.sha256,
-                form.id,
-                form.version,
-                form.title,
-                bundle.to_snapshot(),
-                at
-            ],
-        )?;
-        Ok(())
+        insert_form(&self.conn, bundle, form, at)
     }
 
     pub fn load_form(&self, sha256: &str) -> Result<Option<FormBundle>> {
@@ -373,14 +361,7 @@ impl Store {
         at: &str,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE responses SET instance_name = ?2, answered = ?3, relevant = ?4, position = ?5, updated_at = ?6
-             WHERE id = ?1 AND status = 'draft'",
-            params![id, summary.instance_name, summary.answered, summary.relevant, summary.position, at],
-        )?;
-        if changed == 0 {
-            return Err(self_not_draft(&tx, id));
-        }
+        update_summary(&tx, id, summary, at)?;
         match value {
             Some(v) => upsert_answers(&tx, id, &[(path.to_string(), v.to_string())], operator, at)?,
             None => {
@@ -440,14 +421,7 @@ impl Store {
         at: &str,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE responses SET instance_name = ?2, answered = ?3, relevant = ?4, position = ?5, updated_at = ?6
-             WHERE id = ?1 AND status = 'draft'",
-            params![id, summary.instance_name, summary.answered, summary.relevant, summary.position, at],
-        )?;
-        if changed == 0 {
-            return Err(self_not_draft(&tx, id));
-        }
+        update_summary(&tx, id, summary, at)?;
         let current: std::collections::HashMap<String, String> = {
             let mut stmt = tx.prepare("SELECT path, value FROM answers WHERE response_id = ?1")?;
             let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -616,6 +590,46 @@ fn prepare(conn: &mut Connection, shown: &str) -> std::result::Result<(), Prepar
         schema::MigrateError::Sql(e) => sql(e),
         e => Prepare::Migrate(e),
     })
+}
+
+/// Stores a form snapshot once (by hash), in or out of a transaction.
+pub(super) fn insert_form(
+    conn: &Connection,
+    bundle: &FormBundle,
+    form: &Form,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO forms(sha256, form_id, version, title, bundle, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            form.sha256,
+            form.id,
+            form.version,
+            form.title,
+            bundle.to_snapshot(),
+            at
+        ],
+    )?;
+    Ok(())
+}
+
+/// A draft's summary and change time, or why it cannot change.
+fn update_summary(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    summary: &Summary,
+    at: &str,
+) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE responses SET instance_name = ?2, answered = ?3, relevant = ?4, position = ?5, updated_at = ?6
+         WHERE id = ?1 AND status = 'draft'",
+        params![id, summary.instance_name, summary.answered, summary.relevant, summary.position, at],
+    )?;
+    if changed == 0 {
+        return Err(self_not_draft(tx, id));
+    }
+    Ok(())
 }
 
 fn upsert_answers(
