@@ -115,4 +115,59 @@ fn an_xlsform_with_a_repeat_filled_and_exported() {
         serde_json::json!({"tel": "0123", "mail": "a@b.it"})
     );
     assert_eq!(v["data"]["n"], "2");
+
+    // The same response as the OpenRosa submission a server takes.
+    let out_dir = tmp.path().join("xml");
+    let out_arg = out_dir.to_str().expect("path");
+    let (code, out, err) = cli(
+        &data,
+        &["export", "--all", "--format", "xml", "--out", out_arg],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let files: Vec<_> = std::fs::read_dir(&out_dir)
+        .expect("xml dir")
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1);
+    let xml = std::fs::read_to_string(files[0].path()).expect("xml");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "data");
+    assert_eq!(root.attribute("id"), Some("famiglia"));
+    assert_eq!(root.attribute("version"), Some("3"));
+    let names: Vec<&str> = root
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| n.tag_name().name())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "cognome", "persona", "persona", "contatti", "n", "fine", "meta"
+        ]
+    );
+    let people: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("persona"))
+        .collect();
+    let text = |n: roxmltree::Node<'_, '_>, tag: &str| {
+        n.children()
+            .find(|c| c.has_tag_name(tag))
+            .and_then(|c| c.text())
+            .map(str::to_string)
+    };
+    assert_eq!(text(people[0], "lavoro").as_deref(), Some("occ"));
+    assert!(
+        !people[1].children().any(|c| c.has_tag_name("lavoro")),
+        "not relevant: left out"
+    );
+    let meta = root
+        .children()
+        .find(|n| n.has_tag_name("meta"))
+        .expect("meta");
+    assert_eq!(
+        text(meta, "instanceID"),
+        v["meta"]["instanceID"].as_str().map(str::to_string)
+    );
+    assert_eq!(text(meta, "instanceName").as_deref(), Some("Rossi"));
 }
