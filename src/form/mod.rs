@@ -13,6 +13,11 @@ pub use bundle::FormBundle;
 pub use compile::{compile, compile_doc};
 pub use model::*;
 
+/// The deepest nesting of groups and repeats a form may have: deeper is
+/// refused, where it is read (no real form comes near; a damaged one must
+/// not exhaust the stack of what walks the tree).
+pub const MAX_DEPTH: usize = 64;
+
 use std::fmt;
 use std::path::Path;
 

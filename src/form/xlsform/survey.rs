@@ -31,6 +31,9 @@ struct Frame {
     /// A table-list group whose header row (before its first select) is
     /// still to be added.
     table_header: bool,
+    /// Opened deeper than [`crate::form::MAX_DEPTH`]: refused, and its rows are put in
+    /// its parent so that nothing deeper is ever built.
+    too_deep: bool,
 }
 
 struct Survey<'c, 'a, 't> {
@@ -81,7 +84,7 @@ pub(super) fn read(
                 frame.item.name
             ),
         );
-        s.push(frame.item);
+        s.close(frame);
     }
     s.out
 }
@@ -509,12 +512,36 @@ impl Survey<'_, '_, '_> {
             }
         }
         item.choice_filter = None;
+        let too_deep = self.stack.len() >= crate::form::MAX_DEPTH;
+        if too_deep && !self.stack.iter().any(|f| f.too_deep) {
+            let at = self.at(row, Col::Type);
+            self.cx.invalid(
+                at,
+                format!(
+                    "groups and repeats are nested more than {} deep",
+                    crate::form::MAX_DEPTH
+                ),
+            );
+        }
         self.stack.push(Frame {
             item,
             control,
             row,
             table_header,
+            too_deep,
         });
+    }
+
+    /// Puts a closed group or repeat in its parent (one nested too deep:
+    /// its rows instead).
+    fn close(&mut self, frame: Frame) {
+        if frame.too_deep {
+            for child in frame.item.children.unwrap_or_default() {
+                self.push(child);
+            }
+        } else {
+            self.push(frame.item);
+        }
     }
 
     fn end(&mut self, row: usize, control: Control) {
@@ -523,7 +550,7 @@ impl Survey<'_, '_, '_> {
                 // An empty group or repeat is kept: pyxform keeps its element
                 // in the instance.
                 if let Some(frame) = self.stack.pop() {
-                    self.push(frame.item);
+                    self.close(frame);
                 }
             }
             open => {

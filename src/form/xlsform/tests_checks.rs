@@ -388,3 +388,72 @@ fn the_default_form_is_its_xlsform_converted() {
         Err(_) => println!("skipped the comparison with the seed: ../shared/seed is absent"),
     }
 }
+
+#[rstest]
+#[case(64, 0)]
+#[case(65, 1)]
+#[case(20_000, 1)]
+fn nesting_deeper_than_the_limit_is_refused_once_not_overflowing(
+    #[case] depth: usize,
+    #[case] refused: usize,
+) {
+    let mut md = String::from("| survey |\n| | type | name | label |\n");
+    for i in 0..depth {
+        md.push_str(&format!("| | begin group | g{i} | G |\n"));
+    }
+    md.push_str("| | text | a | A |\n");
+    for _ in 0..depth {
+        md.push_str("| | end group | | |\n");
+    }
+    let m = messages(&md);
+    let deep: Vec<&String> = m
+        .iter()
+        .filter(|e| e.contains("nested more than 64 deep"))
+        .collect();
+    assert_eq!(deep.len(), refused, "{m:#?}");
+    if refused > 0 {
+        // Where: the row of the first group too deep (line 3 is the first).
+        assert!(
+            deep[0].contains("survey, line 67, column type"),
+            "{deep:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_native_form_nested_too_deep_is_refused_by_the_compiler() {
+    // Built as a document directly: JSON itself stops deeper than this.
+    let mut inner = crate::form::native::Item {
+        kind: "text".into(),
+        name: "a".into(),
+        label: Some(crate::form::native::TextDoc::Plain("A".into())),
+        ..Default::default()
+    };
+    for i in 0..70 {
+        inner = crate::form::native::Item {
+            kind: "group".into(),
+            name: format!("g{i}"),
+            children: Some(vec![inner]),
+            ..Default::default()
+        };
+    }
+    let mut d = doc("| survey |\n| | type | name | label |\n| | text | b | B |\n");
+    d.survey.push(inner);
+    let e = match crate::form::compile_doc(
+        &d,
+        &FormBundle {
+            definition: String::new(),
+            files: Default::default(),
+        },
+    ) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e,
+    };
+    assert!(
+        has(
+            &e.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "nested more than 64 deep"
+        ),
+        "{e:#?}"
+    );
+}
