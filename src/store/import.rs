@@ -67,7 +67,7 @@ impl Store {
         responses: &[ImportedResponse<'_>],
         at: &str,
     ) -> Result<Vec<Imported>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         super::insert_form(&tx, bundle, form, at)?;
         let mut outcomes = Vec::with_capacity(responses.len());
         {

@@ -12,7 +12,7 @@ pub use import::{Imported, ImportedResponse};
 pub use lock::{DirLock, LockError};
 
 use crate::form::{Form, FormBundle};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -173,6 +173,15 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 }
 
 impl Store {
+    /// A write transaction that takes the write lock at once: one that
+    /// reads first and writes later could find another process wrote in
+    /// between and fail at once, without the busy timeout's wait.
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
     /// Opens (creating if needed) the database in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Store> {
         ensure_dir(data_dir)?;
@@ -319,7 +328,7 @@ impl Store {
 
     /// Creates a draft with its first answers (defaults), in one transaction.
     pub fn create_response(&mut self, r: &NewResponse<'_>) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute(
             "INSERT INTO responses(id, form_sha256, status, operator, device_id, language,
                  instance_name, answered, relevant, position, created_at, updated_at)
@@ -360,7 +369,7 @@ impl Store {
         summary: &Summary,
         at: &str,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         update_summary(&tx, id, summary, at)?;
         match value {
             Some(v) => upsert_answers(&tx, id, &[(path.to_string(), v.to_string())], operator, at)?,
@@ -394,7 +403,7 @@ impl Store {
         operator: &str,
         at: &str,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let changed = tx.execute(
             "UPDATE responses SET status = 'complete', instance_name = ?2, answered = ?3, relevant = ?4,
                  language = ?5, updated_at = ?6, completed_at = ?6
@@ -420,7 +429,7 @@ impl Store {
         summary: &Summary,
         at: &str,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         update_summary(&tx, id, summary, at)?;
         let current: std::collections::HashMap<String, String> = {
             let mut stmt = tx.prepare("SELECT path, value FROM answers WHERE response_id = ?1")?;
@@ -451,7 +460,7 @@ impl Store {
     /// old one, which is kept as it was and notes its successor. One
     /// transaction.
     pub fn new_version(&mut self, old: &str, new: &str, operator: &str, at: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let status: Option<(String, Option<String>)> = tx
             .query_row(
                 "SELECT status, superseded_by FROM responses WHERE id = ?1",
@@ -493,7 +502,7 @@ impl Store {
 
     /// Marks complete responses exported (called after their files are on disk).
     pub fn mark_exported(&mut self, ids: &[String], at: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         {
             let mut update = tx.prepare(
                 "UPDATE responses SET status = 'exported', exported_at = ?2
