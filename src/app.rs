@@ -50,6 +50,18 @@ pub enum LoadError {
     FormBroken { id: String, message: String },
 }
 
+/// The clock a stored response is evaluated with: for a finalized one, the
+/// moment it was finalized (so that `today()` and `now()` in calculations
+/// and relevance give what they gave on entry, not on export day); for a
+/// draft, the real clock.
+pub fn clock_for(row: &ResponseRow) -> Clock {
+    row.completed_at
+        .as_deref()
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map(|t| Clock::Fixed(t.to_zoned_datetime(jiff::tz::TimeZone::system())))
+        .unwrap_or(Clock::System)
+}
+
 /// Compiled forms by hash, so that listing or exporting many responses
 /// compiles each form once.
 #[derive(Default)]

@@ -151,3 +151,26 @@ fn a_draft_keeps_an_answer_that_is_not_of_its_type() {
     assert_eq!(v["data"]["sez_A"]["A06"], "dodicimila");
     assert_eq!(v["data"]["sez_B"]["B01"], Value::Null);
 }
+
+// A finalized response is exported as it was when finalized: `today()` and
+// `now()` in its calculations read the moment of finalizing, not export day.
+#[test]
+fn a_finalized_response_is_evaluated_at_its_completion() {
+    use rileva::app::clock_for;
+    use rileva::engine::Clock;
+    let (_, form) = default_form();
+    let done = hand_row(&form, Status::Complete);
+    match clock_for(&done) {
+        Clock::Fixed(t) => assert_eq!(
+            t.timestamp(),
+            "2020-05-11T09:00:00Z"
+                .parse::<jiff::Timestamp>()
+                .expect("time")
+        ),
+        Clock::System => panic!("a finalized response must not read the clock"),
+    }
+    assert!(matches!(
+        clock_for(&hand_row(&form, Status::Draft)),
+        Clock::System
+    ));
+}

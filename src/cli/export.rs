@@ -5,7 +5,6 @@
 
 use super::{ExportFormat, FAILURE, Out, error, existing_store, plural};
 use crate::app;
-use crate::engine::Clock;
 use crate::export;
 use crate::store::{ResponseRow, Status, Store};
 use crate::timefmt;
@@ -59,7 +58,7 @@ pub(super) fn export<W: Write>(
     let mut skipped = 0usize;
     let mut responses: Vec<(Vec<u8>, ResponseRow)> = Vec::with_capacity(rows.len());
     for row in rows {
-        match forms.filling(&store, &row, Clock::System) {
+        match forms.filling(&store, &row, app::clock_for(&row)) {
             Ok(filling) => {
                 let bytes = match options.format {
                     ExportFormat::Xml => export::xml::response_xml(&filling, &row).into_bytes(),

@@ -135,9 +135,14 @@ impl Runtime {
                     .response(&id)
                     .map_err(e)?
                     .ok_or_else(|| format!("response {id} not found"))?;
+                // A finalized response shows what it was when finalized.
+                let clock = match &self.clock {
+                    Clock::System => crate::app::clock_for(&row),
+                    fixed => fixed.clone(),
+                };
                 let filling = self
                     .forms
-                    .filling(&self.store, &row, self.clock.clone())
+                    .filling(&self.store, &row, clock)
                     .map_err(|e| e.to_string())?;
                 Ok(Outcome::Opened(Box::new(Opened { row, filling })))
             }
@@ -175,7 +180,7 @@ impl Runtime {
                         &now_rfc3339(),
                     )
                     .map_err(e)?;
-                Ok(Outcome::Saved { then })
+                Ok(Outcome::Saved { then, all: false })
             }
             Effect::ReplaceAnswers {
                 id,
@@ -187,7 +192,7 @@ impl Runtime {
                 self.store
                     .replace_answers(&id, &answers, &self.operator, &summary, &now_rfc3339())
                     .map_err(e)?;
-                Ok(Outcome::Saved { then })
+                Ok(Outcome::Saved { then, all: true })
             }
             Effect::SavePosition { id, path } => {
                 self.store.save_position(&id, &path).map_err(e)?;
