@@ -235,9 +235,7 @@ fn fill(f: &mut Filling, ids: &[NodeId], idx: &Idx) {
             Kind::Repeat => {
                 if node.repeat_count.is_none() {
                     let want = if idx.is_empty() { 1 } else { 2 };
-                    while f.instances(id, idx) < want {
-                        f.add_instance(id, idx);
-                    }
+                    while f.instances(id, idx) < want && f.add_instance(id, idx).is_some() {}
                 }
                 for k in 0..f.instances(id, idx) {
                     let mut inner = idx.clone();

@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 pub use crate::form::values::canonical;
 pub use nav::ScreenRef;
+pub use slots::MAX_INSTANCES;
 
 /// Instance indices of the repeats a node is in, outermost first, 0-based.
 pub type Idx = Vec<u32>;
@@ -143,6 +144,9 @@ pub struct Filling {
     counted: HashMap<(NodeId, Idx), u32>,
     /// Instances `repeat_count` just created, whose defaults are still to fill.
     fresh: Vec<(NodeId, Idx)>,
+    /// Instances were created by a recompute (repeat_count): more than the
+    /// one answer set must be written.
+    structure_changed: bool,
     /// Stored answers whose path is not in the form: kept, never shown, never dropped.
     orphans: BTreeMap<String, String>,
     clock: Clock,
@@ -174,6 +178,7 @@ impl Filling {
             members: Arc::new(members),
             counted: HashMap::new(),
             fresh: Vec::new(),
+            structure_changed: false,
             orphans: BTreeMap::new(),
             form,
             clock,
@@ -320,6 +325,12 @@ impl Filling {
         }
     }
 
+    /// Whether instances were created by recomputing (repeat_count) since the
+    /// last call: the caller must then write all the answers, not one.
+    pub fn take_structure_change(&mut self) -> bool {
+        std::mem::take(&mut self.structure_changed)
+    }
+
     /// Stores an answer as given (no checks) and recomputes. `None` clears it.
     pub fn set_answer(&mut self, slot: &Slot, value: Option<String>) {
         let existed = self.state(slot).is_some();
@@ -419,9 +430,15 @@ impl Filling {
                 self.recompute();
                 return;
             }
-            relevance_changed |= self.compute_values(id, &prefix);
+            // A repeat with no instance has no slot to notice that it now
+            // applies (or not): its prompt may come or go.
+            relevance_changed |= self.compute_values(id, &prefix) || node.kind == Kind::Repeat;
             for &d in &deps.values[id] {
-                let k = shared_depth(&form, id, d).min(prefix.len());
+                let k = if deps.wide[d] {
+                    0
+                } else {
+                    shared_depth(&form, id, d).min(prefix.len())
+                };
                 schedule(&mut todo, deps.rank[d], d, &prefix[..k]);
             }
             seen.push((id, prefix));
@@ -429,7 +446,11 @@ impl Filling {
         let mut statuses: Vec<(NodeId, Idx)> = seen.clone();
         for (id, prefix) in &seen {
             for &d in &deps.statuses[*id] {
-                let k = shared_depth(&form, *id, d).min(prefix.len());
+                let k = if deps.wide[d] {
+                    0
+                } else {
+                    shared_depth(&form, *id, d).min(prefix.len())
+                };
                 statuses.push((d, prefix[..k].to_vec()));
             }
         }

@@ -6,6 +6,14 @@ use crate::expr::Expr;
 use crate::form::DefaultValue;
 use crate::form::{Kind, NodeId};
 
+/// The most instances of a repeat (per parent instance, and in all for those
+/// made by repeat_count): a stored path beyond it is damage, kept aside as an
+/// orphan rather than opened.
+pub const MAX_INSTANCES: u32 = 100_000;
+
+/// The most instances one repeat_count makes.
+const MAX_COUNTED: u32 = 10_000;
+
 impl Filling {
     pub(super) fn state(&self, slot: &Slot) -> Option<&SlotState> {
         self.slots.get(slot.node).and_then(|m| m.get(&slot.idx))
@@ -52,13 +60,17 @@ impl Filling {
     }
 
     /// Adds an instance at the end of a repeat; returns its indices.
-    pub fn add_instance(&mut self, repeat: NodeId, parent: &[u32]) -> Idx {
+    /// `None` at the limit of instances.
+    pub fn add_instance(&mut self, repeat: NodeId, parent: &[u32]) -> Option<Idx> {
         let k = self.instances(repeat, parent);
+        if k >= MAX_INSTANCES {
+            return None;
+        }
         self.create_instance(repeat, parent, k);
         let mut idx = parent.to_vec();
         idx.push(k);
         self.apply_defaults(&[(repeat, idx.clone())], false);
-        idx
+        Some(idx)
     }
 
     /// Fills new instances' questions with their defaults (static ones,
@@ -194,16 +206,20 @@ impl Filling {
             };
             // Bounded: a runaway expression must not exhaust memory.
             let n = if n.is_finite() && n > 0.0 {
-                (n as u32).min(10_000)
+                (n as u32).min(MAX_COUNTED)
             } else {
                 0
             };
             let have = self.instances(repeat, &p);
+            // Bounded in total too: nested counts must not multiply without end.
+            let total = self.slots.get(repeat).map_or(0, |m| m.len() as u32);
+            let n = n.min(have.saturating_add(MAX_INSTANCES.saturating_sub(total)));
             for i in have..n {
                 self.create_instance(repeat, &p, i);
                 let mut idx = p.clone();
                 idx.push(i);
                 self.fresh.push((repeat, idx));
+                self.structure_changed = true;
             }
             self.counted.insert((repeat, p), n);
         }
@@ -247,6 +263,10 @@ impl Filling {
         }
         let node = self.form.by_path(&plain)?;
         let n = self.form.node(node);
+        // An index beyond what rileva ever makes is damage, not data to open.
+        if idx.iter().any(|&i| i >= MAX_INSTANCES) {
+            return None;
+        }
         // Every repeat on the way has an index, and nothing else has one.
         (n.repeats.len() == idx.len() && path.matches('[').count() == idx.len())
             .then_some(Slot { node, idx })

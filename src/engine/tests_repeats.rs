@@ -64,8 +64,8 @@ fn instances_are_added_with_their_own_slots_and_paths() {
     let mut f = Filling::new(form(), [], clock());
     let person = node(&f, "person");
     assert_eq!(f.instances(person, &[]), 0);
-    assert_eq!(f.add_instance(person, &[]), vec![0]);
-    assert_eq!(f.add_instance(person, &[]), vec![1]);
+    assert_eq!(f.add_instance(person, &[]), Some(vec![0]));
+    assert_eq!(f.add_instance(person, &[]), Some(vec![1]));
     assert_eq!(f.instances(person, &[]), 2);
     set(&mut f, "pname", &[1], "Bia");
     assert_eq!(f.slot_path(&slot(&f, "pname", &[1])), "/person[2]/pname");
@@ -101,7 +101,7 @@ fn removing_an_instance_in_the_middle_keeps_the_others_answers() {
     let mut f = Filling::new(form(), [], clock());
     let person = node(&f, "person");
     for name in ["Ana", "Bia", "Caio"] {
-        let idx = f.add_instance(person, &[]);
+        let idx = f.add_instance(person, &[]).expect("added");
         set(&mut f, "pname", &idx, name);
     }
     let child = node(&f, "child");
@@ -347,7 +347,7 @@ fn new_instances_get_their_defaults() {
     let (mut f, _) = Filling::start(form, clock(), &MetaInfo::default());
     let r = node(&f, "r");
     f.add_instance(r, &[]);
-    let idx = f.add_instance(r, &[]);
+    let idx = f.add_instance(r, &[]).expect("added");
     assert_eq!(f.answer(&slot(&f, "city", &idx)), Some("Roma"));
     assert_eq!(f.answer(&slot(&f, "k", &idx)), Some("5"));
     assert_eq!(f.answer(&slot(&f, "pos", &idx)), Some("2"));

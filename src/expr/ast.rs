@@ -364,6 +364,19 @@ impl Expr {
         self.for_each_child(&mut |c| c.walk_instances(f));
     }
 
+    /// Whether the expression reads other repeat instances than its own
+    /// (`indexed-repeat(…)`): a change anywhere in the repeat can change it.
+    pub fn reads_other_instances(&self) -> bool {
+        match self {
+            Expr::IndexedRepeat(_) => true,
+            _ => {
+                let mut found = false;
+                self.for_each_child(&mut |c| found = found || c.reads_other_instances());
+                found
+            }
+        }
+    }
+
     /// Whether the expression has a location path (`/data/x`, `../x`,
     /// `current()/..`), which needs [`Context::tree`](super::Context::tree).
     /// `position(..)` (and `position(../..)`) does not count: it asks

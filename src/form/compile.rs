@@ -774,6 +774,17 @@ impl Compiler<'_> {
                     format!("the {} is empty", item.kind),
                 ));
             }
+            let depth = std::iter::successors(Some(id), |&n| self.nodes[n].parent).count();
+            if depth > crate::form::MAX_DEPTH {
+                self.err(
+                    loc.base.clone(),
+                    format!(
+                        "groups and repeats are nested more than {} deep",
+                        crate::form::MAX_DEPTH
+                    ),
+                );
+                return Some(id);
+            }
             for (i, child) in children.iter().enumerate() {
                 if let Some(cid) = self.item(
                     child,
@@ -954,6 +965,25 @@ impl Compiler<'_> {
             list.sort_unstable();
             list.dedup();
         }
+        let wide = self
+            .nodes
+            .iter()
+            .map(|node| {
+                let filter = node.choice_filter.as_ref().map(|f| &f.expr);
+                [
+                    &node.relevant,
+                    &node.calculation,
+                    &node.repeat_count,
+                    &node.constraint,
+                    &node.required,
+                    &node.read_only,
+                ]
+                .into_iter()
+                .flatten()
+                .chain(filter)
+                .any(Expr::reads_other_instances)
+            })
+            .collect();
         let mut rank = vec![0; n];
         for (i, &id) in eval_order.iter().enumerate() {
             rank[id] = i;
@@ -976,6 +1006,7 @@ impl Compiler<'_> {
             values,
             statuses,
             rank,
+            wide,
             order,
         }
     }

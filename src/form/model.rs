@@ -293,6 +293,9 @@ pub struct Deps {
     pub statuses: Vec<Vec<NodeId>>,
     /// Per node, its place in `eval_order`.
     pub rank: Vec<usize>,
+    /// Per node, whether its expressions read other instances of a repeat
+    /// (`indexed-repeat`): a change reaches all of its slots.
+    pub wide: Vec<bool>,
     /// Per node, its position among its siblings at each level from the top,
     /// each marked when that level is a repeat (for document order keys).
     pub order: Vec<Vec<(u32, bool)>>,

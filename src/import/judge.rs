@@ -228,19 +228,29 @@ impl Judge {
                     value,
                 } => {
                     let repeats = self.form.node(slot.node).repeats.clone();
-                    for (depth, &repeat) in repeats.iter().enumerate() {
+                    let made = repeats.iter().enumerate().all(|(depth, &repeat)| {
                         let parent = &slot.idx[..depth];
                         while f.instances(repeat, parent) <= slot.idx[depth] {
-                            f.add_instance(repeat, parent);
+                            if f.add_instance(repeat, parent).is_none() {
+                                return false;
+                            }
                         }
+                        true
+                    });
+                    if made {
+                        self.set(f, slot.clone(), column.as_deref(), value, work);
+                    } else {
+                        too_many(work, column.as_deref());
                     }
-                    self.set(f, slot.clone(), column.as_deref(), value, work);
                 }
                 Item::Repeat { node, instances } => {
-                    for (k, inner_items) in instances.iter().enumerate() {
+                    'instances: for (k, inner_items) in instances.iter().enumerate() {
                         let k = k as u32;
                         while f.instances(*node, idx) <= k {
-                            f.add_instance(*node, idx);
+                            if f.add_instance(*node, idx).is_none() {
+                                too_many(work, Some(self.form.node(*node).name.as_str()));
+                                break 'instances;
+                            }
                         }
                         let mut inner = idx.to_vec();
                         inner.push(k);
@@ -693,6 +703,17 @@ fn quoted(s: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A repeat asked for more instances than rileva makes: the rest is not read.
+fn too_many(work: &mut Work, column: Option<&str>) {
+    work.problems.push(Note {
+        field: column.map(str::to_string),
+        message: format!(
+            "more than {} instances of a repeat: the rest is not read",
+            crate::engine::MAX_INSTANCES
+        ),
+    });
 }
 
 #[cfg(test)]
