@@ -33,9 +33,11 @@ pub enum Outcome {
         counts: Counts,
     },
     Opened(Box<Opened>),
-    /// The write is committed; go on as planned.
+    /// The write is committed; go on as planned. `all`: every answer of the
+    /// response was written (not one).
     Saved {
         then: After,
+        all: bool,
     },
     PositionSaved,
     Finalized,

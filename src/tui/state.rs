@@ -29,6 +29,9 @@ pub struct App {
     pub quit_armed: bool,
     /// A save asked for by Ctrl+C is under way.
     pub quitting: bool,
+    /// A write of the current step failed: the step's later writes must not
+    /// move on (or quit) past it.
+    pub batch_failed: bool,
     /// SIGTERM/SIGHUP: leave as soon as the last save is attempted.
     pub terminating: bool,
 }
@@ -102,6 +105,10 @@ pub struct Fill {
     pub save_error: Option<String>,
     /// Writes sent and not yet answered: until they are, nothing says saved.
     pub pending: usize,
+    /// Instances exist that the store has not got yet (made by repeat_count
+    /// with their defaults, or left by a failed write): the next write
+    /// writes every answer.
+    pub unsaved_structure: bool,
 }
 
 impl Fill {
@@ -140,6 +147,7 @@ impl App {
             quit: false,
             quit_armed: false,
             quitting: false,
+            batch_failed: false,
             terminating: false,
         }
     }

@@ -18,6 +18,10 @@ use crate::form::{Kind, MetaKind, NodeId};
 use crate::store::{Status as RowStatus, Summary};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    if !matches!(action, Action::Done(_)) {
+        // A new step: the writes it causes start with no failure.
+        app.batch_failed = false;
+    }
     match action {
         Action::Resize { rows } => {
             app.rows = rows.max(1);
@@ -541,19 +545,33 @@ fn save_typed(f: &mut Fill, then: After) -> Vec<Effect> {
 fn save(f: &mut Fill, slot: Slot, value: Option<String>, then: After) -> Effect {
     let previous = f.filling.answer(&slot).map(str::to_string);
     f.filling.set_answer(&slot, value.clone());
+    // The answer made instances (repeat_count), with their defaults: all of
+    // that must be written, not this answer alone.
+    f.unsaved_structure |= f.filling.take_structure_change();
     if let Some(field) = f.page.fields.iter_mut().find(|q| q.slot == slot) {
         field.stored = f.filling.answer(&slot).map(str::to_string);
         field.error = None;
     }
     let position = target_screen(f, &then).or_else(|| Some(f.screen().clone()));
     f.pending += 1;
+    let undo = Undo::Answer(slot.clone(), previous);
+    let summary = summary(&f.filling, position.as_ref());
+    if f.unsaved_structure {
+        return Effect::ReplaceAnswers {
+            id: f.row.id.clone(),
+            answers: f.filling.stored_answers(),
+            summary,
+            then,
+            undo,
+        };
+    }
     Effect::SaveAnswer {
         id: f.row.id.clone(),
         path: f.filling.slot_path(&slot),
         value,
-        summary: summary(&f.filling, position.as_ref()),
+        summary,
         then,
-        undo: Undo::Answer(slot, previous),
+        undo,
     }
 }
 
@@ -587,7 +605,9 @@ fn add_instance(f: &mut Fill, repeat: NodeId, parent: &[u32]) -> Vec<Effect> {
         return Vec::new();
     }
     let before = Box::new(f.filling.clone());
-    let idx = f.filling.add_instance(repeat, parent);
+    let Some(idx) = f.filling.add_instance(repeat, parent) else {
+        return Vec::new();
+    };
     let first = f
         .filling
         .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx))));
@@ -659,19 +679,7 @@ fn navigate(f: &mut Fill, then: After) -> Vec<Effect> {
     let here = f.screen().clone();
     let (screen, focus) = match then {
         After::Stay | After::Start | After::Quit => return Vec::new(),
-        After::NextField if f.page.focus + 1 < f.page.fields.len() => {
-            // Relevance may have changed inside the page: rebuild it, keeping
-            // what is typed elsewhere on it, and focus the next field.
-            let next = f.page.fields[f.page.focus + 1].slot.clone();
-            refresh_page(f);
-            f.page.focus = f
-                .page
-                .fields
-                .iter()
-                .position(|q| q.slot == next)
-                .unwrap_or(f.page.focus);
-            return Vec::new();
-        }
+        After::NextField if next_field_on_page(f) => return Vec::new(),
         After::Next | After::NextField => match f.filling.next_screen(Some(&here)) {
             Some(s) => (s, None),
             None => {
@@ -703,6 +711,27 @@ fn navigate(f: &mut Fill, then: After) -> Vec<Effect> {
         id: f.row.id.clone(),
         path: f.filling.screen_path(&screen),
     }]
+}
+
+/// After a field of a page is answered: the page is rebuilt (relevance may
+/// have changed inside it, and a field may have appeared after the last),
+/// and the focus moves to the field after the one answered. False when
+/// there is none: the next screen follows.
+fn next_field_on_page(f: &mut Fill) -> bool {
+    let Some(answered) = f.page.field().map(|q| q.slot.clone()) else {
+        return false;
+    };
+    refresh_page(f);
+    let Some(at) = f.page.fields.iter().position(|q| q.slot == answered) else {
+        // The answered field left the page itself: stay on what remains.
+        return !f.page.fields.is_empty() && f.page.focus < f.page.fields.len();
+    };
+    if at + 1 < f.page.fields.len() {
+        f.page.focus = at + 1;
+        true
+    } else {
+        false
+    }
 }
 
 /// Rebuilds the page's fields from the response, keeping the fields (and what
@@ -737,13 +766,21 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             open(app, *opened);
             Vec::new()
         }
-        Outcome::Saved { then } => {
-            app.quit_armed = false;
+        Outcome::Saved { then, all } => {
             let Screen::Fill(f) = &mut app.screen else {
                 return Vec::new();
             };
-            f.save_error = None;
             f.pending = f.pending.saturating_sub(1);
+            if all {
+                f.unsaved_structure = false;
+            }
+            if app.batch_failed {
+                // An earlier write of the same step failed: stay, and let its
+                // error stand (no quitting or moving on past it).
+                return Vec::new();
+            }
+            app.quit_armed = false;
+            f.save_error = None;
             let name = match f.page.field() {
                 Some(field) => f.filling.form().node(field.slot.node).name.clone(),
                 None => f.filling.form().node(f.screen().node()).name.clone(),
@@ -797,6 +834,7 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
                     None => {}
                 }
             }
+            app.batch_failed = true;
             // Asked to leave and the save failed: say so, and let a second
             // Ctrl+C leave anyway. A system signal leaves at once.
             app.quit_armed = std::mem::take(&mut app.quitting);
@@ -810,6 +848,7 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
 fn open(app: &mut App, opened: Opened) {
     let Opened { row, mut filling } = opened;
     filling.set_language(app.lang.code());
+    let unsaved_structure = filling.take_structure_change();
     let read_only = row.status != RowStatus::Draft;
     let current = row
         .position
@@ -837,5 +876,6 @@ fn open(app: &mut App, opened: Opened) {
         read_only,
         save_error: None,
         pending: 0,
+        unsaved_structure,
     }));
 }

@@ -93,6 +93,10 @@ pub struct Choices {
     pub cursor: usize,
     /// Selected choices (list indices), in list order.
     pub selected: Vec<usize>,
+    /// Stored names that are not choices of the list (an import kept as a
+    /// draft, a changed list): kept until the operator picks otherwise, and
+    /// shown as an error, never dropped by a mere visit.
+    pub unknown: Vec<String>,
     pub filter: Option<TextArea<'static>>,
     /// Language index for the folded labels.
     pub lang_index: usize,
@@ -188,24 +192,28 @@ impl Field {
                 } else {
                     Vec::new()
                 },
+                unknown: Vec::new(),
                 filter: None,
                 lang_index: 0,
             }),
             Kind::SelectOne | Kind::SelectMultiple => {
                 let items = filling.choices(&slot);
                 let list = form.list_of(node);
-                let selected: Vec<usize> = match (list, stored.as_deref()) {
-                    (Some(list), Some(s)) => {
-                        let mut v: Vec<usize> = s
-                            .split_whitespace()
-                            .filter_map(|t| list.by_name.get(t).copied())
-                            .collect();
-                        v.sort_unstable();
-                        v.dedup();
-                        v
-                    }
-                    _ => Vec::new(),
-                };
+                let tokens: Vec<&str> = stored
+                    .as_deref()
+                    .map(|s| s.split_whitespace().collect())
+                    .unwrap_or_default();
+                let mut selected: Vec<usize> = tokens
+                    .iter()
+                    .filter_map(|t| list.and_then(|l| l.by_name.get(*t).copied()))
+                    .collect();
+                selected.sort_unstable();
+                selected.dedup();
+                let unknown: Vec<String> = tokens
+                    .iter()
+                    .filter(|t| list.is_none_or(|l| !l.by_name.contains_key(**t)))
+                    .map(|t| t.to_string())
+                    .collect();
                 // Long lists, CSV lists and appearance "minimal" (a drop-down
                 // in ODK) are filtered by typing.
                 let long = items.len() > PICK_KEYS.len()
@@ -224,6 +232,7 @@ impl Field {
                     shown,
                     cursor,
                     selected,
+                    unknown,
                     filter: long.then(|| editor("", false)),
                     lang_index: form.language_index(filling.language()),
                 })
@@ -256,15 +265,18 @@ impl Field {
                     "OK".into()
                 }
             }
-            Input::Choices(c) => match filling.form().list_of(self.slot.node) {
-                Some(list) => c
-                    .selected
+            Input::Choices(c) => {
+                let list = filling.form().list_of(self.slot.node);
+                c.selected
                     .iter()
-                    .filter_map(|&i| list.choices.get(i).map(|ch| ch.name.as_str()))
+                    .filter_map(|&i| {
+                        list.and_then(|l| l.choices.get(i))
+                            .map(|ch| ch.name.as_str())
+                    })
+                    .chain(c.unknown.iter().map(String::as_str))
                     .collect::<Vec<_>>()
-                    .join(" "),
-                None => String::new(),
-            },
+                    .join(" ")
+            }
             Input::Note => String::new(),
         }
     }
@@ -278,7 +290,14 @@ impl Field {
         let stored = self.stored.as_deref().unwrap_or("");
         match &self.input {
             Input::Text { multiline, .. } => now.trim() != shown_text(stored, *multiline).trim(),
-            _ => now != stored,
+            // The same names, whatever their order.
+            _ => {
+                let mut a: Vec<&str> = now.split_whitespace().collect();
+                let mut b: Vec<&str> = stored.split_whitespace().collect();
+                a.sort_unstable();
+                b.sort_unstable();
+                a != b
+            }
         }
     }
 }
@@ -327,6 +346,7 @@ impl Choices {
     fn select_cursor(&mut self) {
         if let Some(i) = self.current() {
             self.selected = vec![i];
+            self.unknown.clear();
         }
     }
 
@@ -342,6 +362,7 @@ impl Choices {
             }
         } else {
             self.selected = vec![i];
+            self.unknown.clear();
         }
     }
 
@@ -360,6 +381,7 @@ impl Choices {
 
     pub fn clear(&mut self) {
         self.selected.clear();
+        self.unknown.clear();
     }
 
     /// Applies the typed filter: labels and codes that contain it, ignoring

@@ -1,0 +1,257 @@
+//! Regressions found in review, each the test that would have caught it:
+//! defaults of counted instances never written, stale cross-instance
+//! calculations, a select's unknown stored value dropped by a visit, quitting
+//! past a failed write, a page's new last field skipped, a repeat prompt that
+//! never came, and a damaged instance number opened without bound.
+
+mod tui_support;
+
+use rileva::engine::{Clock, Filling, Slot};
+use rileva::form::{FormBundle, compile};
+use std::sync::Arc;
+use tui_support::Harness;
+
+fn bundle(survey: &str) -> FormBundle {
+    FormBundle {
+        definition: format!(
+            r#"{{"format":"rileva-form/1","settings":{{"form_id":"t","version":"1"}},"survey":{survey}}}"#
+        ),
+        files: Default::default(),
+    }
+}
+
+/// F1: a default shown in an instance that repeat_count created is never
+/// written; once another answer of that instance is stored, the default is
+/// gone after a restart (and from the finalized response).
+#[test]
+fn repeat_count_default_confirmed_on_screen_is_lost() {
+    let b = bundle(
+        r#"[
+      {"type":"integer","name":"n","label":"How many"},
+      {"type":"repeat","name":"r","label":"R","repeat_count":"${n}","children":[
+        {"type":"integer","name":"x","label":"X","default":"5"},
+        {"type":"text","name":"y","label":"Y"}
+      ]},
+      {"type":"note","name":"end","label":"End"}
+    ]"#,
+    );
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>n");
+    assert_eq!(h.current(), "n");
+    h.keys("1<Enter>");
+    assert_eq!(h.current(), "x");
+    assert_eq!(h.value(), "5", "the default is shown");
+    h.keys("<Enter>"); // operator accepts the 5
+    assert_eq!(h.current(), "y");
+    h.keys("abc<Enter>");
+    let id = h.response_id();
+    let mut h = h.restart();
+    h.keys("<Enter>"); // open the draft
+    let f = h.fill();
+    let x = f.filling.form().by_name("x").unwrap();
+    assert_eq!(
+        f.filling.answer(&Slot::new(x, vec![0])),
+        Some("5"),
+        "x=5 was on screen and confirmed; after restart: {:?}",
+        h.stored(&id)
+    );
+}
+
+/// F2: recompute_from misses cross-instance readers (indexed-repeat inside
+/// the same repeat): instance 2's calculation keeps a stale value.
+#[test]
+fn indexed_repeat_in_same_repeat_goes_stale() {
+    let b = bundle(
+        r#"[
+      {"type":"repeat","name":"p","label":"P","children":[
+        {"type":"text","name":"nm","label":"Name"},
+        {"type":"calculate","name":"first","calculation":"indexed-repeat(${nm}, ${p}, 1)"},
+        {"type":"text","name":"q","label":"Q","relevant":"${first} = 'go'"}
+      ]}
+    ]"#,
+    );
+    let form = Arc::new(compile(&b).unwrap());
+    let clock = Clock::Fixed("2020-06-15T10:00:00+02:00[Europe/Rome]".parse().unwrap());
+    let nm = form.by_name("nm").unwrap();
+    let first = form.by_name("first").unwrap();
+    let q = form.by_name("q").unwrap();
+    let mut f = Filling::new(
+        form.clone(),
+        [
+            ("/p[1]/nm".to_string(), "stop".to_string()),
+            ("/p[2]/nm".to_string(), "b".to_string()),
+        ],
+        clock.clone(),
+    );
+    f.set_answer(&Slot::new(nm, vec![0]), Some("go".into()));
+    let full = Filling::new(form.clone(), f.stored_answers(), clock);
+    assert_eq!(
+        (
+            f.value(&Slot::new(first, vec![1])).to_str(),
+            f.is_relevant(&Slot::new(q, vec![1]))
+        ),
+        (
+            full.value(&Slot::new(first, vec![1])).to_str(),
+            full.is_relevant(&Slot::new(q, vec![1]))
+        ),
+        "incremental vs full recompute"
+    );
+}
+
+fn db(h: &Harness) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(h.dir.path().join("rileva.sqlite3")).unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    c
+}
+
+/// F3: a stored select answer that is not a choice of the list (an import
+/// kept as a draft) is deleted by merely leaving its screen.
+#[test]
+fn leaving_a_select_with_an_unknown_stored_value_deletes_it() {
+    let b = FormBundle {
+        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"t","version":"1"},
+          "survey":[
+            {"type":"select_one","name":"q","list":"yn","label":"Q"},
+            {"type":"text","name":"t","label":"T"}],
+          "choices":{"yn":[{"name":"y","label":"Yes"},{"name":"n","label":"No"}]}}"#
+            .into(),
+        files: Default::default(),
+    };
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>n");
+    assert_eq!(h.current(), "q");
+    let id = h.response_id();
+    h.keys("<Esc>");
+    db(&h).execute(
+        "INSERT INTO answers(response_id, path, value, operator, updated_at) VALUES (?1, '/q', 'maybe', 'imp', 'x')",
+        [&id],
+    ).unwrap();
+    let mut h = h.restart();
+    h.keys("<Enter>"); // open the draft: lands on q
+    assert_eq!(h.current(), "q");
+    assert_eq!(
+        h.fill()
+            .filling
+            .answer(&Slot::root(h.fill().filling.form().by_name("q").unwrap())),
+        Some("maybe")
+    );
+    h.keys("<Tab>"); // skip it, touching nothing
+    assert_eq!(h.stored(&id), vec![("/q".to_string(), "maybe".to_string())]);
+}
+
+/// F4: quitting from a field-list page with two typed fields: the first
+/// write fails, the second succeeds, and the program quits anyway.
+#[test]
+fn quit_goes_through_when_an_earlier_save_of_the_batch_failed() {
+    let b = FormBundle {
+        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"t","version":"1"},
+          "survey":[
+            {"type":"group","name":"g","label":"G","appearance":"field-list","children":[
+              {"type":"text","name":"a","label":"A"},
+              {"type":"text","name":"b","label":"B"}]},
+            {"type":"note","name":"end","label":"End"}]}"#
+            .into(),
+        files: Default::default(),
+    };
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>n");
+    assert_eq!(h.current(), "a");
+    // Any write of /g/a fails (stands for a busy or full disk moment).
+    db(&h)
+        .execute_batch(
+            "CREATE TRIGGER fail_a BEFORE INSERT ON answers WHEN NEW.path = '/g/a'
+         BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;",
+        )
+        .unwrap();
+    h.keys("typed-in-a<Tab>typed-in-b");
+    h.keys("<C-c>");
+    assert!(
+        !h.app.quit,
+        "the save of A failed, yet the app quits: {:?}",
+        h.stored(&h.response_id())
+    );
+}
+
+/// F6: on a field-list page, a question that becomes relevant after the
+/// focused (last) one is skipped: Enter leaves the page.
+#[test]
+fn field_list_question_that_appears_after_the_last_is_skipped() {
+    let b = FormBundle {
+        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"t","version":"1"},
+          "survey":[
+            {"type":"group","name":"g","label":"G","appearance":"field-list","children":[
+              {"type":"text","name":"a","label":"A"},
+              {"type":"text","name":"b","label":"B","relevant":"${a} = 'x'"}]},
+            {"type":"note","name":"end","label":"End"}]}"#
+            .into(),
+        files: Default::default(),
+    };
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>n");
+    assert_eq!(h.current(), "a");
+    h.keys("x<Enter>");
+    assert_eq!(
+        h.current(),
+        "b",
+        "b appeared on this page and should get the focus"
+    );
+}
+
+/// F7: a stored path with a huge instance number (damaged database, or a
+/// hand-edited one) made opening the response allocate millions of
+/// instances; it is kept aside as an orphan, never opened, never dropped.
+#[test]
+fn huge_stored_instance_index_is_kept_as_an_orphan() {
+    let b = bundle(
+        r#"[{"type":"repeat","name":"p","label":"P","children":[{"type":"text","name":"nm","label":"N"}]}]"#,
+    );
+    let form = Arc::new(compile(&b).unwrap());
+    let p = form.by_name("p").unwrap();
+    let f = Filling::new(
+        form,
+        [
+            ("/p[3000000]/nm".to_string(), "x".to_string()),
+            ("/p[1]/nm".to_string(), "ok".to_string()),
+        ],
+        tui_support::clock(),
+    );
+    assert_eq!(f.instances(p, &[]), 1);
+    let stored = f.stored_answers();
+    assert!(
+        stored.contains(&("/p[3000000]/nm".to_string(), "x".to_string())),
+        "{stored:?}"
+    );
+}
+
+/// F8: a repeat whose `relevant` turns true while it has no instance yet:
+/// the screens are not rebuilt, so the "add a kid?" screen never comes.
+#[test]
+fn conditional_repeat_prompt_never_appears() {
+    let b = FormBundle {
+        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"t","version":"1"},
+          "survey":[
+            {"type":"text","name":"has","label":"Kids? (y/n)"},
+            {"type":"repeat","name":"kid","label":"Kid","relevant":"${has} = 'y'","children":[
+              {"type":"text","name":"kname","label":"Name"}]},
+            {"type":"note","name":"end","label":"End"}]}"#
+            .into(),
+        files: Default::default(),
+    };
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>n");
+    assert_eq!(h.current(), "has");
+    h.keys("y<Enter>");
+    let after_enter = h.fill().page.screen.clone();
+    // Full recompute, as after a restart, for comparison.
+    let stored = h.fill().filling.stored_answers();
+    let full = Filling::new(
+        h.fill().filling.form().clone(),
+        stored,
+        tui_support::clock(),
+    );
+    assert_eq!(
+        h.fill().filling.screens(),
+        full.screens(),
+        "screens after the answer vs after a full recompute; now on {after_enter:?}"
+    );
+}
