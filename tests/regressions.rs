@@ -12,19 +12,23 @@ use std::sync::Arc;
 use tui_support::Harness;
 
 fn bundle(survey: &str) -> FormBundle {
+    bundle_with(survey, "{}")
+}
+
+fn bundle_with(survey: &str, choices: &str) -> FormBundle {
     FormBundle {
         definition: format!(
-            r#"{{"format":"rileva-form/1","settings":{{"form_id":"t","version":"1"}},"survey":{survey}}}"#
+            r#"{{"format":"rileva-form/1","settings":{{"form_id":"t","version":"1"}},"survey":{survey},"choices":{choices}}}"#
         ),
         files: Default::default(),
     }
 }
 
-/// F1: a default shown in an instance that repeat_count created is never
+/// Was: a default shown in an instance that repeat_count created is never
 /// written; once another answer of that instance is stored, the default is
 /// gone after a restart (and from the finalized response).
 #[test]
-fn repeat_count_default_confirmed_on_screen_is_lost() {
+fn a_counted_instances_default_survives_a_restart() {
     let b = bundle(
         r#"[
       {"type":"integer","name":"n","label":"How many"},
@@ -57,10 +61,10 @@ fn repeat_count_default_confirmed_on_screen_is_lost() {
     );
 }
 
-/// F2: recompute_from misses cross-instance readers (indexed-repeat inside
+/// Was: recompute_from misses cross-instance readers (indexed-repeat inside
 /// the same repeat): instance 2's calculation keeps a stale value.
 #[test]
-fn indexed_repeat_in_same_repeat_goes_stale() {
+fn indexed_repeat_in_the_same_repeat_follows_changes() {
     let b = bundle(
         r#"[
       {"type":"repeat","name":"p","label":"P","children":[
@@ -104,19 +108,16 @@ fn db(h: &Harness) -> rusqlite::Connection {
     c
 }
 
-/// F3: a stored select answer that is not a choice of the list (an import
+/// Was: a stored select answer that is not a choice of the list (an import
 /// kept as a draft) is deleted by merely leaving its screen.
 #[test]
-fn leaving_a_select_with_an_unknown_stored_value_deletes_it() {
-    let b = FormBundle {
-        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"t","version":"1"},
-          "survey":[
+fn leaving_a_select_keeps_a_stored_value_not_in_its_list() {
+    let b = bundle_with(
+        r#"[
             {"type":"select_one","name":"q","list":"yn","label":"Q"},
-            {"type":"text","name":"t","label":"T"}],
-          "choices":{"yn":[{"name":"y","label":"Yes"},{"name":"n","label":"No"}]}}"#
-            .into(),
-        files: Default::default(),
-    };
+            {"type":"text","name":"t","label":"T"}]"#,
+        r#"{"yn":[{"name":"y","label":"Yes"},{"name":"n","label":"No"}]}"#,
+    );
     let mut h = Harness::with_bundle(b);
     h.keys("Mario<Enter>n");
     assert_eq!(h.current(), "q");
@@ -139,20 +140,17 @@ fn leaving_a_select_with_an_unknown_stored_value_deletes_it() {
     assert_eq!(h.stored(&id), vec![("/q".to_string(), "maybe".to_string())]);
 }
 
-/// F4: quitting from a field-list page with two typed fields: the first
+/// Was: quitting from a field-list page with two typed fields: the first
 /// write fails, the second succeeds, and the program quits anyway.
 #[test]
-fn quit_goes_through_when_an_earlier_save_of_the_batch_failed() {
-    let b = FormBundle {
-        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"t","version":"1"},
-          "survey":[
+fn quit_stops_when_an_earlier_save_of_the_step_failed() {
+    let b = bundle(
+        r#"[
             {"type":"group","name":"g","label":"G","appearance":"field-list","children":[
               {"type":"text","name":"a","label":"A"},
               {"type":"text","name":"b","label":"B"}]},
-            {"type":"note","name":"end","label":"End"}]}"#
-            .into(),
-        files: Default::default(),
-    };
+            {"type":"note","name":"end","label":"End"}]"#,
+    );
     let mut h = Harness::with_bundle(b);
     h.keys("Mario<Enter>n");
     assert_eq!(h.current(), "a");
@@ -172,20 +170,17 @@ fn quit_goes_through_when_an_earlier_save_of_the_batch_failed() {
     );
 }
 
-/// F6: on a field-list page, a question that becomes relevant after the
+/// Was: on a field-list page, a question that becomes relevant after the
 /// focused (last) one is skipped: Enter leaves the page.
 #[test]
-fn field_list_question_that_appears_after_the_last_is_skipped() {
-    let b = FormBundle {
-        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"t","version":"1"},
-          "survey":[
+fn a_field_that_appears_after_the_last_of_a_page_takes_the_focus() {
+    let b = bundle(
+        r#"[
             {"type":"group","name":"g","label":"G","appearance":"field-list","children":[
               {"type":"text","name":"a","label":"A"},
               {"type":"text","name":"b","label":"B","relevant":"${a} = 'x'"}]},
-            {"type":"note","name":"end","label":"End"}]}"#
-            .into(),
-        files: Default::default(),
-    };
+            {"type":"note","name":"end","label":"End"}]"#,
+    );
     let mut h = Harness::with_bundle(b);
     h.keys("Mario<Enter>n");
     assert_eq!(h.current(), "a");
@@ -197,7 +192,7 @@ fn field_list_question_that_appears_after_the_last_is_skipped() {
     );
 }
 
-/// F7: a stored path with a huge instance number (damaged database, or a
+/// Was: a stored path with a huge instance number (damaged database, or a
 /// hand-edited one) made opening the response allocate millions of
 /// instances; it is kept aside as an orphan, never opened, never dropped.
 #[test]
@@ -223,20 +218,17 @@ fn huge_stored_instance_index_is_kept_as_an_orphan() {
     );
 }
 
-/// F8: a repeat whose `relevant` turns true while it has no instance yet:
+/// Was: a repeat whose `relevant` turns true while it has no instance yet:
 /// the screens are not rebuilt, so the "add a kid?" screen never comes.
 #[test]
-fn conditional_repeat_prompt_never_appears() {
-    let b = FormBundle {
-        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"t","version":"1"},
-          "survey":[
+fn a_repeat_that_becomes_relevant_offers_its_prompt() {
+    let b = bundle(
+        r#"[
             {"type":"text","name":"has","label":"Kids? (y/n)"},
             {"type":"repeat","name":"kid","label":"Kid","relevant":"${has} = 'y'","children":[
               {"type":"text","name":"kname","label":"Name"}]},
-            {"type":"note","name":"end","label":"End"}]}"#
-            .into(),
-        files: Default::default(),
-    };
+            {"type":"note","name":"end","label":"End"}]"#,
+    );
     let mut h = Harness::with_bundle(b);
     h.keys("Mario<Enter>n");
     assert_eq!(h.current(), "has");
