@@ -517,3 +517,32 @@ fn assert_not_red(t: &Tui, where_: &str) {
         assert!(seen, "{where_}: the text is shown");
     });
 }
+
+/// Was: when the terminal went away (an SSH session dropped, a window or a
+/// tmux session closed), crossterm's reader spun on the hung-up terminal
+/// forever: rileva burnt a CPU, kept the data directory locked and never
+/// saved what was typed.
+#[test]
+fn a_closed_terminal_saves_what_is_typed_and_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut t = started(d, "Mario Rossi");
+    t.send("n");
+    t.wait_for("A01");
+    // Chosen, not confirmed.
+    t.send("2");
+    t.wait_for("(•) Comune");
+    let code = t.hang_up(std::time::Duration::from_secs(10));
+    assert!(
+        code.is_some(),
+        "rileva still runs 10 s after its terminal was closed"
+    );
+    assert_eq!(
+        draft_data(d)["sez_A"]["A01"],
+        "comune",
+        "what was typed is saved"
+    );
+    // The lock went with it: a new session starts.
+    let t = Tui::start(d);
+    t.wait_for("Bozze 1");
+}

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod effect;
+mod hangup;
 pub mod i18n;
 pub mod keymap;
 pub mod screens;
@@ -104,6 +105,9 @@ pub fn run(opts: Options) -> Result<(), String> {
         signal_hook::flag::register(signal, stop.clone())
             .map_err(|e| format!("cannot watch signals: {e}"))?;
     }
+    // A terminal that hangs up without a signal reaching us, or while
+    // crossterm is stuck reading it, raises the same flag.
+    let _hangup = hangup::watch(stop.clone());
     // Our panic hook first; ratatui's (installed by init) restores the terminal
     // and then calls it.
     let previous = std::panic::take_hook();

@@ -6,6 +6,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -46,11 +47,13 @@ pub fn bin() -> &'static str {
 pub struct Tui {
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
+    writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
     // Kept open so that the child's output stays readable until we are done.
-    _master: Box<dyn MasterPty + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
     reader: Option<JoinHandle<()>>,
+    /// Tells the reader to stop and close its handle on the terminal.
+    stop_reading: Arc<AtomicBool>,
     pub dir: PathBuf,
     /// The last question [`Tui::answer`] saw.
     last: Option<String>,
@@ -87,23 +90,37 @@ impl Tui {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(ROWS), nz(COLS), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let fd = pty.master.as_raw_fd().expect("the master's descriptor");
         let (p, r) = (parser.clone(), raw.clone());
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = stop_reading.clone();
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            // EOF or EIO once the child has gone and the output is drained.
-            while let Ok(n @ 1..) = reader.read(&mut buf) {
-                p.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            // Waits for output a little at a time, so that it can be told to
+            // stop (and drop its handle) while the child still runs.
+            while !stop.load(Ordering::Relaxed) {
+                if !readable(fd) {
+                    continue;
+                }
+                // EOF or EIO once the child has gone and the output is drained.
+                match reader.read(&mut buf) {
+                    Ok(n @ 1..) => {
+                        p.lock().unwrap().process(&buf[..n]);
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                    _ => break,
+                }
             }
         });
         let writer = pty.master.take_writer().expect("pty writer");
         Tui {
             parser,
             raw,
-            writer,
+            writer: Some(writer),
             child,
-            _master: pty.master,
+            master: Some(pty.master),
             reader: Some(reader),
+            stop_reading,
             dir: dir.to_path_buf(),
             last: None,
         }
@@ -115,8 +132,30 @@ impl Tui {
 
     /// Types text (or a key sequence) as is.
     pub fn send(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        let w = self.writer.as_mut().expect("the terminal is open");
+        w.write_all(s.as_bytes()).expect("write to pty");
+        w.flush().expect("flush pty");
+    }
+
+    /// The terminal goes away, as when an SSH session drops or a window is
+    /// closed: every handle on its master side is closed (the child gets
+    /// SIGHUP and its reads find the terminal hung up). Returns the exit
+    /// code if the child exits within `within`.
+    pub fn hang_up(&mut self, within: Duration) -> Option<u32> {
+        self.stop_reading.store(true, Ordering::Relaxed);
+        if let Some(h) = self.reader.take() {
+            let _ = h.join();
+        }
+        self.writer = None;
+        self.master = None;
+        let start = Instant::now();
+        while start.elapsed() < within {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status.exit_code());
+            }
+            std::thread::sleep(POLL);
+        }
+        None
     }
 
     /// A named key from [`keys`].
@@ -278,11 +317,25 @@ impl Tui {
             while !h.is_finished() && start.elapsed() < TIMEOUT {
                 std::thread::sleep(POLL);
             }
-            if h.is_finished() {
-                let _ = h.join();
-            }
+            // Joined either way: it must end before the master is closed.
+            self.stop_reading.store(true, Ordering::Relaxed);
+            let _ = h.join();
         }
     }
+}
+
+/// Whether the terminal's master has output (or has hung up) within 50 ms.
+fn readable(fd: std::os::fd::RawFd) -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    // SAFETY: the master (and the descriptor) stays open until this thread
+    // is joined: `hang_up` and `drop` join it before closing the master.
+    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+    let wait = Timespec {
+        tv_sec: 0,
+        tv_nsec: 50_000_000,
+    };
+    poll(&mut fds, Some(&wait)).is_ok_and(|n| n > 0)
 }
 
 impl Drop for Tui {
@@ -292,6 +345,11 @@ impl Drop for Tui {
         {
             let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
             let _ = self.child.wait();
+        }
+        // The reader polls the master's descriptor: it ends before the master.
+        self.stop_reading.store(true, Ordering::Relaxed);
+        if let Some(h) = self.reader.take() {
+            let _ = h.join();
         }
     }
 }
