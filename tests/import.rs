@@ -544,6 +544,59 @@ fn a_rileva_export_reads_back_to_the_same_answers() {
     );
 }
 
+/// Was: an edited response moved to another machine lost its deprecatedID
+/// on import, so its XML became a new submission instead of an edit.
+#[test]
+fn an_imported_edit_keeps_its_chain_of_versions_in_either_order() {
+    let (bundle, form) = common::default_form();
+    let original = common::filling(&form, common::COMPLETE);
+    let old = "11111111-1111-4111-8111-111111111111";
+    let new = "22222222-2222-4222-8222-222222222222";
+    let export = |id: &str, deprecated: Option<&str>| {
+        let mut row = common::hand_row(&form, Status::Complete);
+        row.id = id.into();
+        row.deprecated_id = deprecated.map(str::to_string);
+        serde_json::to_string(&rileva::export::response_json(&original, &row)).expect("JSON")
+    };
+    let old_line = export(old, None);
+    let new_line = export(new, Some(old));
+    for lines in [[&old_line, &new_line], [&new_line, &old_line]] {
+        let text = format!("{}\n{}\n", lines[0], lines[1]);
+        let (_, judged) = run(&form, Format::Ndjson, &text);
+        let by_id = |id: &str| judged.iter().find(|j| j.id.as_deref() == Some(id));
+        let edited = by_id(new).expect("the edit");
+        assert_eq!(edited.deprecated_id.as_deref(), Some(old));
+        assert_eq!(by_id(old).expect("the original").deprecated_id, None);
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(dir.path()).expect("opens");
+        let summary = Summary::default();
+        let items: Vec<ImportedResponse<'_>> = judged
+            .iter()
+            .map(|j| ImportedResponse {
+                id: j.id.as_deref().expect("an id"),
+                deprecated_id: j.deprecated_id.as_deref(),
+                status: Status::Complete,
+                operator: "import",
+                device_id: "rileva:x",
+                language: "it",
+                summary: &summary,
+                answers: &j.answers,
+                source_key: &j.key,
+                source: "in.ndjson",
+            })
+            .collect();
+        store
+            .import_responses(&bundle, &form, &items, "2020-06-15T10:00:00.000+02:00")
+            .expect("imported");
+        let newer = store.response(new).expect("read").expect("there");
+        assert_eq!(newer.deprecated_id.as_deref(), Some(old));
+        assert_eq!(newer.superseded_by, None);
+        let older = store.response(old).expect("read").expect("there");
+        assert_eq!(older.superseded_by.as_deref(), Some(new), "{lines:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Keys
 
@@ -584,6 +637,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
     };
     let item = |id: &'static str, key: &'static str, status: Status| ImportedResponse {
         id,
+        deprecated_id: None,
         status,
         operator: "import",
         device_id: "rileva:x",

@@ -169,6 +169,7 @@ pub(super) fn import<W: Write>(
         .iter()
         .map(|(id, status, summary, j)| ImportedResponse {
             id,
+            deprecated_id: j.deprecated_id.as_deref(),
             status: *status,
             operator: &operator,
             device_id: &device_id,

@@ -83,6 +83,7 @@ impl<'a> Reader<'a> {
             )),
             None => {
                 row.id = plain_id(obj);
+                row.deprecated_id = meta_text(obj, "deprecatedID");
                 row.items = self.object(obj, None, "", &mut row.problems);
             }
         }
@@ -104,11 +105,8 @@ impl<'a> Reader<'a> {
             ));
             return;
         }
-        row.id = obj
-            .get("meta")
-            .and_then(|m| m.get("instanceID"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        row.id = meta_text(obj, "instanceID");
+        row.deprecated_id = meta_text(obj, "deprecatedID");
         row.language = obj
             .get("language")
             .and_then(Value::as_str)
@@ -241,6 +239,18 @@ fn plain_id(obj: &Map<String, Value>) -> Option<String> {
         }
     }
     best.map(|(_, s)| s)
+}
+
+/// A text of the `meta` object (`instanceID`, `deprecatedID`), any case.
+fn meta_text(obj: &Map<String, Value>, name: &str) -> Option<String> {
+    let meta = obj
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("meta"))
+        .and_then(|(_, v)| v.as_object())?;
+    meta.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.as_str())
+        .map(str::to_string)
 }
 
 fn is_empty(value: &Value) -> bool {

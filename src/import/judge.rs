@@ -37,6 +37,8 @@ pub struct Judged {
     /// The row's id when it is a UUID (`uuid:` prefix or not): the id of
     /// the response it becomes.
     pub id: Option<String>,
+    /// The version it replaces (a UUID), for an edited response.
+    pub deprecated_id: Option<String>,
     /// What identifies the row across imports: SHA-256 of the form's hash,
     /// the row's id as given, its answers in canonical form, and how many
     /// identical rows came before it in the file.
@@ -193,6 +195,7 @@ impl Judge {
         Judged {
             number: row.number,
             id,
+            deprecated_id: row.deprecated_id.as_deref().and_then(|d| uuid_of(d).ok()),
             key,
             problems: work.problems,
             warnings,

@@ -120,6 +120,8 @@ pub struct Row {
     pub number: usize,
     /// The value of the id column or key (`meta/instanceID`, `_uuid`, …).
     pub id: Option<String>,
+    /// The version it replaces (`meta.deprecatedID` of an edited response).
+    pub deprecated_id: Option<String>,
     /// The language of a rileva export.
     pub language: Option<String>,
     pub items: Vec<Item>,

@@ -10,6 +10,9 @@ use rusqlite::{OptionalExtension, params};
 #[derive(Debug, Clone)]
 pub struct ImportedResponse<'a> {
     pub id: &'a str,
+    /// The version this one replaces (an edited response exported elsewhere):
+    /// kept, and that version marked superseded when it is here.
+    pub deprecated_id: Option<&'a str>,
     /// `Complete` (with `completed_at`) or `Draft`.
     pub status: Status,
     pub operator: &'a str,
@@ -75,8 +78,19 @@ impl Store {
             let mut by_key = tx.prepare("SELECT response_id FROM imports WHERE source_key = ?1")?;
             let mut insert = tx.prepare(
                 "INSERT INTO responses(id, form_sha256, status, operator, device_id, language,
-                     instance_name, answered, relevant, position, created_at, updated_at, completed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?10, ?11)",
+                     instance_name, answered, relevant, position, deprecated_id, created_at,
+                     updated_at, completed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?11, ?11, ?12)",
+            )?;
+            // The chain of versions, whichever of them comes first.
+            let mut supersede = tx.prepare(
+                "UPDATE responses SET superseded_by = ?2 WHERE id = ?1 AND superseded_by IS NULL",
+            )?;
+            let mut superseded = tx.prepare(
+                "UPDATE responses SET superseded_by =
+                     (SELECT id FROM responses WHERE deprecated_id = ?1 LIMIT 1)
+                 WHERE id = ?1 AND superseded_by IS NULL
+                   AND EXISTS (SELECT 1 FROM responses WHERE deprecated_id = ?1)",
             )?;
             let mut record = tx.prepare(
                 "INSERT INTO imports(source_key, response_id, source, imported_at) VALUES (?1, ?2, ?3, ?4)",
@@ -108,9 +122,14 @@ impl Store {
                     r.summary.instance_name,
                     r.summary.answered,
                     r.summary.relevant,
+                    r.deprecated_id,
                     at,
                     completed
                 ])?;
+                if let Some(old) = r.deprecated_id {
+                    supersede.execute([old, r.id])?;
+                }
+                superseded.execute([r.id])?;
                 upsert_answers(&tx, r.id, r.answers, r.operator, at)?;
                 record.execute(params![r.source_key, r.id, r.source, at])?;
                 outcomes.push(Imported::Created);
