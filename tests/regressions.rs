@@ -247,3 +247,155 @@ fn a_repeat_that_becomes_relevant_offers_its_prompt() {
         "screens after the answer vs after a full recompute; now on {after_enter:?}"
     );
 }
+
+/// Was: `${name}` in labels was filled on the focused question only: the
+/// other fields of a field-list page, the outline and the review showed the
+/// raw reference, and a note left on a page read "…: (empty)".
+#[test]
+fn references_in_labels_are_filled_everywhere_they_are_shown() {
+    let b = bundle(
+        r#"[
+      {"type":"repeat","name":"member","label":"Member","children":[
+        {"type":"calculate","name":"pos","calculation":"position(..)"},
+        {"type":"text","name":"m_name","label":"Name of member ${pos}"}
+      ]},
+      {"type":"calculate","name":"who","calculation":"indexed-repeat(${m_name}, ${member}, 1)"},
+      {"type":"group","name":"pg","label":"Page of ${who}","appearance":"field-list","children":[
+        {"type":"note","name":"nt","label":"Household of ${who}"},
+        {"type":"text","name":"t1","label":"Phone of ${who}"}
+      ]}
+    ]"#,
+    );
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>na");
+    assert_eq!(h.current(), "m_name");
+    assert!(h.screen(80, 24).contains("Name of member 1"));
+    h.keys("Anna<Enter><Enter>");
+    assert_eq!(h.current(), "nt");
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "t1");
+    let page = h.screen(80, 24);
+    assert!(page.contains("Page of Anna"), "{page}");
+    assert!(page.contains("Household of Anna"), "{page}");
+    assert!(
+        !page.contains("Household of Anna:"),
+        "a note has no answer: {page}"
+    );
+    h.keys("<F3>");
+    let outline = h.screen(80, 24);
+    assert!(outline.contains("Name of member 1"), "{outline}");
+    h.keys("<Esc><F4>");
+    let review = h.screen(80, 24);
+    assert!(review.contains("Name of member 1"), "{review}");
+    for s in [page, outline, review] {
+        assert!(!s.contains("${"), "a raw reference:\n{s}");
+    }
+}
+
+/// Was: after repeat_count was lowered (3 → 2) the instance left out was
+/// still counted on screen ("Member 1/3") and reachable with F8, where what
+/// was typed said saved but was never in the response.
+#[test]
+fn an_instance_beyond_a_lowered_count_is_not_offered() {
+    let b = bundle(
+        r#"[
+      {"type":"integer","name":"n","label":"How many"},
+      {"type":"repeat","name":"member","label":"Member","repeat_count":"${n}","children":[
+        {"type":"text","name":"m_name","label":"Name"}
+      ]},
+      {"type":"note","name":"end","label":"End"}
+    ]"#,
+    );
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>n3<Enter>A<Enter>B<Enter>C<Enter>");
+    assert_eq!(h.current(), "end");
+    h.goto("n");
+    h.keys("<BS>2<Enter>");
+    assert_eq!(h.current(), "m_name");
+    assert!(
+        h.screen(80, 24).contains("Member 1/2"),
+        "{}",
+        h.screen(80, 24)
+    );
+    h.keys("<F8>");
+    assert!(h.screen(80, 24).contains("Member 2/2"));
+    h.keys("<F8>");
+    let s = h.screen(80, 24);
+    assert!(s.contains("Member 2/2") && !s.contains("Member 3/"), "{s}");
+    // Going back to 3 brings the kept answer back.
+    h.goto("n");
+    h.keys("<BS>3<Enter>");
+    let id = h.response_id();
+    assert!(
+        h.stored(&id)
+            .contains(&("/member[3]/m_name".to_string(), "C".to_string()))
+    );
+}
+
+/// Entries of a counted repeat come from the count: adding or removing one
+/// by hand is refused with a word on why (it used to remove the entry, then
+/// bring an empty one back at once).
+#[test]
+fn a_counted_repeat_is_not_changed_by_hand() {
+    let b = bundle(
+        r#"[
+      {"type":"integer","name":"n","label":"How many"},
+      {"type":"repeat","name":"member","label":"Member","repeat_count":"${n}","children":[
+        {"type":"text","name":"m_name","label":"Name"}
+      ]}
+    ]"#,
+    );
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>n2<Enter>A<Enter>");
+    assert_eq!(h.current(), "m_name");
+    let id = h.response_id();
+    let before = h.stored(&id);
+    h.keys("<C-d>");
+    assert!(h.fill().confirm.is_none(), "no removal offered");
+    assert!(
+        h.screen(80, 24)
+            .contains("Quante voci ci sono lo dice una risposta")
+    );
+    h.keys("<F6>");
+    assert_eq!(h.stored(&id), before);
+    assert!(h.screen(80, 24).contains("Member 2/2"));
+}
+
+/// Was: the help of a choice question inside a repeat did not fit 80×24
+/// and did not scroll: how to close it and the last keys were cut off. It
+/// now fits 80×24; on a smaller terminal it scrolls.
+#[test]
+fn help_that_does_not_fit_scrolls_and_always_says_how_to_close() {
+    let b = bundle_with(
+        r#"[
+      {"type":"repeat","name":"member","label":"Member","children":[
+        {"type":"select_one","list":"sex","name":"sex","label":"Sex"}
+      ]}
+    ]"#,
+        r#"{"sex":[{"name":"m","label":"M"},{"name":"f","label":"F"}]}"#,
+    );
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>na");
+    assert_eq!(h.current(), "sex");
+    h.keys("<F1>");
+    let all = h.screen(80, 24);
+    for want in [
+        "Esc o F1 per chiudere",
+        "La cifra o lettera accanto a una voce la sceglie",
+    ] {
+        assert!(all.contains(want), "{all}");
+    }
+    let top = h.screen(80, 16);
+    assert!(top.contains("Esc o F1 per chiudere"), "{top}");
+    assert!(top.contains("↓ altri tasti"), "{top}");
+    assert!(!top.contains("La cifra o lettera"), "{top}");
+    h.keys("<PgDn><PgDn>");
+    let end = h.screen(80, 16);
+    assert!(
+        end.contains("La cifra o lettera accanto a una voce la sceglie"),
+        "{end}"
+    );
+    assert!(end.contains("Esc o F1 per chiudere"), "{end}");
+    h.keys("<Esc>");
+    assert!(h.app.help.is_none());
+}

@@ -34,6 +34,18 @@ impl Filling {
             .map_or(0, |&k| k + 1)
     }
 
+    /// How many instances of a repeat the response has: all of them, or, for
+    /// a repeat driven by `repeat_count`, those the count takes (the ones
+    /// beyond it are kept aside, not relevant, until the count grows again).
+    pub fn counted_instances(&self, repeat: NodeId, parent: &[u32]) -> u32 {
+        let n = self.instances(repeat, parent);
+        if self.form.node(repeat).repeat_count.is_none() {
+            return n;
+        }
+        let counted = self.counted.get(&(repeat, parent.to_vec())).copied();
+        n.min(counted.unwrap_or(0))
+    }
+
     /// Makes sure the instances a slot lives in exist (creating the missing
     /// ones, empty).
     pub(super) fn ensure(&mut self, slot: &Slot) {

@@ -84,6 +84,7 @@ strings! {
     FILTER = "Filtro", "Filter";
     OF = "di", "of";
     NO_MATCH = "Nessuna voce corrisponde al filtro", "No item matches the filter";
+    COUNTED_REPEAT = "Quante voci ci sono lo dice una risposta: cambia quella", "The number of entries comes from an answer: change that answer";
     ACKNOWLEDGE = "Confermo", "I confirm";
     NOTE_CONTINUE = "Invio per continuare", "Enter to continue";
     OUTLINE = "Indice", "Outline";
@@ -99,6 +100,7 @@ strings! {
     EMPTY_ANSWER = "(vuota)", "(empty)";
     HELP_TITLE = "Tasti", "Keys";
     HELP_CLOSE = "Esc o F1 per chiudere", "Esc or F1 to close";
+    HELP_SCROLL = "altri tasti", "more keys";
     NEW_RESPONSE_STARTED = "Nuova risposta iniziata", "New response started";
     DRAFT_SAVED_LEFT = "Bozza salvata", "Draft saved";
     STORE_ERROR = "Errore del database", "Database error";

@@ -380,14 +380,14 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[k(KeyCode::Up)],
-        modes: &[Choices, Filter, Start, Outline, Review],
+        modes: &[Choices, Filter, Start, Outline, Review, Help],
         cmd: Cmd::Up,
         help: tr!("Voce precedente", "Previous item"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::Down)],
-        modes: &[Choices, Filter, Start, Outline, Review],
+        modes: &[Choices, Filter, Start, Outline, Review, Help],
         cmd: Cmd::Down,
         help: tr!("Voce successiva", "Next item"),
         hint: None,
@@ -408,14 +408,14 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[k(KeyCode::PageUp)],
-        modes: &[Filter, Start, Outline, Review],
+        modes: &[Filter, Start, Outline, Review, Help],
         cmd: Cmd::PageUp,
         help: tr!("Pagina precedente", "Page up"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::PageDown)],
-        modes: &[Filter, Start, Outline, Review],
+        modes: &[Filter, Start, Outline, Review, Help],
         cmd: Cmd::PageDown,
         help: tr!("Pagina successiva", "Page down"),
         hint: None,

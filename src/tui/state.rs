@@ -18,6 +18,8 @@ pub struct App {
     pub screen: Screen,
     /// The help overlay, for the mode it was opened from.
     pub help: Option<Mode>,
+    /// How far the help is scrolled (lines), when it does not fit.
+    pub help_scroll: u16,
     /// The status line: the last thing that happened.
     pub flash: Option<Flash>,
     /// Rows a list can show (from the terminal size), for page keys.
@@ -141,6 +143,7 @@ impl App {
             form_title,
             screen,
             help: None,
+            help_scroll: 0,
             flash: None,
             rows: 10,
             no_color,

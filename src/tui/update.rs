@@ -35,11 +35,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Cmd(Cmd::Quit) => quit(app),
         Action::Cmd(Cmd::Help) => {
             app.help = Some(app.mode());
+            app.help_scroll = 0;
             Vec::new()
         }
         _ if app.help.is_some() => {
-            if action == Action::Cmd(Cmd::Back) {
-                app.help = None;
+            // Scrolled past the end is drawn at the end; kept near it.
+            let most = app.help.map_or(0, |m| {
+                crate::tui::keymap::bindings_here(m, app.in_repeat()).count() as u16 + 2
+            });
+            let s = app.help_scroll;
+            match action {
+                Action::Cmd(Cmd::Back) => app.help = None,
+                Action::Cmd(Cmd::Up) => app.help_scroll = s.saturating_sub(1),
+                Action::Cmd(Cmd::Down) => app.help_scroll = (s + 1).min(most),
+                Action::Cmd(Cmd::PageUp) => app.help_scroll = s.saturating_sub(10),
+                Action::Cmd(Cmd::PageDown) => app.help_scroll = (s + 10).min(most),
+                _ => {}
             }
             Vec::new()
         }
@@ -228,6 +239,10 @@ fn fill(app: &mut App, action: Action) -> Vec<Effect> {
                 },
                 Action::Cmd(Cmd::RemoveInstance) if !f.read_only => {
                     if let Some(OutlineRow::Instance { slot, .. }) = o.rows.get(o.cursor)
+                        && f.filling.form().node(slot.node).repeat_count.is_some()
+                    {
+                        app.flash = Some(Flash::Info(&i18n::COUNTED_REPEAT));
+                    } else if let Some(OutlineRow::Instance { slot, .. }) = o.rows.get(o.cursor)
                         && let Some((&k, parent)) = slot.idx.split_last()
                     {
                         f.confirm = Some(Confirm::RemoveInstance {
@@ -402,6 +417,12 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
                 ScreenRef::RepeatEnd { repeat, parent } => Some((*repeat, parent.clone())),
                 _ => innermost_instance(f).map(|(r, parent, _)| (r, parent)),
             };
+            if let Some((repeat, _)) = &target
+                && counted(f, *repeat)
+            {
+                app.flash = Some(Flash::Info(&i18n::COUNTED_REPEAT));
+                return Vec::new();
+            }
             if let Some((repeat, parent)) = target {
                 let mut effects = save_typed(f, After::Stay);
                 effects.extend(add_instance(f, repeat, &parent));
@@ -412,6 +433,10 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
             if let Some((repeat, parent, k)) = innermost_instance(f)
                 && !f.read_only
             {
+                if counted(f, repeat) {
+                    app.flash = Some(Flash::Info(&i18n::COUNTED_REPEAT));
+                    return Vec::new();
+                }
                 f.confirm = Some(Confirm::RemoveInstance { repeat, parent, k });
             }
         }
@@ -423,7 +448,9 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
                 } else {
                     Some(k + 1)
                 };
-                if let Some(t) = target.filter(|&t| t < f.filling.instances(repeat, &parent)) {
+                if let Some(t) =
+                    target.filter(|&t| t < f.filling.counted_instances(repeat, &parent))
+                {
                     let mut slot = f.current_slot();
                     slot.idx[depth] = t;
                     return leave(f, After::Goto(slot));
@@ -441,6 +468,12 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Whether a repeat's instances come from its `repeat_count`: they are added
+/// and removed by changing the answer the count reads, not by hand.
+fn counted(f: &Fill, repeat: NodeId) -> bool {
+    f.filling.form().node(repeat).repeat_count.is_some()
 }
 
 /// The innermost repeat instance the focused field is in: (repeat, parent

@@ -3,7 +3,7 @@
 use super::question::problem_text;
 use super::{Theme, window};
 use crate::engine::{Filling, Slot, Status};
-use crate::form::{Kind, NodeId};
+use crate::form::Kind;
 use crate::store::ResponseRow;
 use crate::text::{one_line, sanitize};
 use crate::tui::i18n::{self, Lang};
@@ -179,9 +179,11 @@ pub fn answer_text(filling: &Filling, slot: &Slot, lang: Lang) -> String {
     }
 }
 
-fn label(filling: &Filling, id: NodeId) -> String {
+/// A node's label (or hint, or name) on one line, its `${name}` references
+/// filled as seen from `slot`.
+fn label(filling: &Filling, slot: &Slot) -> String {
     let form = filling.form();
-    let node = form.node(id);
+    let node = form.node(slot.node);
     let l = node.label.get(filling.language(), &form.default_language);
     let l = if l.is_empty() {
         node.hint.get(filling.language(), &form.default_language)
@@ -191,7 +193,7 @@ fn label(filling: &Filling, id: NodeId) -> String {
     if l.is_empty() {
         node.name.clone()
     } else {
-        one_line(l)
+        one_line(&filling.fill_text(slot, l))
     }
 }
 
@@ -228,11 +230,11 @@ pub fn outline(app: &App, f: &Fill, o: &Outline, frame: &mut Frame, area: Rect, 
                     } else {
                         theme.dim()
                     };
-                    (truncate(&label(filling, slot.node), room), style)
+                    (truncate(&label(filling, slot), room), style)
                 }
                 OutlineRow::Instance { slot, .. } => {
                     let k = slot.idx.last().copied().unwrap_or(0) + 1;
-                    let text = format!("▸ {} {k}", label(filling, slot.node));
+                    let text = format!("▸ {} {k}", label(filling, slot));
                     let style = if filling.is_relevant(slot) {
                         theme.bold()
                     } else {
@@ -240,10 +242,10 @@ pub fn outline(app: &App, f: &Fill, o: &Outline, frame: &mut Frame, area: Rect, 
                     };
                     (truncate(&text, room), style)
                 }
-                OutlineRow::Add { repeat, .. } => {
+                OutlineRow::Add { repeat, parent, .. } => {
                     let text = format!(
                         "+ {} ({})",
-                        label(filling, *repeat),
+                        label(filling, &Slot::new(*repeat, parent.clone())),
                         i18n::ADD_ENTRY.get(lang)
                     );
                     (truncate(&text, room), theme.key())
@@ -266,7 +268,7 @@ pub fn outline(app: &App, f: &Fill, o: &Outline, frame: &mut Frame, area: Rect, 
                         room.saturating_sub(head.chars().count() + state.chars().count() + 1);
                     let text = format!(
                         "{head}{:<rest$} {state}",
-                        truncate(&label(filling, slot.node), rest)
+                        truncate(&label(filling, slot), rest)
                     );
                     let style = if *status == Status::NotRelevant {
                         theme.dim()
@@ -330,7 +332,7 @@ pub fn review(app: &App, f: &Fill, r: &Review, frame: &mut Frame, area: Rect, th
         let head = format!("{} {} ", mark(status), sanitize(&node.name, false));
         let value = truncate(&one_line(&value), (width / 2).max(10));
         let room = width.saturating_sub(head.chars().count() + value.chars().count() + 1);
-        let mut name = label(filling, id);
+        let mut name = label(filling, slot);
         if !slot.idx.is_empty() {
             let n: Vec<String> = slot.idx.iter().map(|k| (k + 1).to_string()).collect();
             name = format!("[{}] {name}", n.join("."));

@@ -91,7 +91,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         dialog(frame, area, text.get(app.lang), theme);
     }
     if let Some(mode) = app.help {
-        render_help(mode, app.in_repeat(), app.lang, frame, area, theme);
+        render_help(app, mode, frame, area, theme);
     }
 }
 
@@ -232,16 +232,13 @@ fn dialog(frame: &mut Frame, area: Rect, text: &str, theme: Theme) {
     );
 }
 
-fn render_help(
-    mode: Mode,
-    in_repeat: bool,
-    lang: Lang,
-    frame: &mut Frame,
-    area: Rect,
-    theme: Theme,
-) {
+/// The keys of the screen the help was opened on. When they do not fit
+/// (80×24 in a repeat), the list scrolls with ↑ ↓ PgUp PgDn, and how to close
+/// (and to scroll) stays on the bottom border.
+fn render_help(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: Theme) {
+    let lang = app.lang;
     let mut lines = Vec::new();
-    for b in keymap::bindings_here(mode, in_repeat) {
+    for b in keymap::bindings_here(mode, app.in_repeat()) {
         let mut keys: Vec<String> = Vec::new();
         for k in b.keys {
             let label = keymap::key_label(k, lang);
@@ -266,12 +263,7 @@ fn render_help(
             }),
         ]));
     }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        i18n::HELP_CLOSE.get(lang),
-        theme.dim(),
-    )));
-    let width = area.width.saturating_sub(4).min(100);
+    let width = area.width.saturating_sub(2).min(100);
     let inner = width.saturating_sub(2).max(1) as usize;
     let rows: usize = lines
         .iter()
@@ -286,14 +278,33 @@ fn render_help(
         })
         .sum();
     let height = (rows as u16 + 2).min(area.height);
+    let shown = height.saturating_sub(2);
+    let overflow = (rows as u16).saturating_sub(shown);
+    let scroll = app.help_scroll.min(overflow);
+    let bottom = if overflow > 0 {
+        let more = match (scroll > 0, scroll < overflow) {
+            (true, true) => "↑↓",
+            (false, _) => "↓",
+            (true, false) => "↑",
+        };
+        format!(
+            " {more} {} · {} ",
+            i18n::HELP_SCROLL.get(lang),
+            i18n::HELP_CLOSE.get(lang)
+        )
+    } else {
+        format!(" {} ", i18n::HELP_CLOSE.get(lang))
+    };
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", i18n::HELP_TITLE.get(lang)));
+        .title(format!(" {} ", i18n::HELP_TITLE.get(lang)))
+        .title_bottom(Line::from(Span::styled(bottom, theme.dim())));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
             .block(block),
         rect,
     );

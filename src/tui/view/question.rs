@@ -26,7 +26,7 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
     let mut section = form
         .section_of(anchor.node)
         .filter(|&s| s != anchor.node && form.node(s).kind == crate::form::Kind::Group)
-        .map(|s| form.node(s).label.get(flang, fallback).to_string())
+        .map(|s| filling.fill_text(&anchor, form.node(s).label.get(flang, fallback)))
         .filter(|s| !s.is_empty())
         .unwrap_or_default();
     // Where in repeated lists we are: "Household › Person 2/3".
@@ -34,7 +34,7 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
         let Some(&k) = anchor.idx.get(depth) else {
             break;
         };
-        let n = filling.instances(r, &anchor.idx[..depth]);
+        let n = filling.counted_instances(r, &anchor.idx[..depth]);
         if !section.is_empty() {
             section.push_str(" › ");
         }
@@ -112,7 +112,7 @@ fn repeat_end(
     theme: Theme,
 ) {
     let lang = app.lang;
-    let n = f.filling.instances(repeat, parent);
+    let n = f.filling.counted_instances(repeat, parent);
     let label = sanitize(&instance_label(&f.filling, repeat), false).into_owned();
     let lines = vec![
         Line::from(Span::styled(label, theme.bold())),
@@ -154,8 +154,11 @@ fn field_list(
     let title = form
         .node(group)
         .label
-        .get(filling.language(), &form.default_language)
-        .to_string();
+        .get(filling.language(), &form.default_language);
+    let title = match f.screen() {
+        crate::engine::ScreenRef::Group(slot) => filling.fill_text(slot, title),
+        _ => title.to_string(),
+    };
     let mut constraints = vec![Constraint::Length(1)];
     for (i, q) in f.page.fields.iter().enumerate() {
         constraints.push(if i == f.page.focus {
@@ -180,13 +183,15 @@ fn field_list(
         } else {
             let node = form.node(q.slot.node);
             let label = node.label.get(filling.language(), &form.default_language);
-            let value = super::lists::answer_text(filling, &q.slot, app.lang);
+            let label = crate::text::one_line(&filling.fill_text(&q.slot, label));
             let mark = crate::tui::screens::lists::mark(filling.status(&q.slot));
-            let line = format!(
-                "{mark} {}: {}",
-                crate::text::one_line(label),
-                crate::text::one_line(&value)
-            );
+            let line = if node.kind.takes_input() {
+                let value = super::lists::answer_text(filling, &q.slot, app.lang);
+                format!("{mark} {label}: {}", crate::text::one_line(&value))
+            } else {
+                // A note has no answer to show.
+                format!("{mark} {label}")
+            };
             frame.render_widget(Paragraph::new(Span::styled(line, theme.dim())), rect);
         }
     }
