@@ -399,3 +399,29 @@ fn help_that_does_not_fit_scrolls_and_always_says_how_to_close() {
     h.keys("<Esc>");
     assert!(h.app.help.is_none());
 }
+
+/// Was: the geopoint error wrapped inside its example ("e.g. 45.07" /
+/// "7.68"), which read as two examples.
+#[test]
+fn the_geopoint_example_is_never_split_by_wrapping() {
+    let b = bundle(r#"[{"type":"geopoint","name":"g","label":"Where"}]"#);
+    let mut h = Harness::with_bundle(b);
+    h.keys("Mario<Enter>n");
+    assert_eq!(h.current(), "g");
+    h.keys("abc<Enter>");
+    let widths: Vec<u16> = (40..=120).collect();
+    for (lang, width) in ["it", "en"]
+        .iter()
+        .flat_map(|l| widths.iter().map(move |w| (l, *w)))
+    {
+        if h.app.lang.code() != *lang {
+            h.keys("<F2>");
+        }
+        let s = h.screen(width, 24);
+        let line = s
+            .lines()
+            .find(|l| l.contains("45.07"))
+            .unwrap_or_else(|| panic!("no error at {width}:\n{s}"));
+        assert!(line.contains("7.68"), "split at width {width}:\n{s}");
+    }
+}

@@ -310,3 +310,47 @@ fn masked(screen: String) -> String {
     let time = regex::Regex::new(r"\d\d:\d\d:\d\d").expect("regex");
     time.replace_all(&screen, "HH:MM:SS").into_owned()
 }
+
+/// Was: a completed response open to read offered "Enter go · f finalize",
+/// which do nothing there, and not `e`; on the start screen the old version
+/// was the one tagged "edited", its date cut off by the tag; `e` on it said
+/// "NOT SAVED" though nothing was being saved; in English the dialog asked
+/// "(y/n)" while its footer said "s yes".
+#[test]
+fn versions_are_told_apart_and_a_read_only_response_offers_what_works() {
+    let mut h = started();
+    h.keys("Rossi<Enter><Enter>0123<Enter>x<Enter><Enter>");
+    h.keys("<F2>f");
+    let dialog = h.screen(80, 24);
+    assert!(dialog.contains("y yes"), "{dialog}");
+    h.keys("y<F2>");
+    assert_eq!(h.app.mode(), Mode::Start);
+    h.keys("<Tab><Enter>");
+    assert_eq!(h.app.mode(), Mode::ReadOnly);
+    let footer = h.screen(80, 24);
+    let last = footer.lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("e modifica"), "{last}");
+    assert!(
+        !last.contains("finalizza") && !last.contains("Invio"),
+        "{last}"
+    );
+    h.keys("e");
+    assert_eq!(h.current(), "hh");
+    h.keys("<Esc>");
+    let start = h.screen(80, 24);
+    let old = start
+        .lines()
+        .find(|l| l.contains("[sostituita]"))
+        .unwrap_or_else(|| panic!("the old version is tagged replaced:\n{start}"));
+    // The date (dd/mm/yyyy hh:mm) is whole beside the tag.
+    let dated = regex::Regex::new(r"\d\d/\d\d/\d{4} \d\d:\d\d \[sostituita\]").expect("regex");
+    assert!(dated.is_match(old), "{old}");
+    assert!(start.contains("[modificata]"), "{start}");
+    // `e` on the replaced version: a word, not a failed save.
+    h.keys("<Tab>e");
+    let s = h.screen(80, 24);
+    assert!(
+        s.contains("Già modificata") && !s.contains("NON SALVATO"),
+        "{s}"
+    );
+}

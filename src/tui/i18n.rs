@@ -112,7 +112,7 @@ strings! {
     NO_SCREENS = "Nessuna domanda pertinente", "No applicable question";
     NOT_TIME = "Ora non valida: scrivere HH:MM", "Not a valid time: type HH:MM";
     NOT_DATETIME = "Data e ora non valide: scrivere GG/MM/AAAA HH:MM", "Not a valid date and time: type YYYY-MM-DD HH:MM";
-    NOT_GEOPOINT = "Posizione non valida: latitudine (-90..90) e longitudine (-180..180), es. 45.07 7.68", "Not a valid location: latitude (-90..90) and longitude (-180..180), e.g. 45.07 7.68";
+    NOT_GEOPOINT = "Posizione non valida: latitudine (-90..90) e longitudine (-180..180), es. 45.07\u{a0}7.68", "Not a valid location: latitude (-90..90) and longitude (-180..180), e.g. 45.07\u{a0}7.68";
     OUT_OF_RANGE = "Valore fuori dall'intervallo", "Value out of range";
     STEP = "passo", "step";
     READ_ONLY = "sola lettura", "read-only";
@@ -123,6 +123,7 @@ strings! {
     ADD_ENTRY = "aggiungi", "add";
     ALREADY_EDITED = "Già modificata: la versione nuova è", "Already edited: the newer version is";
     EDITED_VERSION = "modificata", "edited";
+    REPLACED_VERSION = "sostituita", "replaced";
     NEW_VERSION = "versione modificata di una risposta completata", "edited version of a completed response";
 }
 

@@ -23,6 +23,8 @@ pub enum Mode {
     RepeatEnd,
     Outline,
     Review,
+    /// A completed response open to read: its review, nothing to change.
+    ReadOnly,
     Help,
     Confirm,
 }
@@ -103,7 +105,7 @@ const QUESTION: &[Mode] = &[Text, Multiline, Choices, Filter, Note, RepeatEnd];
 /// Question screens, where the repeat keys work.
 const FIELDS: &[Mode] = &[Text, Multiline, Choices, Filter, Note];
 const ALL_BUT_DIALOGS: &[Mode] = &[
-    Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
+    Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review, ReadOnly,
 ];
 
 macro_rules! tr {
@@ -206,7 +208,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[c('e')],
-        modes: &[Start, Review],
+        modes: &[Start],
         cmd: Cmd::NewVersion,
         help: tr!(
             "Modifica una risposta completata: ne crea una nuova versione (la precedente resta)",
@@ -289,7 +291,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[k(KeyCode::F(9))],
         modes: &[
-            Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
+            Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review, ReadOnly,
         ],
         cmd: Cmd::FormLanguage,
         help: tr!(
@@ -380,56 +382,56 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[k(KeyCode::Up)],
-        modes: &[Choices, Filter, Start, Outline, Review, Help],
+        modes: &[Choices, Filter, Start, Outline, Review, ReadOnly, Help],
         cmd: Cmd::Up,
         help: tr!("Voce precedente", "Previous item"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::Down)],
-        modes: &[Choices, Filter, Start, Outline, Review, Help],
+        modes: &[Choices, Filter, Start, Outline, Review, ReadOnly, Help],
         cmd: Cmd::Down,
         help: tr!("Voce successiva", "Next item"),
         hint: None,
     },
     Binding {
         keys: &[c('k')],
-        modes: &[Start, Outline, Review],
+        modes: &[Start, Outline, Review, ReadOnly],
         cmd: Cmd::Up,
         help: tr!("Voce precedente", "Previous item"),
         hint: None,
     },
     Binding {
         keys: &[c('j')],
-        modes: &[Start, Outline, Review],
+        modes: &[Start, Outline, Review, ReadOnly],
         cmd: Cmd::Down,
         help: tr!("Voce successiva", "Next item"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::PageUp)],
-        modes: &[Filter, Start, Outline, Review, Help],
+        modes: &[Filter, Start, Outline, Review, ReadOnly, Help],
         cmd: Cmd::PageUp,
         help: tr!("Pagina precedente", "Page up"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::PageDown)],
-        modes: &[Filter, Start, Outline, Review, Help],
+        modes: &[Filter, Start, Outline, Review, ReadOnly, Help],
         cmd: Cmd::PageDown,
         help: tr!("Pagina successiva", "Page down"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::Home)],
-        modes: &[Choices, Outline, Review, Start],
+        modes: &[Choices, Outline, Review, ReadOnly, Start],
         cmd: Cmd::Home,
         help: tr!("Prima voce", "First item"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::End)],
-        modes: &[Choices, Outline, Review, Start],
+        modes: &[Choices, Outline, Review, ReadOnly, Start],
         cmd: Cmd::End,
         help: tr!("Ultima voce", "Last item"),
         hint: None,
@@ -501,6 +503,26 @@ pub const BINDINGS: &[Binding] = &[
         modes: &[Review],
         cmd: Cmd::Back,
         help: tr!("Torna alla domanda", "Back to the question"),
+        hint: Some(tr!("torna", "back")),
+    },
+    Binding {
+        keys: &[c('e')],
+        modes: &[ReadOnly],
+        cmd: Cmd::NewVersion,
+        help: tr!(
+            "Modifica la risposta: ne crea una nuova versione (questa resta)",
+            "Edit the response: makes a new version of it (this one is kept)"
+        ),
+        hint: Some(tr!("modifica", "edit")),
+    },
+    Binding {
+        keys: &[k(KeyCode::Esc), k(KeyCode::F(4))],
+        modes: &[ReadOnly],
+        cmd: Cmd::Back,
+        help: tr!(
+            "Torna all'elenco delle risposte",
+            "Back to the list of responses"
+        ),
         hint: Some(tr!("torna", "back")),
     },
     // Dialogs
@@ -605,7 +627,18 @@ pub fn hints(mode: Mode, lang: Lang) -> Vec<(String, &'static str)> {
         bindings(mode).partition(|b| b.modes == ALL_BUT_DIALOGS);
     own.into_iter()
         .chain(global.into_iter().rev())
-        .filter_map(|b| Some((key_label(b.keys.first()?, lang), b.hint?.get(lang))))
+        .filter_map(|b| {
+            let hint = b.hint?.get(lang);
+            // The key the hint's word starts with, where there is one (y for
+            // "yes", s for "sì"), else the first.
+            let initial = hint.chars().next().map(|c| c.to_string());
+            let key = b
+                .keys
+                .iter()
+                .find(|k| Some(key_label(k, lang)) == initial)
+                .or(b.keys.first())?;
+            Some((key_label(key, lang), hint))
+        })
         .collect()
 }
 
@@ -689,7 +722,7 @@ mod tests {
     fn ctrl_c_quits_everywhere() {
         for mode in [
             Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
-            Help, Confirm,
+            ReadOnly, Help, Confirm,
         ] {
             assert_eq!(
                 resolve(mode, key(KeyCode::Char('c'), CTRL)),
@@ -726,7 +759,7 @@ mod tests {
     fn every_mode_has_help_and_hints() {
         for mode in [
             Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
-            Help, Confirm,
+            ReadOnly, Help, Confirm,
         ] {
             assert!(bindings(mode).count() > 0, "{mode:?}");
             assert!(!hints(mode, Lang::It).is_empty(), "{mode:?}");

@@ -46,6 +46,8 @@ pub enum Flash {
         at: String,
     },
     Info(&'static super::i18n::Tr),
+    /// Something refused that is not a failed write.
+    Notice(String),
     Error(String),
 }
 
@@ -179,6 +181,7 @@ impl App {
             Screen::Fill(f) if f.confirm.is_some() => Mode::Confirm,
             Screen::Fill(f) => match &f.view {
                 View::Outline(_) => Mode::Outline,
+                View::Review(_) if f.read_only => Mode::ReadOnly,
                 View::Review(_) => Mode::Review,
                 View::Question => match f.page.field().map(|q| &q.input) {
                     None => Mode::RepeatEnd,

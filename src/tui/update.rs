@@ -176,7 +176,7 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
             match row.superseded_by.clone() {
                 None => return vec![Effect::NewVersion { id: row.id.clone() }],
                 Some(by) => {
-                    app.flash = Some(Flash::Error(format!(
+                    app.flash = Some(Flash::Notice(format!(
                         "{}: {by}",
                         i18n::ALREADY_EDITED.get(lang)
                     )));

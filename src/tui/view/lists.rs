@@ -136,21 +136,22 @@ fn pane(app: &App, s: &Start, which: Pane, frame: &mut Frame, area: Rect, theme:
     let width = inner.width as usize;
     let lines: Vec<Line> = window(rows.len(), inner.height as usize, cursor)
         .map(|i| {
-            let mut text = response_line(&rows[i], lang, width);
-            if which == Pane::Completed {
-                let status = match (&rows[i].superseded_by, rows[i].status) {
-                    (Some(_), _) => i18n::EDITED_VERSION.get(lang),
-                    (None, crate::store::Status::Exported) => i18n::EXPORTED.get(lang),
-                    _ => "",
-                };
-                if !status.is_empty() {
-                    text = format!(
-                        "{} [{}]",
-                        truncate(&text, width.saturating_sub(status.len() + 3)),
-                        status
-                    );
-                }
-            }
+            let row = &rows[i];
+            // An old version replaced by an edit, an edit, an exported one.
+            let status = match (&row.superseded_by, &row.deprecated_id, row.status) {
+                (Some(_), _, _) => i18n::REPLACED_VERSION.get(lang),
+                (None, _, crate::store::Status::Exported) => i18n::EXPORTED.get(lang),
+                (None, Some(_), _) => i18n::EDITED_VERSION.get(lang),
+                _ => "",
+            };
+            let text = if status.is_empty() {
+                response_line(row, lang, width)
+            } else {
+                // The name gives way, never the date.
+                let tag = format!(" [{status}]");
+                let line = response_line(row, lang, width.saturating_sub(tag.chars().count()));
+                format!("{line}{tag}")
+            };
             let style = if focused && i == cursor {
                 theme.cursor()
             } else {

@@ -156,6 +156,10 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             ),
         ]),
         Some(Flash::Info(tr)) => Line::from(Span::raw(tr.get(app.lang))),
+        Some(Flash::Notice(msg)) => Line::from(Span::styled(
+            sanitize(msg, false).into_owned(),
+            theme.warn(),
+        )),
         Some(Flash::Error(msg)) => {
             let mut text = format!(
                 "✗ {}: {}",
