@@ -36,7 +36,7 @@ const KNOWN: &[(&str, &str)] = &[
     ),
 ];
 
-fn oracle_dir() -> PathBuf {
+pub(super) fn oracle_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/xlsform-corpus/rxeval-oracle")
 }
 
