@@ -57,14 +57,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Cmd(Cmd::ToggleLang) => {
             app.lang = app.lang.toggled();
             if let Screen::Fill(f) = &mut app.screen {
-                f.filling.set_language(app.lang.code());
-                let lang_index = f.filling.form().language_index(f.filling.language());
-                for field in &mut f.page.fields {
-                    if let Input::Choices(c) = &mut field.input {
-                        c.lang_index = lang_index;
-                        c.refilter(&f.filling, field.slot.node);
-                    }
-                }
+                set_form_language(f, app.lang.code());
             }
             Vec::new()
         }
@@ -82,14 +75,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     .position(|c| c == f.filling.language())
                     .unwrap_or(0);
                 if let Some(next) = codes.get((now + 1) % codes.len().max(1)) {
-                    f.filling.set_language(next);
-                    let lang_index = f.filling.form().language_index(f.filling.language());
-                    for field in &mut f.page.fields {
-                        if let Input::Choices(c) = &mut field.input {
-                            c.lang_index = lang_index;
-                            c.refilter(&f.filling, field.slot.node);
-                        }
-                    }
+                    set_form_language(f, next);
                 }
             }
             Vec::new()
@@ -468,6 +454,20 @@ fn question_action(app: &mut App, action: Action, page: isize) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Shows the questionnaire in a language (the form's own code, or the
+/// interface's when the form has it): labels, and choice lists refiltered on
+/// their labels in it.
+fn set_form_language(f: &mut Fill, code: &str) {
+    f.filling.set_language(code);
+    let lang_index = f.filling.form().language_index(f.filling.language());
+    for field in &mut f.page.fields {
+        if let Input::Choices(c) = &mut field.input {
+            c.lang_index = lang_index;
+            c.refilter(&f.filling, field.slot.node);
+        }
+    }
 }
 
 /// Whether a repeat's instances come from its `repeat_count`: they are added
