@@ -449,7 +449,7 @@ fn list_json_has_every_field() {
         .expect("draft");
     assert_eq!(draft["status"], "draft");
     assert_eq!(draft["form"]["id"], "buone_pratiche_covid19");
-    assert_eq!(draft["form"]["version"], "2020051101");
+    assert_eq!(draft["form"]["version"], "2020051102");
     assert_eq!(draft["operator"], "Maria Rossi");
     assert_eq!(draft["answered"], 3);
     assert_eq!(draft["completedAt"], Value::Null);
@@ -944,7 +944,7 @@ fn export_xml_writes_one_private_well_formed_submission_per_response() {
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "data", "pyxform's default root");
         assert_eq!(root.attribute("id"), Some("buone_pratiche_covid19"));
-        assert_eq!(root.attribute("version"), Some("2020051101"));
+        assert_eq!(root.attribute("version"), Some("2020051102"));
         assert_eq!(
             xml_text(root, &["meta", "instanceID"]),
             Some(format!("uuid:{id}").as_str())
@@ -1048,7 +1048,7 @@ fn import_without_commit_reports_each_refusal_and_writes_nothing() {
     assert_eq!(
         s,
         format!(
-            "{}: 2 rows for the form buone_pratiche_covid19 version 2020051101\n\
+            "{}: 2 rows for the form buone_pratiche_covid19 version 2020051102\n\
              row 3, field sez_A/A06: \"dodicimila\" is not a whole number\n\
              row 3: required sez_A/A04 is missing\n\
              dry run, nothing was written: 2 rows: 1 valid, 1 not valid, 0 already imported; \

@@ -173,7 +173,7 @@ fn fill_the_whole_default_questionnaire_then_export() {
 
     assert_eq!(r["format"], "rileva-response/1");
     assert_eq!(r["form"]["id"], "buone_pratiche_covid19");
-    assert_eq!(r["form"]["version"], "2020051101");
+    assert_eq!(r["form"]["version"], "2020051102");
     assert_eq!(r["status"], "complete");
     assert_eq!(r["language"], "it");
     let meta = &r["meta"];

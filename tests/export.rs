@@ -40,7 +40,7 @@ fn envelope() {
     let v = complete();
     assert_eq!(v["format"], "rileva-response/1");
     assert_eq!(v["form"]["id"], "buone_pratiche_covid19");
-    assert_eq!(v["form"]["version"], "2020051101");
+    assert_eq!(v["form"]["version"], "2020051102");
     assert_eq!(
         v["meta"]["instanceID"],
         "uuid:6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"

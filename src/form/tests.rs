@@ -28,7 +28,7 @@ fn has(errors: &[String], needle: &str) -> bool {
 fn the_default_form_compiles() {
     let form = compile(&FormBundle::embedded_default()).expect("compiles");
     assert_eq!(form.id, "buone_pratiche_covid19");
-    assert_eq!(form.version, "2020051101");
+    assert_eq!(form.version, "2020051102");
     assert_eq!(form.languages.len(), 2);
     assert_eq!(form.default_language, "it");
     let a03b = form.by_name("A03b").expect("A03b");
