@@ -15,6 +15,8 @@ pub mod expr;
 pub mod form;
 pub mod import;
 pub mod store;
+#[cfg(test)]
+mod test_shared;
 pub mod text;
 pub mod timefmt;
 pub mod tui;

@@ -284,7 +284,12 @@ fn regex_constraints() {
     // Version 2020051102 of the form takes the separators people write
     // (spaces, dots, dashes) and an optional "+39 ".
     let a10 = id(&f, "A10");
-    for ok in ["+390112345678", "011 234 5678", "+39 011.234.567", "347-123-4567"] {
+    for ok in [
+        "+390112345678",
+        "011 234 5678",
+        "+39 011.234.567",
+        "347-123-4567",
+    ] {
         assert_eq!(f.check(&a10, ok), Ok(Some(ok.into())), "{ok}");
     }
     for bad in ["12345", "+39", "tel. 0112345", "0123456789012345678901"] {

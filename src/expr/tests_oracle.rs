@@ -261,14 +261,9 @@ fn more_questions_on_the_oracle_instance(#[case] src: &str, #[case] want: Want) 
 
 /// The oracle file, when the shared corpus is next to this crate.
 fn oracle_json() -> Option<serde_json::Value> {
-    let path = super::tests_rxeval::oracle_dir().join("javarosa-expected.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        println!(
-            "skipping the oracle cross-check: {} not found",
-            path.display()
-        );
-        return None;
-    };
+    let dir = crate::test_shared::shared_dir("xlsform-corpus/rxeval-oracle", "oracle cross-check")?;
+    let path = dir.join("javarosa-expected.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).ok()
 }
 

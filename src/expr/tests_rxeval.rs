@@ -4,13 +4,12 @@
 //! element, as in JavaRosa's harness) and compared with JavaRosa 5.1's answers
 //! in `javarosa-expected.json`.
 //!
-//! Writes a Markdown report of every disagreement to
-//! `tests/conformance/RXEVAL.md` (or to `$RXEVAL_REPORT`), after checking
-//! that agreement is at least 95% and not below the figure that report last
-//! recorded. Skips, saying so, when the shared corpus is absent.
+//! Checks that agreement is at least 95% and not below the figure recorded in
+//! `tests/conformance/RXEVAL.md`, and that the report of this run is that
+//! file (see `crate::test_shared`). Skips, saying so, when the shared corpus
+//! is absent (under CI it fails instead).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
@@ -35,17 +34,6 @@ const KNOWN: &[(&str, &str)] = &[
         "deliberate: ceiling() is XPath 1.0 and in ODK's documentation; JavaRosa 5.1 lacks it, rileva keeps it",
     ),
 ];
-
-pub(super) fn oracle_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/xlsform-corpus/rxeval-oracle")
-}
-
-fn report_path() -> PathBuf {
-    match std::env::var_os("RXEVAL_REPORT") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/RXEVAL.md"),
-    }
-}
 
 /// The expressions of `corpus.txt`: one a line, blank lines and `#` comments
 /// skipped.
@@ -184,14 +172,10 @@ struct Outcome {
 
 #[test]
 fn rxeval_oracle_agreement() {
-    let dir = oracle_dir();
-    if !dir.is_dir() {
-        eprintln!(
-            "skipping the rxeval oracle test: {} not found (the shared XLSForm corpus is not next to this crate)",
-            dir.display()
-        );
+    let Some(dir) = crate::test_shared::shared_dir("xlsform-corpus/rxeval-oracle", "rxeval oracle")
+    else {
         return;
-    }
+    };
     let read = |name: &str| {
         std::fs::read_to_string(dir.join(name))
             .unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
@@ -264,7 +248,7 @@ fn rxeval_oracle_agreement() {
         MIN_AGREEMENT * 100.0,
         listing.join("\n")
     );
-    let path = report_path();
+    let path = crate::test_shared::tracked_report("RXEVAL.md");
     if let Some((was, of)) = std::fs::read_to_string(&path)
         .ok()
         .as_deref()
@@ -282,7 +266,7 @@ fn rxeval_oracle_agreement() {
     let mut md = String::new();
     md.push_str("# Expression engine against JavaRosa (rxeval oracle)\n\n");
     md.push_str(
-        "Written by `cargo test` (`src/expr/tests_rxeval.rs`) on every run. The \
+        "Written by `cargo test` (`src/expr/tests_rxeval.rs`). The \
          expressions of `../shared/xlsform-corpus/rxeval-oracle/corpus.txt` are evaluated \
          against its `instance.xml` (integers and decimals typed by `form.xml`'s binds, \
          context node the document element) and compared with JavaRosa 5.1's answers in \
@@ -322,10 +306,7 @@ fn rxeval_oracle_agreement() {
             cell(&o.ours)
         );
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
-    }
-    std::fs::write(&path, md).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    crate::test_shared::check_report("RXEVAL.md", &md);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Unit tests of the importer's naming rules; the behaviour end to end is in
-//! `tests/import.rs`.
+//! `tests/it/import.rs`.
 
 use super::Why;
 use super::resolve::{Resolver, Target, id_priority, is_metadata};

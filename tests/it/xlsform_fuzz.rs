@@ -4,7 +4,6 @@
 //! formats also cells and pipes moved), must load to a form or to problems.
 
 use rileva::form::xlsform::{self, Format, Source};
-use std::path::Path;
 
 /// xorshift64*: a small deterministic generator, so that a failure replays.
 struct Rng(u64);
@@ -87,11 +86,9 @@ fn load(bytes: &[u8], format: Format) {
 
 #[test]
 fn damaged_corpus_files_never_panic() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/xlsform-corpus/pyxform");
-    if !dir.is_dir() {
-        println!("xlsform fuzz: skipped, ../shared/xlsform-corpus is absent");
+    let Some(dir) = crate::shared::dir("xlsform-corpus/pyxform", "xlsform fuzz") else {
         return;
-    }
+    };
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut files = 0;
     for sub in ["example_xls", "bug_example_xls"] {

@@ -5,7 +5,7 @@
 //! F07, G03 … are absent) and the instance name comes from the form's
 //! `concat(${A04}, ' - ', ${B01})`.
 
-mod common;
+use crate::common;
 
 use common::{COMPLETE, DRAFT, default_form, filling, hand_row};
 use rileva::export::response_json;

@@ -16,9 +16,11 @@
 //! form has an instance_name. A repeat's template stands for each of our
 //! instances of it.
 //!
-//! The outcome of every form is written to tests/conformance/XML.md. The test
-//! skips, saying why, when the corpus, Python or pyxform 4.5.0 is missing.
+//! The outcome of every form is the report tests/conformance/XML.md (see
+//! `shared::check_report`). The test skips, saying why, when the corpus,
+//! Python or pyxform 4.5.0 is missing (under CI it fails instead).
 
+use crate::shared;
 use rileva::engine::{Clock, Filling, Idx, MetaInfo, Slot};
 use rileva::export::xml::response_xml;
 use rileva::form::xlsform::{self, Format, Source};
@@ -27,7 +29,7 @@ use rileva::store::{ResponseRow, Status};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -47,11 +49,6 @@ fn known(key: &str) -> Option<&'static str> {
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = root().join("../shared/xlsform-corpus/pyxform");
-    dir.is_dir().then_some(dir)
 }
 
 /// Why pyxform 4.5.0 cannot be run, if it cannot.
@@ -468,7 +465,7 @@ fn report(outcomes: &[Outcome], refused: &BTreeMap<&str, usize>, summary: &str) 
     let mut r = String::new();
     r.push_str("# OpenRosa XML export against pyxform 4.5.0\n\n");
     r.push_str(
-        "Written by `cargo test --test xml_oracle`. For each corpus form of \
+        "Written by `cargo test` (tests/it/xml_oracle.rs). For each corpus form of \
          ../shared/xlsform-corpus/pyxform that rileva loads and pyxform accepts, three responses \
          (every question answered; nothing answered; every question answered on the form \
          with every `relevant` taken out) are exported with `response_xml` and \
@@ -497,12 +494,14 @@ fn report(outcomes: &[Outcome], refused: &BTreeMap<&str, usize>, summary: &str) 
 
 #[test]
 fn exported_xml_has_the_shape_of_pyxforms_instance() {
-    let Some(dir) = corpus() else {
-        println!("xml_oracle: SKIPPED, ../shared/xlsform-corpus is absent");
+    let Some(dir) = shared::dir("xlsform-corpus/pyxform", "xml_oracle") else {
         return;
     };
     if let Some(why) = pyxform_missing() {
-        println!("xml_oracle: SKIPPED, {why} (pip install pyxform=={PYXFORM_VERSION})");
+        let why = format!("xml_oracle: {why} (pip install pyxform=={PYXFORM_VERSION})");
+        // .ci/run installs it: CI runs this test.
+        assert!(std::env::var_os("CI").is_none_or(|v| v.is_empty()), "{why}");
+        println!("{why}: skipped");
         return;
     }
     let (subjects, refused) = subjects(&dir);
@@ -570,8 +569,7 @@ fn exported_xml_has_the_shape_of_pyxforms_instance() {
         refused.values().sum::<usize>()
     );
     println!("xml_oracle: {summary}");
-    let path = root().join("tests/conformance/XML.md");
-    std::fs::write(&path, report(&outcomes, &refused, &summary)).expect("report written");
+    let path = shared::tracked_report("XML.md");
     let mismatches: Vec<String> = outcomes
         .iter()
         .filter(|o| o.word == "mismatch")
@@ -584,4 +582,5 @@ fn exported_xml_has_the_shape_of_pyxforms_instance() {
         path.display(),
         mismatches.join("\n")
     );
+    shared::check_report("XML.md", &report(&outcomes, &refused, &summary));
 }

@@ -3,7 +3,7 @@
 //! read (names, labels, lists, dates), what the engine refuses, repeats,
 //! ids and keys, and the store's side (`Store::import_responses`).
 
-mod common;
+use crate::common;
 
 use rileva::engine::{Clock, MetaInfo};
 use rileva::form::{Form, FormBundle, compile};

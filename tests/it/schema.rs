@@ -2,7 +2,7 @@
 //! default questionnaire follows form.schema.json, broken forms do not, and
 //! exports follow response.schema.json.
 
-mod common;
+use crate::common;
 
 use common::{COMPLETE, DRAFT, default_form, filling, hand_row};
 use jsonschema::Validator;
@@ -12,9 +12,9 @@ use rileva::store::Status;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
-const FORM_SCHEMA: &str = include_str!("../assets/schema/form.schema.json");
-const RESPONSE_SCHEMA: &str = include_str!("../assets/schema/response.schema.json");
-const DEFAULT_FORM: &str = include_str!("../assets/forms/buone-pratiche-covid19.json");
+const FORM_SCHEMA: &str = include_str!("../../assets/schema/form.schema.json");
+const RESPONSE_SCHEMA: &str = include_str!("../../assets/schema/response.schema.json");
+const DEFAULT_FORM: &str = include_str!("../../assets/forms/buone-pratiche-covid19.json");
 
 fn schema(text: &str) -> Value {
     serde_json::from_str(text).expect("the schema is JSON")

@@ -1,7 +1,7 @@
 //! Layer 3: every screen and state rendered on ratatui's TestBackend at a fixed
 //! size and compared with a reviewed snapshot (times masked).
 
-mod tui_support;
+use crate::tui_support;
 
 use tui_support::Harness;
 

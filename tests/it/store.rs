@@ -796,7 +796,7 @@ fn an_answer_survives_a_process_that_aborts_after_the_commit() {
     let status = std::process::Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "--exact",
-            "an_answer_survives_a_process_that_aborts_after_the_commit",
+            "store::an_answer_survives_a_process_that_aborts_after_the_commit",
             "--nocapture",
         ])
         .env(CHILD, dir.path())

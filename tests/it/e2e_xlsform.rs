@@ -2,7 +2,7 @@
 //! pseudo-terminal on a Markdown XLSForm with a repeat, a field-list group
 //! and a calculation over the repeat, then the exports a server would take.
 
-mod e2e_support;
+use crate::e2e_support;
 
 use e2e_support::keys::*;
 use e2e_support::{Tui, cli};

@@ -4,20 +4,15 @@
 //!
 //! Each case is `agree`, `disagree`, or `unsupported` (rileva refuses it for
 //! a feature outside its support: an error of kind `ErrorKind::Unsupported`).
-//! The agreement over supported cases is written to tests/conformance/REPORT.md
-//! with one line per case; the test fails when it drops below the figure last
-//! recorded there. Files a form names (CSV choice lists) count as present:
+//! The agreement over supported cases is the report tests/conformance/REPORT.md,
+//! one line per case; the test fails when it drops below the figure recorded
+//! there, and when the report differs from it (see `shared::check_report`). Files a form names (CSV choice lists) count as present:
 //! pyxform never opens them, so a missing one says nothing about the form.
 
 use rileva::form::xlsform::{self, Format, Source};
 use rileva::form::{ErrorKind, FormError};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/xlsform-corpus/pyxform");
-    dir.is_dir().then_some(dir)
-}
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
@@ -175,7 +170,7 @@ fn report(cases: &[Case]) -> (String, f64) {
     let mut r = String::new();
     r.push_str("# XLSForm conformance with pyxform 4.5.0\n\n");
     r.push_str(
-        "Written by `cargo test --test conformance` from ../shared/xlsform-corpus/pyxform: the \
+        "Written by `cargo test` (tests/it/conformance.rs) from ../shared/xlsform-corpus/pyxform: the \
          workbooks of example_xls and bug_example_xls (verdicts in workbook-verdicts.tsv) and the \
          Markdown cases of md-cases.jsonl. A case is `agree` when rileva accepts or rejects it as \
          pyxform does, `disagree` otherwise, and `unsupported` when rileva refuses it for a \
@@ -239,33 +234,25 @@ fn recorded(report: &str) -> Option<f64> {
 
 #[test]
 fn agreement_with_pyxform_does_not_drop() {
-    let Some(dir) = corpus() else {
-        println!("conformance: skipped, ../shared/xlsform-corpus is absent");
+    let Some(dir) = crate::shared::dir("xlsform-corpus/pyxform", "conformance") else {
         return;
     };
     let mut cases = workbook_cases(&dir);
     cases.extend(md_cases(&dir));
     let (text, pct) = report(&cases);
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/REPORT.md");
+    let path = crate::shared::tracked_report("REPORT.md");
     let before = std::fs::read_to_string(&path)
         .ok()
         .and_then(|r| recorded(&r));
     println!("conformance: {pct:.2}% agreement over supported cases (recorded: {before:?})");
-    match before {
-        // The report keeps two decimals: compare at that precision.
-        Some(b) if (pct * 100.0).round() < (b * 100.0).round() => {
-            let new = path.with_file_name("REPORT.new.md");
-            let _ = std::fs::write(&new, &text);
-            panic!(
-                "agreement with pyxform dropped from {b:.2}% to {pct:.2}%: see {}",
-                new.display()
-            );
-        }
-        _ => {
-            std::fs::create_dir_all(path.parent().expect("a folder")).expect("report folder");
-            std::fs::write(&path, &text).expect("report written");
-        }
+    // The report keeps two decimals: compare at that precision.
+    if let Some(b) = before {
+        assert!(
+            (pct * 100.0).round() >= (b * 100.0).round(),
+            "agreement with pyxform dropped from {b:.2}% to {pct:.2}%"
+        );
     }
+    crate::shared::check_report("REPORT.md", &text);
 }
 
 #[test]

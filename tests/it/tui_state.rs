@@ -1,7 +1,7 @@
 //! Layer 2: key scripts through keymap + update, effects against a real store in
 //! a temp dir. No terminal.
 
-mod tui_support;
+use crate::tui_support;
 
 use rileva::engine::Problem;
 use rileva::tui::action::{Action, Outcome};

@@ -1,7 +1,7 @@
 //! The command-line contract (layer 6): the real binary, with the data
 //! directory in a temp dir.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use predicates::prelude::*;

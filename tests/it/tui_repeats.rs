@@ -1,7 +1,7 @@
 //! Repeats, field lists and new versions in the interface (key scripts through
 //! keymap and update, a real store in a temp dir).
 
-mod tui_support;
+use crate::tui_support;
 
 use rileva::engine::ScreenRef;
 use rileva::form::FormBundle;

@@ -1,7 +1,7 @@
 //! Property test: random key sequences never panic, and what the store holds
 //! always equals what the screen shows (the engine state it renders).
 
-mod tui_support;
+use crate::tui_support;
 
 use proptest::prelude::*;
 use rileva::engine::ScreenRef;

@@ -4,7 +4,7 @@
 //! past a failed write, a page's new last field skipped, a repeat prompt that
 //! never came, and a damaged instance number opened without bound.
 
-mod tui_support;
+use crate::tui_support;
 
 use rileva::engine::{Clock, Filling, Slot};
 use rileva::form::{FormBundle, compile};

@@ -2,7 +2,7 @@
 //! person types them, checked on the screen a VT100 parser rebuilds and on the
 //! files and commands the program leaves behind.
 
-mod e2e_support;
+use crate::e2e_support;
 
 use e2e_support::keys::*;
 use e2e_support::{Tui, cli, drafts_ndjson, list_json};

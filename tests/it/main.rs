@@ -1,0 +1,27 @@
+//! The integration tests: one test crate, so that they compile and link
+//! once. Each module is one area (the command line, the store, the
+//! interface, conformance with the reference tools, …); the helpers they
+//! share are `common`, `tui_support`, `e2e_support` and `shared`.
+
+mod common;
+mod e2e_support;
+mod shared;
+mod tui_support;
+mod workbooks;
+
+mod cli;
+mod cli_xlsform;
+mod conformance;
+mod e2e;
+mod e2e_xlsform;
+mod export;
+mod import;
+mod regressions;
+mod schema;
+mod store;
+mod tui_props;
+mod tui_repeats;
+mod tui_screens;
+mod tui_state;
+mod xlsform_fuzz;
+mod xml_oracle;
