@@ -14,6 +14,7 @@ pub mod export;
 pub mod expr;
 pub mod form;
 pub mod import;
+pub mod lang;
 pub mod store;
 #[cfg(test)]
 mod test_shared;

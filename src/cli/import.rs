@@ -153,13 +153,7 @@ pub(super) fn import<W: Write>(
         } else {
             Status::Draft
         };
-        let summary = Summary {
-            instance_name: j.instance_name.clone(),
-            answered: j.answered as i64,
-            relevant: j.relevant as i64,
-            position: None,
-        };
-        pending.push((id, status, summary, j));
+        pending.push((id, status, j.summary.clone(), j));
     }
     let source_name = o
         .data

@@ -8,10 +8,14 @@
 //! as 1-based indices: `/household/person[2]/age`.
 
 mod context;
+mod entry;
 mod nav;
+mod problems;
 mod slots;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_entry;
 #[cfg(test)]
 mod tests_repeats;
 
@@ -24,7 +28,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 pub use crate::form::values::canonical;
+pub use entry::{EndStamp, Summary};
 pub use nav::ScreenRef;
+pub use problems::type_text;
 pub use slots::MAX_INSTANCES;
 
 /// Instance indices of the repeats a node is in, outermost first, 0-based.
@@ -605,7 +611,7 @@ impl Filling {
                 }
             }
         }
-        if node.kind == Kind::Range && !in_range(answer, &node.parameters) {
+        if node.kind == Kind::Range && !in_range(answer, node) {
             return Status::Invalid(Problem::OutOfRange);
         }
         if let Some(c) = &node.constraint {
@@ -796,28 +802,11 @@ fn schedule(todo: &mut BTreeMap<usize, (NodeId, Idx)>, rank: usize, id: NodeId, 
     }
 }
 
-/// Whether a range answer lies within start..end on the step grid.
-fn in_range(answer: &str, params: &BTreeMap<String, String>) -> bool {
-    let get = |k: &str, d: f64| {
-        params
-            .get(k)
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .unwrap_or(d)
-    };
-    let (start, end, step) = (get("start", 1.0), get("end", 10.0), get("step", 1.0));
-    let Ok(v) = answer.parse::<f64>() else {
-        return false;
-    };
-    let (lo, hi) = if start <= end {
-        (start, end)
-    } else {
-        (end, start)
-    };
-    if v < lo - 1e-9 || v > hi + 1e-9 {
-        return false;
-    }
-    let steps = (v - start) / step;
-    (steps - steps.round()).abs() < 1e-6
+/// Whether a range answer lies within its question's range.
+fn in_range(answer: &str, node: &crate::form::Node) -> bool {
+    answer
+        .parse::<f64>()
+        .is_ok_and(|v| node.range().contains(v))
 }
 
 /// The typed value of a stored answer, as expressions see it.

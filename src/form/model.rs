@@ -212,7 +212,49 @@ pub struct Node {
     pub location: String,
 }
 
+/// A `range` question's bounds and step, as its `parameters` give them,
+/// with XLSForm's defaults (start 1, end 10, step 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub start: f64,
+    pub end: f64,
+    pub step: f64,
+}
+
+impl Range {
+    /// Whether `v` lies within start..end (either way round) on the step grid.
+    pub fn contains(&self, v: f64) -> bool {
+        let (lo, hi) = if self.start <= self.end {
+            (self.start, self.end)
+        } else {
+            (self.end, self.start)
+        };
+        if !v.is_finite() || v < lo - 1e-9 || v > hi + 1e-9 {
+            return false;
+        }
+        let steps = (v - self.start) / self.step;
+        (steps - steps.round()).abs() < 1e-6
+    }
+}
+
 impl Node {
+    /// The range of a `range` question (defaults where `parameters` say
+    /// nothing usable).
+    pub fn range(&self) -> Range {
+        let get = |k: &str, d: f64| {
+            self.parameters
+                .get(k)
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+                .unwrap_or(d)
+        };
+        Range {
+            start: get("start", 1.0),
+            end: get("end", 10.0),
+            step: get("step", 1.0),
+        }
+    }
+
     pub fn has_appearance(&self, word: &str) -> bool {
         self.appearance.split_whitespace().any(|w| w == word)
     }

@@ -4,9 +4,11 @@
 //! whole response judged for finalizing.
 
 use super::{Item, Raw, Row};
-use crate::engine::{Clock, Filling, MetaInfo, Problem, Slot, Status, canonical};
-use crate::form::values::TypeError;
-use crate::form::{Form, Kind, ListId, MetaKind};
+use crate::engine::{
+    Clock, EndStamp, Filling, MetaInfo, Problem, Slot, Status, Summary, canonical, type_text,
+};
+use crate::form::{Form, Kind, ListId};
+use crate::lang::Lang;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -50,9 +52,8 @@ pub struct Judged {
     /// Every answer to store, by data path (with the `end` metadata set when
     /// the row is valid, as finalizing sets it).
     pub answers: Vec<(String, String)>,
-    pub instance_name: Option<String>,
-    pub answered: usize,
-    pub relevant: usize,
+    /// The response's summary (its name and progress) as the store keeps it.
+    pub summary: Summary,
     pub language: String,
 }
 
@@ -187,9 +188,8 @@ impl Judge {
 
         let key = self.key(row, &filling, &work);
         if work.problems.is_empty() {
-            self.set_end(&mut filling);
+            filling.stamp_end(EndStamp::UnlessGiven);
         }
-        let (answered, relevant) = filling.progress();
         // An id that is not a UUID still tells rows apart, through the key.
         let id = row.id.as_deref().and_then(|id| uuid_of(id).ok());
         Judged {
@@ -200,9 +200,7 @@ impl Judge {
             problems: work.problems,
             warnings,
             answers: filling.stored_answers(),
-            instance_name: filling.instance_name(),
-            answered,
-            relevant,
+            summary: filling.summary(None),
             language,
         }
     }
@@ -307,33 +305,30 @@ impl Judge {
                 return;
             }
         };
-        // The same trimming the interface applies to what is typed.
-        let text = f.normalize_input(kind, &text);
-        match canonical(kind, &text) {
-            Ok(value) => {
-                f.set_answer(&slot, Some(value.clone()));
-                work.given.push(Given {
-                    slot,
-                    column: column.map(str::to_string),
-                    value,
-                    refused: false,
-                });
-            }
+        // Stored as the interface stores what is typed: canonical, or as
+        // given when it is not a value of the question's type.
+        let Some(value) = f.to_store(&slot, &text) else {
+            f.set_answer(&slot, None);
+            return;
+        };
+        f.set_answer(&slot, Some(value.clone()));
+        let refused = match canonical(kind, &value) {
+            Ok(_) => false,
             Err(e) => {
                 let field = self.field(f, &slot, column);
                 work.problems.push(Note {
                     field: Some(field),
-                    message: format!("{} {}", quoted(&text), type_text(&e)),
+                    message: format!("{}: {}", quoted(&value), type_text(&e, Lang::En)),
                 });
-                f.set_answer(&slot, Some(text.clone()));
-                work.given.push(Given {
-                    slot,
-                    column: column.map(str::to_string),
-                    value: text,
-                    refused: true,
-                });
+                true
             }
-        }
+        };
+        work.given.push(Given {
+            slot,
+            column: column.map(str::to_string),
+            value,
+            refused,
+        });
     }
 
     /// The text to check for a value (`None`: no answer), or why it cannot
@@ -539,23 +534,6 @@ impl Judge {
         }
     }
 
-    /// Sets the `end` metadata to now, as finalizing does, unless the row
-    /// gave it.
-    fn set_end(&self, f: &mut Filling) {
-        let now = crate::timefmt::rfc3339(&self.ctx.clock.now());
-        for node in self
-            .form
-            .nodes
-            .iter()
-            .filter(|n| n.kind == Kind::Meta(MetaKind::End) && n.repeats.is_empty())
-        {
-            let slot = Slot::root(node.id);
-            if f.answer(&slot).is_none() {
-                f.set_answer(&slot, Some(now.clone()));
-            }
-        }
-    }
-
     /// The row's key (see `Judged::key`).
     fn key(&mut self, row: &Row, f: &Filling, work: &Work) -> String {
         let answers: BTreeMap<String, &str> = work
@@ -588,47 +566,16 @@ impl Judge {
         }
     }
 
-    /// Why the engine refuses a value, in words.
+    /// Why the engine refuses a value, in words (the screens' words, in
+    /// English, after the value).
     fn problem(&self, f: &Filling, slot: &Slot, value: &str, p: &Problem) -> String {
-        let node = self.form.node(slot.node);
-        let v = quoted(value);
         match p {
-            Problem::Type(e) => format!("{v} {}", type_text(e)),
-            Problem::Required => "is required".into(),
-            Problem::Constraint => {
-                let message = node
-                    .constraint_message
-                    .get(f.language(), &self.form.default_language)
-                    .trim();
-                if message.is_empty() {
-                    format!("{v} breaks the question's constraint")
-                } else {
-                    format!("{v} breaks the question's constraint: {message}")
-                }
-            }
-            Problem::NotInList(choice) => match self.form.list_of(slot.node) {
-                Some(list) if list.by_name.contains_key(choice) => format!(
-                    "\"{choice}\" is not among the choices allowed here (the choice filter)"
-                ),
-                Some(list) => format!("\"{choice}\" is not a choice of the list {}", list.name),
-                None => format!("\"{choice}\" is not a choice"),
-            },
-            Problem::OutOfRange => {
-                let get = |k: &str, d: &str| {
-                    node.parameters
-                        .get(k)
-                        .map(String::as_str)
-                        .unwrap_or(d)
-                        .to_string()
-                };
-                format!(
-                    "{v} is outside the range {}..{} (step {})",
-                    get("start", "1"),
-                    get("end", "10"),
-                    get("step", "1")
-                )
-            }
-            Problem::Expression(m) => format!("{v} cannot be checked: {m}"),
+            Problem::Required => f.problem_report(slot.node, p, Lang::En),
+            _ => format!(
+                "{}: {}",
+                quoted(value),
+                f.problem_report(slot.node, p, Lang::En)
+            ),
         }
     }
 }
@@ -676,20 +623,6 @@ fn as_given(raw: &Raw) -> String {
         Raw::Empty => String::new(),
         Raw::Text(t) => t.trim().to_string(),
         Raw::List(items) => items.join(" "),
-    }
-}
-
-fn type_text(e: &TypeError) -> &'static str {
-    match e {
-        TypeError::NotInteger => "is not a whole number",
-        TypeError::IntegerTooLarge => "is too large for a whole number",
-        TypeError::NotDecimal => "is not a number",
-        TypeError::NotDate => "is not a date (YYYY-MM-DD or DD/MM/YYYY)",
-        TypeError::NotTime => "is not a time (HH:MM or HH:MM:SS)",
-        TypeError::NotDateTime => "is not a date and time (YYYY-MM-DD HH:MM)",
-        TypeError::NotGeopoint => {
-            "is not a location (\"latitude longitude [altitude [accuracy]]\")"
-        }
     }
 }
 

@@ -122,15 +122,7 @@ pub struct ResponseRow {
     pub exported_at: Option<String>,
 }
 
-/// What the start screen and `list` show of a draft besides its answers; kept
-/// up to date with each saved answer.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Summary {
-    pub instance_name: Option<String>,
-    pub answered: i64,
-    pub relevant: i64,
-    pub position: Option<String>,
-}
+pub use crate::engine::Summary;
 
 #[derive(Debug, Clone)]
 pub struct NewResponse<'a> {

@@ -108,7 +108,7 @@ impl Runtime {
                 filling.set_language(&language);
                 let id = uuid::Uuid::new_v4().to_string();
                 let first = filling.next_screen(None);
-                let summary = super::update::summary(&filling, first.as_ref());
+                let summary = filling.summary(first.as_ref());
                 self.store
                     .create_response(&NewResponse {
                         id: &id,

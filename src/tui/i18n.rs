@@ -1,52 +1,7 @@
 //! The interface's own words, in Italian and English. Form texts come from the
 //! form in its own languages; these are the words around them.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    It,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::It => "it",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn toggled(self) -> Lang {
-        match self {
-            Lang::It => Lang::En,
-            Lang::En => Lang::It,
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.to_ascii_lowercase().as_str() {
-            "it" | "ita" | "italiano" => Some(Lang::It),
-            "en" | "eng" | "english" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
-
-/// A UI string in both languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tr {
-    pub it: &'static str,
-    pub en: &'static str,
-}
-
-impl Tr {
-    pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::It => self.it,
-            Lang::En => self.en,
-        }
-    }
-}
+pub use crate::lang::{Lang, Tr};
 
 macro_rules! strings {
     ($($name:ident = $it:literal, $en:literal;)*) => {
@@ -72,14 +27,6 @@ strings! {
     NOT_SAVED = "NON SALVATO", "NOT SAVED";
     EDITED = "modificato: Invio per salvare", "edited: Enter saves";
     REQUIRED_MARK = "obbligatoria", "required";
-    REQUIRED = "Risposta obbligatoria", "This answer is required";
-    CONSTRAINT = "Risposta non ammessa", "Answer not accepted";
-    NOT_INTEGER = "Scrivere un numero intero (es. 1200)", "Type a whole number (e.g. 1200)";
-    INT_TOO_LARGE = "Numero troppo grande (massimo 2147483647)", "Number too large (at most 2147483647)";
-    NOT_DECIMAL = "Scrivere un numero (es. 3,5)", "Type a number (e.g. 3.5)";
-    NOT_DATE = "Data non valida: scrivere GG/MM/AAAA o AAAA-MM-GG", "Not a valid date: type DD/MM/YYYY or YYYY-MM-DD";
-    NOT_IN_LIST = "La scelta non è (più) valida per le risposte date: sceglierne un'altra", "The choice is not (or no longer) valid for the answers given: pick another";
-    EXPR_ERROR = "Errore nel questionario", "Error in the questionnaire";
     NOT_APPLICABLE = "non pertinente", "not applicable";
     FILTER = "Filtro", "Filter";
     OF = "di", "of";
@@ -110,11 +57,6 @@ strings! {
     SECTION_NONE = "Domande", "Questions";
     LANGUAGE_NAME = "Italiano", "English";
     NO_SCREENS = "Nessuna domanda pertinente", "No applicable question";
-    NOT_TIME = "Ora non valida: scrivere HH:MM", "Not a valid time: type HH:MM";
-    NOT_DATETIME = "Data e ora non valide: scrivere GG/MM/AAAA HH:MM", "Not a valid date and time: type YYYY-MM-DD HH:MM";
-    NOT_GEOPOINT = "Posizione non valida: latitudine (-90..90) e longitudine (-180..180), es. 45.07\u{a0}7.68", "Not a valid location: latitude (-90..90) and longitude (-180..180), e.g. 45.07\u{a0}7.68";
-    OUT_OF_RANGE = "Valore fuori dall'intervallo", "Value out of range";
-    STEP = "passo", "step";
     READ_ONLY = "sola lettura", "read-only";
     ENTRIES = "Voci inserite:", "Entries so far:";
     ADD_ANOTHER = "aggiunge un'altra voce", "adds another entry";

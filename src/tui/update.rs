@@ -13,9 +13,9 @@ use super::keymap::Cmd;
 use super::screens::lists::{Outline, OutlineRow, OutlineTarget, Review, Start};
 use super::screens::question::{self, Input, Page};
 use super::state::{App, Confirm, Fill, Flash, OperatorScreen, Screen, View};
-use crate::engine::{Filling, ScreenRef, Slot, canonical};
-use crate::form::{Kind, MetaKind, NodeId};
-use crate::store::{Status as RowStatus, Summary};
+use crate::engine::{EndStamp, Filling, ScreenRef, Slot};
+use crate::form::NodeId;
+use crate::store::Status as RowStatus;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     if !matches!(action, Action::Done(_)) {
@@ -550,11 +550,7 @@ fn save_typed(f: &mut Fill, then: After) -> Vec<Effect> {
         .filter_map(|i| f.page.fields.get(i))
         .filter(|field| !f.filling.is_read_only(&field.slot))
         .map(|field| {
-            let kind = f.filling.form().node(field.slot.node).kind;
-            let raw = field.value(&f.filling);
-            let raw = raw.trim();
-            let value =
-                (!raw.is_empty()).then(|| canonical(kind, raw).unwrap_or_else(|_| raw.to_string()));
+            let value = f.filling.to_store(&field.slot, &field.value(&f.filling));
             (field.slot.clone(), value)
         })
         .collect();
@@ -588,7 +584,7 @@ fn save(f: &mut Fill, slot: Slot, value: Option<String>, then: After) -> Effect 
     let position = target_screen(f, &then).or_else(|| Some(f.screen().clone()));
     f.pending += 1;
     let undo = Undo::Answer(slot.clone(), previous);
-    let summary = summary(&f.filling, position.as_ref());
+    let summary = f.filling.summary(position.as_ref());
     if f.unsaved_structure {
         return Effect::ReplaceAnswers {
             id: f.row.id.clone(),
@@ -605,17 +601,6 @@ fn save(f: &mut Fill, slot: Slot, value: Option<String>, then: After) -> Effect 
         summary,
         then,
         undo,
-    }
-}
-
-/// The draft's summary for the store, with the screen to resume on.
-pub fn summary(filling: &Filling, position: Option<&ScreenRef>) -> Summary {
-    let (answered, relevant) = filling.progress();
-    Summary {
-        instance_name: filling.instance_name(),
-        answered: answered as i64,
-        relevant: relevant as i64,
-        position: position.map(|s| filling.screen_path(s)),
     }
 }
 
@@ -677,27 +662,15 @@ fn structural_write(
     vec![Effect::ReplaceAnswers {
         id: f.row.id.clone(),
         answers: f.filling.stored_answers(),
-        summary: summary(&f.filling, position.as_ref()),
+        summary: f.filling.summary(position.as_ref()),
         then,
         undo: Undo::Snapshot(before),
     }]
 }
 
 fn finalize(f: &mut Fill) -> Vec<Effect> {
-    // The `end` metadata is the moment of finalizing.
-    let form = f.filling.form().clone();
-    let now = crate::timefmt::rfc3339(&f.filling.clock().now());
-    let mut answers = Vec::new();
-    for node in form
-        .nodes
-        .iter()
-        .filter(|n| n.kind == Kind::Meta(MetaKind::End) && n.repeats.is_empty())
-    {
-        let slot = Slot::root(node.id);
-        f.filling.set_answer(&slot, Some(now.clone()));
-        answers.push((f.filling.slot_path(&slot), now.clone()));
-    }
-    let summary = summary(&f.filling, Some(&f.page.screen.clone()));
+    let answers = f.filling.stamp_end(EndStamp::Now);
+    let summary = f.filling.summary(Some(&f.page.screen));
     vec![Effect::Finalize {
         id: f.row.id.clone(),
         summary,

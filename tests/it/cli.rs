@@ -1049,7 +1049,7 @@ fn import_without_commit_reports_each_refusal_and_writes_nothing() {
         s,
         format!(
             "{}: 2 rows for the form buone_pratiche_covid19 version 2020051102\n\
-             row 3, field sez_A/A06: \"dodicimila\" is not a whole number\n\
+             row 3, field sez_A/A06: \"dodicimila\": Not a whole number (e.g. 1200)\n\
              row 3: required sez_A/A04 is missing\n\
              dry run, nothing was written: 2 rows: 1 valid, 1 not valid, 0 already imported; \
              --commit imports the valid rows\n",

@@ -253,16 +253,16 @@ fn values_refused_name_their_field_and_say_why() {
     assert_eq!(
         problems(&judged[0]),
         [
-            "household/size: \"abc\" is not a whole number",
+            "household/size: \"abc\": Not a whole number (e.g. 1200)",
             "household/water: \"sea\" is neither the name nor the label of a choice of the list water",
             "household/assets: \"plane\" is neither the name nor the label of a choice of the list assets",
-            "household/head/born: \"31/02/1980\" is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+            "household/head/born: \"31/02/1980\": Not a valid date: type DD/MM/YYYY or YYYY-MM-DD",
             "required village is missing",
         ]
     );
     assert_eq!(
         problems(&judged[1]),
-        ["household/size: \"40\" breaks the question's constraint: Da 1 a 29"]
+        ["household/size: \"40\": Answer not accepted: Da 1 a 29"]
     );
     // An answer to a question that does not apply is kept, with a warning.
     let j = &judged[2];
@@ -490,7 +490,9 @@ fn a_choice_the_filter_does_not_allow_is_refused() {
     let (_, judged) = run(&f, Format::Json, r#"{"region": "s", "town": "t3"}"#);
     assert_eq!(
         problems(&judged[0]),
-        ["town: \"t3\" is not among the choices allowed here (the choice filter)"]
+        [
+            "town: \"t3\": The choice is not (or no longer) allowed for the answers given: pick another («Lago»)"
+        ]
     );
 }
 

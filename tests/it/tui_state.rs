@@ -269,7 +269,7 @@ fn the_cascade_filters_and_a_region_change_invalidates_the_province() {
         h.fill().filling.status(&h.field().slot),
         rileva::engine::Status::Invalid(_)
     ));
-    assert!(h.screen(80, 24).contains("non è (più) valida"));
+    assert!(h.screen(80, 24).contains("non è (più) ammessa"));
 }
 
 #[test]

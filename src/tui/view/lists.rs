@@ -1,6 +1,5 @@
 //! The operator prompt, the start screen, the outline and the review.
 
-use super::question::problem_text;
 use super::{Theme, window};
 use crate::engine::{Filling, Slot, Status};
 use crate::form::Kind;
@@ -257,7 +256,7 @@ pub fn outline(app: &App, f: &Fill, o: &Outline, frame: &mut Frame, area: Rect, 
                     let state = match status {
                         Status::NotRelevant => i18n::NOT_APPLICABLE.get(lang).to_string(),
                         Status::Missing => i18n::REQUIRED_MARK.get(lang).to_string(),
-                        Status::Invalid(p) => problem_text(filling, slot.node, p, lang),
+                        Status::Invalid(p) => filling.problem_text(slot.node, p, lang),
                         Status::Answered if node.kind.takes_input() => {
                             answer_text(filling, slot, lang)
                         }
@@ -322,11 +321,11 @@ pub fn review(app: &App, f: &Fill, r: &Review, frame: &mut Frame, area: Rect, th
         let node = filling.form().node(id);
         let status = filling.status(slot);
         let value = match status {
-            Status::Missing => i18n::REQUIRED.get(lang).to_string(),
+            Status::Missing => filling.problem_text(id, &crate::engine::Problem::Required, lang),
             Status::Invalid(p) => format!(
                 "{} — {}",
                 answer_text(filling, slot, lang),
-                problem_text(filling, id, p, lang)
+                filling.problem_text(id, p, lang)
             ),
             _ => answer_text(filling, slot, lang),
         };

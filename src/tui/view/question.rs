@@ -1,9 +1,8 @@
 //! The question screen.
 
 use super::{Theme, window, wrapped_rows};
-use crate::engine::{Filling, Problem, ScreenRef};
+use crate::engine::{Filling, ScreenRef};
 use crate::form::Kind;
-use crate::form::values::TypeError;
 use crate::text::sanitize;
 use crate::tui::i18n::{self, Lang};
 use crate::tui::screens::question::{Choices, Field, Input, PICK_KEYS};
@@ -352,7 +351,7 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
         _ => None,
     });
     if let Some(problem) = shown_error {
-        let text = problem_text(filling, q.slot.node, &problem, lang);
+        let text = filling.problem_text(q.slot.node, &problem, lang);
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!("✗ {}", sanitize(&text, false)),
@@ -385,54 +384,6 @@ fn type_hint(kind: Kind, lang: Lang) -> &'static str {
         (Kind::Geopoint, Lang::It) => " latitudine longitudine [altitudine [precisione]] ",
         (Kind::Geopoint, Lang::En) => " latitude longitude [altitude [accuracy]] ",
         _ => "",
-    }
-}
-
-/// The words for a problem: the form's own message where it has one.
-pub fn problem_text(
-    filling: &Filling,
-    id: crate::form::NodeId,
-    problem: &Problem,
-    lang: Lang,
-) -> String {
-    let form = filling.form();
-    let node = form.node(id);
-    let flang = filling.language();
-    let own = |t: &crate::form::Text| {
-        let s = t.get(flang, &form.default_language);
-        (!s.is_empty()).then(|| s.to_string())
-    };
-    match problem {
-        Problem::Type(TypeError::NotInteger) => i18n::NOT_INTEGER.get(lang).into(),
-        Problem::Type(TypeError::IntegerTooLarge) => i18n::INT_TOO_LARGE.get(lang).into(),
-        Problem::Type(TypeError::NotDecimal) => i18n::NOT_DECIMAL.get(lang).into(),
-        Problem::Type(TypeError::NotDate) => i18n::NOT_DATE.get(lang).into(),
-        Problem::Type(TypeError::NotTime) => i18n::NOT_TIME.get(lang).into(),
-        Problem::Type(TypeError::NotDateTime) => i18n::NOT_DATETIME.get(lang).into(),
-        Problem::Type(TypeError::NotGeopoint) => i18n::NOT_GEOPOINT.get(lang).into(),
-        Problem::OutOfRange => {
-            let p = &node.parameters;
-            let get = |k: &str, d: &str| p.get(k).cloned().unwrap_or_else(|| d.to_string());
-            format!(
-                "{} {}–{} ({} {})",
-                i18n::OUT_OF_RANGE.get(lang),
-                get("start", "1"),
-                get("end", "10"),
-                i18n::STEP.get(lang),
-                get("step", "1")
-            )
-        }
-        Problem::Required => {
-            own(&node.required_message).unwrap_or_else(|| i18n::REQUIRED.get(lang).into())
-        }
-        Problem::Constraint => {
-            own(&node.constraint_message).unwrap_or_else(|| i18n::CONSTRAINT.get(lang).into())
-        }
-        Problem::NotInList(v) => {
-            let label = filling.choice_label(id, v).unwrap_or(v);
-            format!("{} («{}»)", i18n::NOT_IN_LIST.get(lang), label)
-        }
-        Problem::Expression(msg) => format!("{}: {msg}", i18n::EXPR_ERROR.get(lang)),
     }
 }
 
