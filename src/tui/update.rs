@@ -515,7 +515,9 @@ fn confirm(f: &mut Fill, flash: &mut Option<Flash>) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Ok(canon) if canon == field.stored => {
+        // Nothing changed (what is stored stays as it is, even when its text
+        // is not in canonical form), or the same value typed again.
+        Ok(canon) if canon == field.stored || !field.dirty(&f.filling) => {
             if let Some(field) = f.page.field_mut() {
                 field.error = None;
             }

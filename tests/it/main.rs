@@ -23,5 +23,6 @@ mod tui_props;
 mod tui_repeats;
 mod tui_screens;
 mod tui_state;
+mod tui_text;
 mod xlsform_fuzz;
 mod xml_oracle;

@@ -102,27 +102,21 @@ pub struct Choices {
     pub lang_index: usize,
 }
 
+/// An editor holding `text` exactly as stored: `editor_text` gives it back
+/// unchanged (tabs, CRLF, control characters, a line break in a one-line
+/// field). What reaches the terminal is made inert when it is drawn
+/// (`view::shown_editor`), never here.
 pub fn editor(text: &str, multiline: bool) -> TextArea<'static> {
     let lines: Vec<String> = if multiline {
-        text.replace("\r\n", "\n")
-            .split('\n')
-            .map(str::to_string)
-            .collect()
+        text.split('\n').map(str::to_string).collect()
     } else {
-        vec![text.replace(['\n', '\r'], " ")]
+        vec![text.to_string()]
     };
     let mut e = TextArea::new(lines);
     e.set_wrap_mode(WrapMode::WordOrGlyph);
     e.move_cursor(ratatui_textarea::CursorMove::Bottom);
     e.move_cursor(ratatui_textarea::CursorMove::End);
     e
-}
-
-/// A stored text as the editor shows it: control characters and escape
-/// sequences made visible and inert (`text::sanitize`). What is shown is what
-/// gets saved if the operator edits it; an untouched answer is not rewritten.
-pub fn shown_text(stored: &str, multiline: bool) -> String {
-    crate::text::sanitize(&stored.replace("\r\n", "\n"), multiline).into_owned()
 }
 
 pub fn editor_text(e: &TextArea<'_>) -> String {
@@ -161,14 +155,14 @@ pub fn edit(e: &mut TextArea<'_>, ev: KeyEvent, multiline: bool) -> bool {
     })
 }
 
-/// Inserts pasted text, without control characters; line breaks only where
-/// the field takes several lines.
+/// Inserts pasted text: tabs kept, other control characters dropped, line
+/// breaks only where the field takes several lines (elsewhere a space).
 pub fn paste(e: &mut TextArea<'_>, text: &str, multiline: bool) {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let clean: String = text
         .chars()
         .map(|c| if c == '\n' && !multiline { ' ' } else { c })
-        .filter(|&c| c == '\n' || !c.is_control())
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
         .collect();
     e.insert_str(clean);
 }
@@ -238,10 +232,7 @@ impl Field {
                 })
             }
             _ => Input::Text {
-                editor: editor(
-                    &shown_text(stored.as_deref().unwrap_or(""), n.is_multiline()),
-                    n.is_multiline(),
-                ),
+                editor: editor(stored.as_deref().unwrap_or(""), n.is_multiline()),
                 multiline: n.is_multiline(),
             },
         };
@@ -281,7 +272,9 @@ impl Field {
         }
     }
 
-    /// Whether the screen holds something other than what is stored.
+    /// Whether the screen holds something other than what is stored: text
+    /// the operator changed, and that would store differently (a space
+    /// added at the end is no change).
     pub fn dirty(&self, filling: &Filling) -> bool {
         if matches!(self.input, Input::Note) {
             return false;
@@ -289,7 +282,10 @@ impl Field {
         let now = self.value(filling);
         let stored = self.stored.as_deref().unwrap_or("");
         match &self.input {
-            Input::Text { multiline, .. } => now.trim() != shown_text(stored, *multiline).trim(),
+            Input::Text { .. } => {
+                now != stored
+                    && filling.to_store(&self.slot, &now).as_deref() != self.stored.as_deref()
+            }
             // The same names, whatever their order.
             _ => {
                 let mut a: Vec<&str> = now.split_whitespace().collect();

@@ -32,7 +32,7 @@ pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, th
         Paragraph::new(i18n::OPERATOR_PROMPT.get(lang)).wrap(Wrap { trim: true }),
         prompt,
     );
-    let mut editor = s.editor.clone();
+    let mut editor = super::shown_editor(&s.editor);
     editor.set_block(
         Block::default()
             .borders(Borders::ALL)

@@ -12,6 +12,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui_textarea::{CursorMove, TextArea};
 
 /// Styles, with or without colour (NO_COLOR).
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +56,27 @@ impl Theme {
     pub fn key(self) -> Style {
         self.color(Color::Cyan).add_modifier(Modifier::BOLD)
     }
+}
+
+/// A copy of an editor for drawing: every line made inert (`sanitize`, one
+/// visible character for each character, so the cursor stays where it is).
+/// The editor itself keeps the text exactly as typed or stored.
+pub(super) fn shown_editor(e: &TextArea<'static>) -> TextArea<'static> {
+    let lines: Vec<String> = e
+        .lines()
+        .iter()
+        .map(|l| sanitize(l, false).into_owned())
+        .collect();
+    let (row, col) = (e.cursor().0, e.cursor().1);
+    let mut shown = TextArea::new(lines);
+    shown.set_wrap_mode(e.wrap_mode());
+    let clamp = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    shown.move_cursor(CursorMove::Jump(clamp(row), clamp(col)));
+    // Jump takes 16-bit columns: a longer line is walked the rest.
+    for _ in usize::from(u16::MAX)..col {
+        shown.move_cursor(CursorMove::Forward);
+    }
+    shown
 }
 
 pub fn render(app: &App, frame: &mut Frame) {

@@ -304,7 +304,7 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
 
     match &q.input {
         Input::Text { editor, .. } => {
-            let mut editor = editor.clone();
+            let mut editor = super::shown_editor(editor);
             editor.set_block(
                 Block::default()
                     .borders(Borders::ALL)
@@ -410,7 +410,7 @@ fn render_choices(
             i18n::OF.get(lang),
             c.items.len()
         );
-        let mut editor = filter.clone();
+        let mut editor = super::shown_editor(filter);
         editor.set_block(
             Block::default()
                 .borders(Borders::ALL)
