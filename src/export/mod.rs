@@ -5,151 +5,15 @@
 //! The format is `rileva-response/1`; its JSON Schema is
 //! `assets/schema/response.schema.json`.
 
+mod json;
+pub mod walk;
 pub mod xml;
 
-use crate::engine::{Filling, Idx, Problem, Slot, Status};
-use crate::expr::Value as ExprValue;
-use crate::form::{Kind, NodeId};
-use crate::store::ResponseRow;
-use serde_json::{Map, Number, Value, json};
+pub use json::{FORMAT, response_json};
+
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-/// The value of `format` in every exported response.
-pub const FORMAT: &str = "rileva-response/1";
-
-/// One response as JSON (`rileva-response/1`).
-///
-/// `data` mirrors the form tree: groups are objects keyed by name, in form
-/// order; a relevant question without an answer is `null`; non-relevant
-/// questions and groups, and notes, are absent.
-pub fn response_json(filling: &Filling, row: &ResponseRow) -> Value {
-    let form = filling.form();
-    let instance_name = filling
-        .instance_name()
-        .or_else(|| row.instance_name.clone());
-    json!({
-        "format": FORMAT,
-        "form": {
-            "id": form.id,
-            "version": form.version,
-            "title": form.title,
-            "sha256": form.sha256,
-        },
-        "meta": {
-            "instanceID": uuid_uri(&row.id),
-            "deprecatedID": row.deprecated_id.as_deref().map(uuid_uri),
-            "instanceName": instance_name,
-            "timeStart": row.created_at,
-            "timeEnd": row.completed_at,
-            "operator": row.operator,
-            "deviceID": row.device_id,
-        },
-        "status": row.status.as_str(),
-        "language": row.language,
-        "data": Value::Object(group(filling, &form.top, &Vec::new())),
-    })
-}
-
-/// `uuid:` + id (OpenRosa's instanceID form), without doubling the prefix.
-fn uuid_uri(id: &str) -> String {
-    if id.starts_with("uuid:") {
-        id.to_string()
-    } else {
-        format!("uuid:{id}")
-    }
-}
-
-/// The children of a group (or of the root) in one instance context.
-fn group(filling: &Filling, ids: &[NodeId], idx: &Idx) -> Map<String, Value> {
-    let form = filling.form();
-    let mut map = Map::new();
-    for &id in ids {
-        let node = form.node(id);
-        let slot = Slot::new(id, idx.clone());
-        match node.kind {
-            Kind::Note => {}
-            Kind::Repeat => {
-                // An array of the relevant instances (possibly empty).
-                let instances: Vec<Value> = (0..filling.instances(id, idx))
-                    .map(|k| {
-                        let mut inner = idx.clone();
-                        inner.push(k);
-                        inner
-                    })
-                    .filter(|inner| filling.is_relevant(&Slot::new(id, inner.clone())))
-                    .map(|inner| Value::Object(group(filling, &node.children, &inner)))
-                    .collect();
-                if filling.repeat_applies(id, idx) || !instances.is_empty() {
-                    map.insert(node.name.clone(), Value::Array(instances));
-                }
-            }
-            _ if !filling.is_relevant(&slot) => {}
-            Kind::Group => {
-                map.insert(
-                    node.name.clone(),
-                    Value::Object(group(filling, &node.children, idx)),
-                );
-            }
-            _ => {
-                map.insert(node.name.clone(), value(filling, &slot));
-            }
-        }
-    }
-    map
-}
-
-/// The typed JSON value of one relevant question.
-fn value(filling: &Filling, slot: &Slot) -> Value {
-    let kind = filling.form().node(slot.node).kind;
-    if kind == Kind::Calculate {
-        let text = match filling.value(slot) {
-            ExprValue::Str(s) => s,
-            other => other.to_str(),
-        };
-        return if text.is_empty() {
-            Value::Null
-        } else {
-            Value::String(text)
-        };
-    }
-    let Some(answer) = filling.answer(slot) else {
-        return Value::Null;
-    };
-    if let Status::Invalid(Problem::Type(_)) = filling.status(slot) {
-        // Only possible in a draft: keep what was typed, so that nothing is lost.
-        return Value::String(answer.to_string());
-    }
-    let raw = || Value::String(answer.to_string());
-    match kind {
-        Kind::Integer => answer
-            .trim()
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| raw()),
-        Kind::Decimal | Kind::Range => answer
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(|f| {
-                if f.fract() == 0.0 && kind == Kind::Range && f.abs() < 9e15 {
-                    Some(Number::from(f as i64))
-                } else {
-                    Number::from_f64(f)
-                }
-            })
-            .map(Value::Number)
-            .unwrap_or_else(raw),
-        Kind::SelectMultiple => Value::Array(
-            answer
-                .split_whitespace()
-                .map(|s| Value::String(s.to_string()))
-                .collect(),
-        ),
-        _ => raw(),
-    }
-}
 
 /// Writes `bytes` to `dir/file_name` so that the file is never seen half
 /// written: a temp file in the same directory (mode 0600), `sync_all`, rename
@@ -222,3 +86,5 @@ fn is_plain_file_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_walk;

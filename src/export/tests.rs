@@ -1,7 +1,11 @@
+use super::json::uuid_uri;
 use super::*;
 use crate::engine::Clock;
+use crate::engine::{Filling, Problem, Status};
 use crate::form::{self, Form, FormBundle};
+use crate::store::ResponseRow;
 use crate::store::Status as RowStatus;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -7,8 +7,9 @@
 //! dates ISO); a relevant question without an answer is an empty element; a
 //! non-relevant node is left out, as the ODK XForms spec says for submission.
 
-use crate::engine::{Filling, Idx, Slot};
-use crate::form::{Kind, NodeId};
+use super::json::uuid_uri;
+use super::walk::{Item, walk};
+use crate::engine::Filling;
 use crate::store::ResponseRow;
 use std::fmt::Write;
 
@@ -27,7 +28,7 @@ pub fn response_xml(filling: &Filling, row: &ResponseRow) -> String {
         let _ = write!(out, " version=\"{}\"", escape(&form.version));
     }
     out.push('>');
-    children(filling, &form.top, &Vec::new(), &mut out);
+    children(&walk(filling), &mut out);
     out.push_str("<meta>");
     let _ = write!(
         out,
@@ -53,53 +54,34 @@ pub fn response_xml(filling: &Filling, row: &ResponseRow) -> String {
     out
 }
 
-fn uuid_uri(id: &str) -> String {
-    if id.starts_with("uuid:") {
-        id.to_string()
-    } else {
-        format!("uuid:{id}")
-    }
-}
-
-fn children(filling: &Filling, ids: &[NodeId], idx: &Idx, out: &mut String) {
-    let form = filling.form();
-    for &id in ids {
-        let node = form.node(id);
-        match node.kind {
-            Kind::Repeat => {
-                for k in 0..filling.instances(id, idx) {
-                    let mut inner = idx.clone();
-                    inner.push(k);
-                    if filling.is_relevant(&Slot::new(id, inner.clone())) {
-                        let _ = write!(out, "<{}>", node.name);
-                        children(filling, &node.children, &inner, out);
-                        let _ = write!(out, "</{}>", node.name);
-                    }
-                }
-            }
-            _ => {
-                let slot = Slot::new(id, idx.clone());
-                if !filling.is_relevant(&slot) {
-                    continue;
-                }
-                if node.kind == Kind::Group {
+fn children(items: &[Item<'_>], out: &mut String) {
+    for item in items {
+        match item {
+            Item::Repeat {
+                node, instances, ..
+            } => {
+                for inner in instances {
                     let _ = write!(out, "<{}>", node.name);
-                    children(filling, &node.children, idx, out);
+                    children(inner, out);
                     let _ = write!(out, "</{}>", node.name);
-                    continue;
-                }
-                let value = match node.kind {
-                    Kind::Note => String::new(),
-                    Kind::Calculate => filling.value(&slot).to_str(),
-                    _ if node.calculation.is_some() => filling.value(&slot).to_str(),
-                    _ => filling.answer(&slot).unwrap_or("").to_string(),
-                };
-                if value.is_empty() {
-                    let _ = write!(out, "<{}/>", node.name);
-                } else {
-                    let _ = write!(out, "<{0}>{1}</{0}>", node.name, escape(&value));
                 }
             }
+            Item::Group { node, items } => {
+                let _ = write!(out, "<{}>", node.name);
+                children(items, out);
+                let _ = write!(out, "</{}>", node.name);
+            }
+            Item::Note { node } => {
+                let _ = write!(out, "<{}/>", node.name);
+            }
+            Item::Value { node, value } => match value.text() {
+                "" => {
+                    let _ = write!(out, "<{}/>", node.name);
+                }
+                text => {
+                    let _ = write!(out, "<{0}>{1}</{0}>", node.name, escape(text));
+                }
+            },
         }
     }
 }

@@ -371,7 +371,11 @@ fn stored_control_characters_are_shown_inert_and_not_rewritten_by_a_visit() {
     assert_eq!(h.current(), "A02");
     h.keys("<Tab><Tab><Tab>");
     assert_eq!(h.current(), "A04");
-    assert_eq!(h.value(), "Y\u{1b}[31mX", "the editor holds the stored text");
+    assert_eq!(
+        h.value(),
+        "Y\u{1b}[31mX",
+        "the editor holds the stored text"
+    );
     assert!(!h.field().dirty(&h.fill().filling));
     assert!(h.screen(80, 24).contains("Y␛[31mX"));
     h.keys("<Tab>");
