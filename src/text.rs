@@ -54,6 +54,31 @@ fn control_picture(c: char) -> char {
     }
 }
 
+/// JSON text (as serde_json writes it) with every character a terminal would
+/// act on escaped as `\uXXXX`. serde escapes C0 controls itself; the rest
+/// (DEL, C1, bidirectional overrides) can only be inside strings, where an
+/// escape means the same character.
+pub fn json_inert(json: &str) -> Cow<'_, str> {
+    // C0 controls are escaped by serde inside strings; raw, they are the
+    // layout of pretty JSON (line breaks), which stays.
+    let act = |c: char| is_unsafe(c) && u32::from(c) >= 0x7f;
+    if !json.chars().any(act) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if act(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{:04x}", u));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// One-line display form of a text: sanitized, with line breaks shown as `⏎ `.
 pub fn one_line(s: &str) -> String {
     let s = s.replace("\r\n", "\n");

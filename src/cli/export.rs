@@ -1,9 +1,11 @@
 //! `rileva export`: completed responses (and, on request, drafts) as one
 //! file each (`<uuid>.json`, or `<uuid>.xml` for OpenRosa), or one JSON object
 //! per line on stdout. A response is marked exported only once its file is in
-//! place (or stdout was flushed).
+//! place (or stdout was flushed). Responses are read a batch at a time, in
+//! the order they were stored: memory stays small at 100,000.
 
-use super::{ExportFormat, FAILURE, Out, error, existing_store, plural};
+use super::out::json_text;
+use super::{ExportFormat, FAILURE, Out, error, plural, reading_store};
 use crate::app;
 use crate::export;
 use crate::store::{ResponseRow, Status, Store};
@@ -18,23 +20,37 @@ pub(super) struct ExportOptions {
     pub format: ExportFormat,
 }
 
+/// Responses read at a time.
+const BATCH: usize = 500;
+
+/// Where the responses go.
+enum Sink {
+    Files {
+        dir: PathBuf,
+        extension: &'static str,
+    },
+    Lines,
+}
+
+/// What became of the responses so far.
+#[derive(Default)]
+struct Tally {
+    written: usize,
+    /// Responses that could not be read (their form is missing or broken).
+    unreadable: usize,
+    /// Written, and to be marked exported.
+    to_mark: Vec<String>,
+    /// The database cannot be written: nothing is marked.
+    read_only: bool,
+}
+
 pub(super) fn export<W: Write>(
     data_dir: &Path,
     options: &ExportOptions,
     out: &mut Out<W>,
 ) -> Result<u8, String> {
-    let nothing = |out: &mut Out<W>| {
-        match options.format {
-            ExportFormat::Json | ExportFormat::Xml => out.line("nothing to export"),
-            // stdout carries only responses in ndjson mode.
-            ExportFormat::Ndjson => {
-                let _ = writeln!(io::stderr().lock(), "nothing to export");
-            }
-        }
-        Ok(0)
-    };
-    let Some(mut store) = existing_store(data_dir)? else {
-        return nothing(out);
+    let Some(mut store) = reading_store(data_dir)? else {
+        return nothing(options.format, out);
     };
     let mut statuses = vec![Status::Complete];
     if options.all {
@@ -43,146 +59,167 @@ pub(super) fn export<W: Write>(
     if options.drafts {
         statuses.push(Status::Draft);
     }
-    let mut rows = store.list(&statuses).map_err(|e| e.to_string())?;
-    if rows.is_empty() {
-        return nothing(out);
-    }
-    // Oldest first, so that files and lines come in a stable order.
-    rows.sort_by(|a, b| {
-        a.created_at
-            .cmp(&b.created_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-
-    let mut forms = app::Forms::default();
-    let mut skipped = 0usize;
-    let mut responses: Vec<(Vec<u8>, ResponseRow)> = Vec::with_capacity(rows.len());
-    for row in rows {
-        match forms.filling(&store, &row, app::clock_for(&row)) {
-            Ok(filling) => {
-                let bytes = match options.format {
-                    ExportFormat::Xml => export::xml::response_xml(&filling, &row).into_bytes(),
-                    ExportFormat::Json => {
-                        let mut bytes =
-                            serde_json::to_vec_pretty(&export::response_json(&filling, &row))
-                                .map_err(|e| format!("cannot write JSON: {e}"))?;
-                        bytes.push(b'\n');
-                        bytes
-                    }
-                    ExportFormat::Ndjson => {
-                        serde_json::to_vec(&export::response_json(&filling, &row))
-                            .map_err(|e| format!("cannot write JSON: {e}"))?
-                    }
-                };
-                responses.push((bytes, row));
-            }
-            Err(e) => {
-                error(&format!("response {} skipped: {e}", row.id));
-                skipped += 1;
-            }
-        }
-    }
-    let done = match options.format {
+    let sink = match options.format {
         ExportFormat::Json | ExportFormat::Xml => {
             let dir = options
                 .out
                 .clone()
                 .unwrap_or_else(|| app::exports_dir(data_dir));
+            // What a killed export left behind is no one's now.
+            export::remove_stale_temps(&dir);
             let extension = if options.format == ExportFormat::Xml {
                 "xml"
             } else {
                 "json"
             };
-            export_files(&mut store, &dir, extension, &responses, out)?
+            Sink::Files { dir, extension }
         }
-        ExportFormat::Ndjson => match export_lines(&mut store, &responses, out)? {
-            Some(n) => n,
-            None => return Ok(FAILURE),
-        },
+        ExportFormat::Ndjson => Sink::Lines,
     };
-    if skipped > 0 {
+    let mut tally = Tally {
+        read_only: store.is_read_only(),
+        ..Tally::default()
+    };
+    let mut forms = app::Forms::default();
+    let mut cursor = None;
+    loop {
+        let (rows, next) = store
+            .batch(&statuses, cursor, BATCH)
+            .map_err(|e| e.to_string())?;
+        if rows.is_empty() {
+            break;
+        }
+        cursor = next;
+        for row in rows {
+            let Some(bytes) = render(&store, &mut forms, &row, options.format)? else {
+                tally.unreadable += 1;
+                continue;
+            };
+            match &sink {
+                Sink::Files { dir, extension } => {
+                    let name = format!("{}.{extension}", row.id);
+                    let path = export::write_atomic(dir, &name, &bytes).map_err(|e| {
+                        format!(
+                            "cannot write {}: {e} ({} written before this one)",
+                            dir.join(&name).display(),
+                            plural(tally.written, "response was", "responses were")
+                        )
+                    })?;
+                    out.line(&path.display().to_string());
+                }
+                Sink::Lines => {
+                    out.line(&String::from_utf8_lossy(&bytes));
+                    if let Some(e) = out.error.take() {
+                        error(&format!(
+                            "standard output failed before every response was written ({e}); none was marked exported"
+                        ));
+                        return Ok(FAILURE);
+                    }
+                }
+            }
+            tally.written += 1;
+            if row.status != Status::Draft {
+                tally.to_mark.push(row.id);
+            }
+        }
+        // Files are in place: mark them as each batch ends (an interruption
+        // never marks an unwritten one). Lines are marked once all are out.
+        if matches!(sink, Sink::Files { .. }) {
+            mark(&mut store, &mut tally)?;
+        }
+    }
+    if tally.written == 0 && tally.unreadable == 0 {
+        return nothing(options.format, out);
+    }
+    match &sink {
+        Sink::Files { dir, .. } => out.line(&format!(
+            "exported {} to {}",
+            plural(tally.written, "response", "responses"),
+            dir.display()
+        )),
+        Sink::Lines => {
+            out.flush();
+            if let Some(e) = out.error.take() {
+                error(&format!(
+                    "standard output failed before every response was written ({e}); none was marked exported"
+                ));
+                return Ok(FAILURE);
+            }
+            mark(&mut store, &mut tally)?;
+            let _ = writeln!(
+                io::stderr().lock(),
+                "exported {} to standard output",
+                plural(tally.written, "response", "responses")
+            );
+        }
+    }
+    if tally.read_only {
+        error("the database is read-only: the responses were written but not marked exported");
+    }
+    if tally.unreadable > 0 {
         error(&format!(
-            "{} could not be exported (see above); {} exported",
-            plural(skipped, "response", "responses"),
-            done
+            "{} could not be read (see above); {} exported",
+            plural(tally.unreadable, "response", "responses"),
+            tally.written
         ));
         return Ok(FAILURE);
     }
     Ok(0)
 }
 
-/// One file per response, `<uuid>.<extension>`; each is marked exported as
-/// soon as its file is safely renamed into place, so an interruption never
-/// marks an unwritten one.
-fn export_files<W: Write>(
-    store: &mut Store,
-    dir: &Path,
-    extension: &str,
-    responses: &[(Vec<u8>, ResponseRow)],
-    out: &mut Out<W>,
-) -> Result<usize, String> {
-    let mut written = 0usize;
-    for (bytes, row) in responses {
-        let name = format!("{}.{extension}", row.id);
-        let path = export::write_atomic(dir, &name, bytes).map_err(|e| {
-            format!(
-                "cannot write {}: {e} ({} written before this one)",
-                dir.join(&name).display(),
-                plural(written, "response was", "responses were")
-            )
-        })?;
-        if row.status != Status::Draft {
-            store
-                .mark_exported(std::slice::from_ref(&row.id), &timefmt::now_rfc3339())
-                .map_err(|e| {
-                    format!(
-                        "{} was written but not marked exported: {e}",
-                        path.display()
-                    )
-                })?;
+fn nothing<W: Write>(format: ExportFormat, out: &mut Out<W>) -> Result<u8, String> {
+    match format {
+        ExportFormat::Json | ExportFormat::Xml => out.line("nothing to export"),
+        // stdout carries only responses in ndjson mode.
+        ExportFormat::Ndjson => {
+            let _ = writeln!(io::stderr().lock(), "nothing to export");
         }
-        out.line(&path.display().to_string());
-        written += 1;
     }
-    out.line(&format!(
-        "exported {} to {}",
-        plural(written, "response", "responses"),
-        dir.display()
-    ));
-    Ok(written)
+    Ok(0)
 }
 
-/// One compact JSON object per line on stdout. Responses are marked exported
-/// only after stdout was flushed without error; `None` when it was not.
-fn export_lines<W: Write>(
-    store: &mut Store,
-    responses: &[(Vec<u8>, ResponseRow)],
-    out: &mut Out<W>,
-) -> Result<Option<usize>, String> {
-    let mut ids = Vec::new();
-    for (line, row) in responses {
-        out.line(&String::from_utf8_lossy(line));
-        if out.error.is_some() {
-            break;
+/// One response in the export's format; `None` (said on stderr) when it
+/// cannot be read.
+fn render(
+    store: &Store,
+    forms: &mut app::Forms,
+    row: &ResponseRow,
+    format: ExportFormat,
+) -> Result<Option<Vec<u8>>, String> {
+    let filling = match forms.filling(store, row, app::clock_for(row)) {
+        Ok(f) => f,
+        Err(e) => {
+            error(&format!("response {} skipped: {e}", row.id));
+            return Ok(None);
         }
-        if row.status != Status::Draft {
-            ids.push(row.id.clone());
+    };
+    Ok(Some(match format {
+        ExportFormat::Xml => export::xml::response_xml(&filling, row).into_bytes(),
+        ExportFormat::Json => {
+            let mut text = json_text(&export::response_json(&filling, row), true)?;
+            text.push('\n');
+            text.into_bytes()
         }
-    }
-    out.flush();
-    if let Some(e) = out.error.take() {
-        error(&format!(
-            "standard output failed before every response was written ({e}); none was marked exported"
-        ));
-        return Ok(None);
+        ExportFormat::Ndjson => {
+            json_text(&export::response_json(&filling, row), false)?.into_bytes()
+        }
+    }))
+}
+
+/// Marks what was written as exported, unless the database is read-only.
+fn mark(store: &mut Store, tally: &mut Tally) -> Result<(), String> {
+    if tally.read_only || tally.to_mark.is_empty() {
+        tally.to_mark.clear();
+        return Ok(());
     }
     store
-        .mark_exported(&ids, &timefmt::now_rfc3339())
-        .map_err(|e| format!("the responses were written but not marked exported: {e}"))?;
-    let _ = writeln!(
-        io::stderr().lock(),
-        "exported {} to standard output",
-        plural(responses.len(), "response", "responses")
-    );
-    Ok(Some(responses.len()))
+        .mark_exported(&tally.to_mark, &timefmt::now_rfc3339())
+        .map_err(|e| {
+            format!(
+                "{} written but not marked exported: {e}",
+                plural(tally.to_mark.len(), "response was", "responses were")
+            )
+        })?;
+    tally.to_mark.clear();
+    Ok(())
 }

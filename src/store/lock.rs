@@ -61,3 +61,46 @@ impl DirLock {
         Ok(DirLock { _file: file, path })
     }
 }
+
+/// Held (shared) by every open `Store` of a data directory, whatever the
+/// command: whoever can take it exclusively is the only one there. That
+/// tells a WAL left by a crash or put there by hand (to check before
+/// SQLite applies it) from the live WAL of a TUI that is running, and
+/// lets the last one out leave the database as one self-contained file.
+#[derive(Debug)]
+pub(super) struct OpenLock {
+    file: File,
+}
+
+impl OpenLock {
+    /// Takes the lock: `Ok((lock, alone))`, `alone` when no other store has
+    /// the directory open (the lock is then exclusive until `share`).
+    /// `Err` when the lock file cannot be made (a read-only directory).
+    pub(super) fn take(data_dir: &Path) -> std::io::Result<(OpenLock, bool)> {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(data_dir.join("rileva.open"))?;
+        match file.try_lock() {
+            Ok(()) => Ok((OpenLock { file }, true)),
+            Err(TryLockError::WouldBlock) => {
+                // Waits only while another opener checks a leftover WAL.
+                file.lock_shared()?;
+                Ok((OpenLock { file }, false))
+            }
+            Err(TryLockError::Error(e)) => Err(e),
+        }
+    }
+
+    /// From exclusive (alone) to shared, once the open is done.
+    pub(super) fn share(&self) -> std::io::Result<()> {
+        self.file.lock_shared()
+    }
+
+    /// Whether this is the last store open on the directory (then holding
+    /// it exclusively, as it goes).
+    pub(super) fn last_out(&self) -> bool {
+        self.file.try_lock().is_ok()
+    }
+}

@@ -1,11 +1,21 @@
 //! Migrations, applied in order by `PRAGMA user_version`. Append-only: a
-//! migration that has shipped is never edited.
+//! migration that has shipped is never edited. A step is SQL, or Rust for
+//! what SQL alone cannot do (rewriting values, say); either runs in the
+//! same transaction as the `user_version` it brings.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-pub(super) const MIGRATIONS: &[&str] = &[
+/// One migration.
+pub(super) enum Step {
+    Sql(&'static str),
+    #[allow(dead_code)] // the runner and its tests take them; none shipped yet
+    Rust(fn(&Transaction<'_>) -> rusqlite::Result<()>),
+}
+
+pub(super) const MIGRATIONS: &[Step] = &[
     // 1: settings, forms, responses, answers keyed by data path.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE settings (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -48,14 +58,18 @@ pub(super) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (response_id, path)
     ) WITHOUT ROWID;
     "#,
+    ),
     // 2: editing a finalized response makes a new version; the old one
     // records which version replaced it.
-    r#"
+    Step::Sql(
+        r#"
     ALTER TABLE responses ADD COLUMN superseded_by TEXT;
     "#,
+    ),
     // 3: responses brought in by `rileva import`, keyed by what makes a
     // second import of the same file create nothing (see `import`).
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE imports (
         source_key  TEXT PRIMARY KEY,
         response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
@@ -64,34 +78,83 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX imports_by_response ON imports(response_id);
     "#,
+    ),
+    // 4: listings a page at a time, most recently changed first, straight
+    // from an index (times carry their local offset: the order is the
+    // instant's, julianday). By status (list --status, counts), by the start
+    // screen's two panes (drafts; complete or exported), and all together.
+    Step::Sql(
+        r#"
+    DROP INDEX responses_by_status;
+    CREATE INDEX responses_by_status ON responses(
+        status, julianday(updated_at) DESC, updated_at DESC, id DESC);
+    CREATE INDEX responses_by_pane ON responses(
+        status <> 'draft', julianday(updated_at) DESC, updated_at DESC, id DESC);
+    CREATE INDEX responses_by_change ON responses(
+        julianday(updated_at) DESC, updated_at DESC, id DESC);
+    "#,
+    ),
 ];
+
+/// The number of the latest migration.
+pub(super) fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
 
 /// Brings the database to the latest version, one transaction per migration.
 /// A database from a newer rileva is refused rather than touched.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+pub(super) fn migrate_with(conn: &mut Connection, steps: &[Step]) -> Result<(), MigrateError> {
     // Refuse a newer database before anything writes to it.
-    check_version(conn)?;
+    check_version_of(conn, steps.len() as i64)?;
     loop {
         // Read the version inside a write transaction, so two processes
         // opening a fresh directory at once do not both run a migration.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version = check_version(&tx)?;
-        let Some(sql) = usize::try_from(version)
-            .ok()
-            .and_then(|v| MIGRATIONS.get(v))
-        else {
+        let version = check_version_of(&tx, steps.len() as i64)?;
+        let Some(step) = usize::try_from(version).ok().and_then(|v| steps.get(v)) else {
             return Ok(());
         };
-        tx.execute_batch(sql)?;
+        let failed = |e: rusqlite::Error| match e.sqlite_error_code() {
+            // Busy is worth waiting for, not a broken schema.
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                MigrateError::Sql(e)
+            }
+            _ => MigrateError::Step {
+                step: version + 1,
+                reason: message(&e),
+            },
+        };
+        match step {
+            Step::Sql(sql) => tx.execute_batch(sql).map_err(failed)?,
+            Step::Rust(f) => f(&tx).map_err(failed)?,
+        }
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
     }
 }
 
+/// What SQLite says went wrong, without the statement it was given (a
+/// migration's whole SQL is no message for a person).
+fn message(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// The database's schema version, refused when newer than this rileva knows,
-/// or when the file is another program's database (tables, no version).
-/// Only reads.
+/// when it is one rileva never writes (negative), or when the file is
+/// another program's database (tables, no version). Only reads.
 pub(super) fn check_version(conn: &Connection) -> Result<i64, MigrateError> {
+    check_version_of(conn, latest())
+}
+
+fn check_version_of(conn: &Connection, known: i64) -> Result<i64, MigrateError> {
     // One statement, so both are read from the same snapshot even while
     // another process migrates.
     let (version, tables): (i64, i64) = conn.query_row(
@@ -99,12 +162,14 @@ pub(super) fn check_version(conn: &Connection) -> Result<i64, MigrateError> {
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let known = MIGRATIONS.len() as i64;
     if version > known {
         return Err(MigrateError::TooNew {
             found: version,
             known,
         });
+    }
+    if version < 0 {
+        return Err(MigrateError::BadVersion(version));
     }
     if version == 0 && tables > 0 {
         return Err(MigrateError::Foreign);
@@ -118,13 +183,93 @@ pub(super) enum MigrateError {
         found: i64,
         known: i64,
     },
+    /// A version rileva never writes (below 0).
+    BadVersion(i64),
     /// An SQLite file with tables of its own and no rileva schema version.
     Foreign,
+    /// A step failed: the schema is not what its version says.
+    Step {
+        step: i64,
+        reason: String,
+    },
     Sql(rusqlite::Error),
 }
 
 impl From<rusqlite::Error> for MigrateError {
     fn from(e: rusqlite::Error) -> Self {
         MigrateError::Sql(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add_column(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        tx.execute_batch("ALTER TABLE t ADD COLUMN twice INTEGER")?;
+        tx.execute("UPDATE t SET twice = x * 2", [])?;
+        Ok(())
+    }
+
+    const STEPS: &[Step] = &[
+        Step::Sql("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);"),
+        Step::Rust(add_column),
+    ];
+
+    fn version(conn: &Connection) -> i64 {
+        conn.pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version")
+    }
+
+    #[test]
+    fn sql_and_rust_steps_run_in_order_once() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        migrate_with(&mut conn, STEPS).expect("migrates");
+        assert_eq!(version(&conn), 2);
+        let twice: Vec<i64> = conn
+            .prepare("SELECT twice FROM t ORDER BY x")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("rows");
+        assert_eq!(twice, [2, 4]);
+        migrate_with(&mut conn, STEPS).expect("nothing to do");
+        assert_eq!(version(&conn), 2);
+    }
+
+    #[test]
+    fn a_failing_step_names_itself_without_its_sql_and_changes_nothing() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        conn.execute_batch("CREATE TABLE t (x INTEGER); PRAGMA user_version = 0;")
+            .expect("tables of a version that says none");
+        conn.execute_batch("PRAGMA user_version = 0").expect("v0");
+        // Tables there with version 0 are another program's.
+        assert!(matches!(
+            migrate_with(&mut conn, STEPS),
+            Err(MigrateError::Foreign)
+        ));
+        conn.execute_batch("PRAGMA user_version = 1; ALTER TABLE t ADD COLUMN twice INTEGER;")
+            .expect("the column step 2 adds, already there");
+        match migrate_with(&mut conn, STEPS) {
+            Err(MigrateError::Step { step: 2, reason }) => {
+                assert!(reason.contains("duplicate column name: twice"), "{reason}");
+                assert!(!reason.contains("ALTER TABLE"), "{reason}");
+            }
+            other => panic!("expected a failed step 2, got {other:?}"),
+        }
+        assert_eq!(version(&conn), 1, "rolled back");
+    }
+
+    #[test]
+    fn negative_and_newer_versions_are_refused() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        conn.execute_batch("PRAGMA user_version = -1").expect("v");
+        assert!(matches!(
+            migrate_with(&mut conn, STEPS),
+            Err(MigrateError::BadVersion(-1))
+        ));
+        conn.execute_batch("PRAGMA user_version = 3").expect("v");
+        assert!(matches!(
+            migrate_with(&mut conn, STEPS),
+            Err(MigrateError::TooNew { found: 3, known: 2 })
+        ));
     }
 }

@@ -2,6 +2,7 @@
 //! effects fed back from the store.
 
 use super::keymap::Cmd;
+use super::screens::start::{Pane, Window};
 use crate::engine::{Filling, ScreenRef, Slot};
 use crate::store::{Counts, ResponseRow};
 use ratatui::crossterm::event::KeyEvent;
@@ -21,6 +22,9 @@ pub enum Action {
     },
     /// SIGTERM or SIGHUP: save what is typed and leave.
     Terminate,
+    /// A quiet moment (no key for a while): screens that show what other
+    /// processes change look again.
+    Tick,
     Done(Outcome),
 }
 
@@ -29,9 +33,15 @@ pub enum Action {
 pub enum Outcome {
     OperatorSaved(String),
     StartLoaded {
-        rows: Vec<ResponseRow>,
         counts: Counts,
+        panes: Box<[Window; 2]>,
     },
+    PaneLoaded {
+        pane: Pane,
+        window: Window,
+    },
+    /// Nothing changed since the start screen was read.
+    Unchanged,
     Opened(Box<Opened>),
     /// The write is committed; go on as planned. `all`: every answer of the
     /// response was written (not one).

@@ -2,17 +2,30 @@
 //! `Runtime::execute` runs them and feeds the result back as an action.
 
 use super::action::{Action, After, Opened, Outcome, Undo};
+use super::screens::start::{PAGE, Pane, Window};
 use crate::app::Forms;
 use crate::engine::{Clock, Filling, MetaInfo};
 use crate::form::{Form, FormBundle};
-use crate::store::{NewResponse, Status, Store, Summary};
+use crate::store::{NewResponse, Status, Store, StoreError, Summary};
 use crate::timefmt::now_rfc3339;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SaveOperator(String),
-    LoadStart,
+    /// The start screen: counts, and each pane's page from these offsets.
+    LoadStart {
+        offsets: [usize; 2],
+    },
+    /// One pane's page, from an offset.
+    LoadPane {
+        pane: Pane,
+        offset: usize,
+    },
+    /// The start screen again, only if another process changed the data.
+    Refresh {
+        offsets: [usize; 2],
+    },
     /// A new draft on the current form, in the given language.
     Create {
         language: String,
@@ -64,9 +77,35 @@ pub struct Runtime {
     pub operator: String,
     pub device_id: String,
     pub clock: Clock,
+    /// The data version the start screen was last read at (`Refresh`).
+    pub seen: i64,
 }
 
 impl Runtime {
+    fn load_start(&mut self, offsets: [usize; 2]) -> Result<Outcome, StoreError> {
+        self.seen = self.store.data_version()?;
+        let counts = self.store.counts()?;
+        let panes = [
+            self.window(Pane::Drafts, offsets[0])?,
+            self.window(Pane::Completed, offsets[1])?,
+        ];
+        Ok(Outcome::StartLoaded {
+            counts,
+            panes: Box::new(panes),
+        })
+    }
+
+    fn window(&self, pane: Pane, offset: usize) -> Result<Window, StoreError> {
+        let total = usize::try_from(self.store.count(pane.listing())?).unwrap_or(0);
+        let offset = offset.min(total.saturating_sub(1));
+        let rows = self.store.page(pane.listing(), offset, PAGE)?;
+        Ok(Window {
+            total,
+            offset,
+            rows,
+        })
+    }
+
     pub fn execute(&mut self, effect: Effect) -> Action {
         let undo = match &effect {
             Effect::SaveAnswer { undo, .. } | Effect::ReplaceAnswers { undo, .. } => {
@@ -89,10 +128,16 @@ impl Runtime {
                 self.operator = name.trim().to_string();
                 Ok(Outcome::OperatorSaved(self.operator.clone()))
             }
-            Effect::LoadStart => {
-                let rows = self.store.list(&[]).map_err(e)?;
-                let counts = self.store.counts().map_err(e)?;
-                Ok(Outcome::StartLoaded { rows, counts })
+            Effect::LoadStart { offsets } => self.load_start(offsets).map_err(e),
+            Effect::Refresh { offsets } => {
+                if self.store.data_version().map_err(e)? == self.seen {
+                    return Ok(Outcome::Unchanged);
+                }
+                self.load_start(offsets).map_err(e)
+            }
+            Effect::LoadPane { pane, offset } => {
+                let window = self.window(pane, offset).map_err(e)?;
+                Ok(Outcome::PaneLoaded { pane, window })
             }
             Effect::Create { language } => {
                 let form = self.form.clone();

@@ -61,7 +61,7 @@ pub fn setup(
     let mut forms = Forms::default();
     forms.insert(form.clone());
     let first = if operator.is_some() {
-        vec![Effect::LoadStart]
+        vec![Effect::LoadStart { offsets: [0, 0] }]
     } else {
         Vec::new()
     };
@@ -73,6 +73,7 @@ pub fn setup(
         operator: operator.unwrap_or_default(),
         device_id,
         clock,
+        seen: 0,
     };
     Ok((app, rt, first))
 }
@@ -154,6 +155,7 @@ fn event_loop(
         }
         terminal.draw(|f| view::render(app, f)).map_err(io)?;
         let mut waited = false;
+        let mut quiet = true;
         while event::poll(if waited {
             Duration::ZERO
         } else {
@@ -161,6 +163,7 @@ fn event_loop(
         })
         .map_err(io)?
         {
+            quiet = false;
             waited = true;
             let action = match event::read().map_err(io)? {
                 Event::Key(k) if k.kind == KeyEventKind::Press => keymap::resolve(app.mode(), k),
@@ -177,6 +180,8 @@ fn event_loop(
         }
         if stop.load(Ordering::Relaxed) && !app.terminating {
             dispatch(app, rt, Action::Terminate);
+        } else if quiet {
+            dispatch(app, rt, Action::Tick);
         }
     }
 }

@@ -2,8 +2,9 @@
 
 use super::i18n::Lang;
 use super::keymap::Mode;
-use super::screens::lists::{Outline, Review, Start};
+use super::screens::lists::{Outline, Review};
 use super::screens::question::{Input, Page, editor};
+use super::screens::start::Start;
 use crate::engine::{Filling, ScreenRef, Slot};
 use crate::form::NodeId;
 use crate::store::ResponseRow;

@@ -10,15 +10,16 @@ use super::action::{Action, After, Opened, Outcome, Undo};
 use super::effect::Effect;
 use super::i18n;
 use super::keymap::Cmd;
-use super::screens::lists::{Outline, OutlineRow, OutlineTarget, Review, Start};
+use super::screens::lists::{Outline, OutlineRow, OutlineTarget, Review};
 use super::screens::question::{self, Input, Page};
+use super::screens::start::Start;
 use super::state::{App, Confirm, Fill, Flash, OperatorScreen, Screen, View};
 use crate::engine::{EndStamp, Filling, ScreenRef, Slot};
 use crate::form::NodeId;
 use crate::store::Status as RowStatus;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
-    if !matches!(action, Action::Done(_)) {
+    if !matches!(action, Action::Done(_) | Action::Tick) {
         // A new step: the writes it causes start with no failure.
         app.batch_failed = false;
     }
@@ -128,7 +129,7 @@ fn operator(app: &mut App, action: Action) -> Vec<Effect> {
 
 fn to_start(app: &mut App) -> Vec<Effect> {
     app.screen = Screen::Start(Start::default());
-    vec![Effect::LoadStart]
+    vec![Effect::LoadStart { offsets: [0, 0] }]
 }
 
 fn start(app: &mut App, action: Action) -> Vec<Effect> {
@@ -155,6 +156,11 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Cmd(Cmd::Home) => s.move_by(isize::MIN / 2),
         Action::Cmd(Cmd::End) => s.move_by(isize::MAX / 2),
         Action::Cmd(Cmd::SwitchList) => s.switch(),
+        Action::Tick => {
+            return vec![Effect::Refresh {
+                offsets: s.offsets(),
+            }];
+        }
         Action::Cmd(Cmd::NewVersion) => {
             let Some(row) = s.selected().filter(|r| r.status != RowStatus::Draft) else {
                 return Vec::new();
@@ -173,6 +179,12 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
             app.screen = Screen::Operator(Box::new(OperatorScreen::new(app.operator.as_deref())));
         }
         _ => {}
+    }
+    // The cursor went past the rows read: read the page around it.
+    if let Screen::Start(s) = &app.screen
+        && let Some((pane, offset)) = s.page_needed(usize::from(app.rows))
+    {
+        return vec![Effect::LoadPane { pane, offset }];
     }
     Vec::new()
 }
@@ -764,12 +776,19 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             app.operator = Some(name);
             to_start(app)
         }
-        Outcome::StartLoaded { rows, counts } => {
+        Outcome::StartLoaded { counts, panes } => {
             if let Screen::Start(s) = &mut app.screen {
-                s.load(rows, counts);
+                s.load(counts, *panes);
             }
             Vec::new()
         }
+        Outcome::PaneLoaded { pane, window } => {
+            if let Screen::Start(s) = &mut app.screen {
+                s.load_pane(pane, window);
+            }
+            Vec::new()
+        }
+        Outcome::Unchanged => Vec::new(),
         Outcome::Opened(opened) => {
             open(app, *opened);
             Vec::new()

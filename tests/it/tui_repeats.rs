@@ -199,7 +199,12 @@ fn a_field_list_group_is_one_page_with_a_field_at_a_time() {
 fn leaving_a_page_saves_every_changed_field() {
     let mut h = started();
     h.keys("Rossi<Enter><Enter>0123<Tab>a@b.it<Esc>");
-    let id = h.rt.store.list(&[]).unwrap()[0].id.clone();
+    let id =
+        h.rt.store
+            .page(rileva::store::Listing::All, 0, 100)
+            .unwrap()[0]
+            .id
+            .clone();
     let s = h.stored(&id);
     assert!(
         s.contains(&("/contact/phone".into(), "0123".into())),
@@ -218,7 +223,11 @@ fn editing_a_completed_response_makes_a_new_version() {
     assert_eq!(h.app.mode(), Mode::Review);
     h.keys("fs");
     assert_eq!(h.app.mode(), Mode::Start);
-    let old = h.rt.store.list(&[]).unwrap()[0].clone();
+    let old =
+        h.rt.store
+            .page(rileva::store::Listing::All, 0, 100)
+            .unwrap()[0]
+            .clone();
     assert_eq!(old.status, rileva::store::Status::Complete);
     h.keys("<Tab>e");
     assert_eq!(h.current(), "hh");

@@ -2,3 +2,4 @@
 
 pub mod lists;
 pub mod question;
+pub mod start;

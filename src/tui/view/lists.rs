@@ -6,7 +6,8 @@ use crate::form::Kind;
 use crate::store::ResponseRow;
 use crate::text::{one_line, sanitize};
 use crate::tui::i18n::{self, Lang};
-use crate::tui::screens::lists::{Outline, OutlineRow, Pane, Review, Start, mark};
+use crate::tui::screens::lists::{Outline, OutlineRow, Review, mark};
+use crate::tui::screens::start::{Pane, Start};
 use crate::tui::state::{App, Fill, OperatorScreen};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -91,7 +92,11 @@ pub fn start(app: &App, s: &Start, frame: &mut Frame, area: Rect, theme: Theme) 
     let [counts, drafts_area, completed_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(4),
-        Constraint::Length((s.completed.len() as u16 + 2).clamp(3, 8)),
+        Constraint::Length(
+            (u16::try_from(s.window(Pane::Completed).total).unwrap_or(u16::MAX))
+                .saturating_add(2)
+                .clamp(3, 8),
+        ),
     ])
     .areas(area);
     let c = s.counts;
@@ -123,8 +128,8 @@ fn pane(app: &App, s: &Start, which: Pane, frame: &mut Frame, area: Rect, theme:
         .title(format!(" {} ", title.get(lang)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows = s.rows(which);
-    if rows.is_empty() {
+    let rows = s.window(which);
+    if rows.total == 0 {
         frame.render_widget(
             Paragraph::new(Span::styled(empty.get(lang), theme.dim())),
             inner,
@@ -133,9 +138,12 @@ fn pane(app: &App, s: &Start, which: Pane, frame: &mut Frame, area: Rect, theme:
     }
     let cursor = s.cursor(which);
     let width = inner.width as usize;
-    let lines: Vec<Line> = window(rows.len(), inner.height as usize, cursor)
+    let lines: Vec<Line> = window(rows.total, inner.height as usize, cursor)
         .map(|i| {
-            let row = &rows[i];
+            // A row not read yet (its page is on its way) is blank.
+            let Some(row) = rows.get(i) else {
+                return Line::default();
+            };
             // An old version replaced by an edit, an edit, an exported one.
             let status = match (&row.superseded_by, &row.deprecated_id, row.status) {
                 (Some(_), _, _) => i18n::REPLACED_VERSION.get(lang),

@@ -1,0 +1,260 @@
+//! The command line's arguments (clap).
+
+use crate::store::{Listing, Status};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Offline questionnaire entry for the terminal.
+///
+/// Without a command, opens the questionnaire screens (the TUI). Data lives in
+/// the data directory (see `rileva paths`): --data-dir, else $RILEVA_DATA_DIR,
+/// else the platform's data directory.
+#[derive(Debug, Parser)]
+#[command(name = "rileva", version)]
+pub struct Cli {
+    /// Questionnaire for new responses: an XLSForm (.xlsx, .xlsm, .xls, .ods,
+    /// or pyxform's .csv and .md) or rileva native JSON (.json); default: the
+    /// embedded Ministry questionnaire. Only for the TUI.
+    #[arg(long, value_name = "FILE")]
+    pub form: Option<PathBuf>,
+
+    /// Data directory (default: $RILEVA_DATA_DIR, else the platform's data directory)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Language of the screens
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Italiano
+    It,
+    /// English
+    En,
+}
+
+impl LangArg {
+    pub fn to_tui(self) -> crate::tui::Lang {
+        match self {
+            LangArg::It => crate::tui::Lang::It,
+            LangArg::En => crate::tui::Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a questionnaire file and print every problem with its location
+    /// (exit 0 when valid, 1 when not)
+    Validate {
+        /// The questionnaire: an XLSForm (.xlsx, .xlsm, .xls, .ods, .csv, .md)
+        /// or rileva native JSON (.json)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Convert a questionnaire (an XLSForm, or native JSON) to rileva's native
+    /// JSON, after checking it as `validate` does (exit 1 when it has problems)
+    Convert {
+        /// The questionnaire: .xlsx, .xlsm, .xls, .ods, .csv, .md or .json
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Where to write the native JSON (`-` for standard output)
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Replace OUT if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the responses in the data directory, most recently changed
+    /// first, a page at a time
+    List {
+        /// Which responses to list
+        #[arg(long, value_enum, default_value_t = StatusArg::All)]
+        status: StatusArg,
+        /// Print a JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Responses per page
+        #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+        /// Which page (from 1)
+        #[arg(long, value_name = "P", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        page: u32,
+        /// Every response, not one page
+        #[arg(long, conflicts_with_all = ["limit", "page"])]
+        all: bool,
+    },
+    /// Export completed responses not yet exported, one <uuid>.json (or
+    /// <uuid>.xml) file each, then mark them exported
+    ///
+    /// Each file is written whole (temporary name, fsync, rename) before its
+    /// response is marked exported. Works beside a running TUI: it takes no
+    /// lock, SQLite transactions keep both consistent.
+    Export {
+        /// Directory for the files (default: the data directory's exports/)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Also re-export responses already exported
+        #[arg(long)]
+        all: bool,
+        /// Also export drafts (status "draft"; they are never marked exported)
+        #[arg(long)]
+        drafts: bool,
+        /// json: one <uuid>.json file per response; xml: one <uuid>.xml file per
+        /// response, the OpenRosa submission that ODK Central and KoboToolbox
+        /// accept; ndjson: one JSON response per line on stdout
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+    },
+    /// Import responses keyed elsewhere from CSV, JSON or NDJSON (a dry run
+    /// unless --commit)
+    ///
+    /// For a spreadsheet of paper questionnaires, a Google Forms or
+    /// KoboToolbox export, or rileva's own JSON export. Every row is checked by
+    /// the questionnaire as the screens check it. Without --commit nothing is
+    /// written: it reports, per row and field, what would be refused (exit 0
+    /// when every row is valid, 1 when not, 2 when the data file or the form
+    /// cannot be used). With --commit the valid rows become complete responses
+    /// in one transaction; importing the same file again creates nothing (an
+    /// id column, else a key of the row's content). Works beside a running TUI:
+    /// it takes no lock, SQLite transactions keep both consistent.
+    Import {
+        /// The questionnaire the responses answer: an XLSForm (.xlsx, .xlsm,
+        /// .xls, .ods, .csv, .md) or native JSON (default: the embedded one)
+        #[arg(long, value_name = "FILE")]
+        form: Option<PathBuf>,
+        /// The responses: .csv (a header row; columns named by question name,
+        /// group/name path or label), .json (one object or an array of
+        /// objects) or .ndjson/.jsonl (one object per line); objects are
+        /// rileva exports or answers keyed by question name
+        #[arg(value_name = "DATA")]
+        data: PathBuf,
+        /// Write: valid rows become complete responses (default: a dry run)
+        #[arg(long)]
+        commit: bool,
+        /// Keep the rows that are not valid as drafts, with their values, to be
+        /// finished in the TUI (default: skip them)
+        #[arg(long)]
+        as_drafts: bool,
+    },
+    /// Copy the database to FILE with SQLite's online backup: one
+    /// consistent, self-contained file, even while a TUI is open
+    ///
+    /// To restore, close every rileva on the data directory, move
+    /// rileva.sqlite3 (and any rileva.sqlite3-wal, -shm beside it) aside,
+    /// copy the backup in as rileva.sqlite3, and run `rileva check`.
+    Backup {
+        /// Where to write the copy
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the database (SQLite's quick_check, its references, the counts)
+    /// and say what is wrong and what to do; writes nothing (exit 0 when
+    /// sound, 1 when not)
+    Check,
+    /// Print where rileva keeps its data
+    Paths,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Draft,
+    Complete,
+    Exported,
+    All,
+}
+
+impl StatusArg {
+    pub fn listing(self) -> Listing {
+        match self {
+            StatusArg::Draft => Listing::Status(Status::Draft),
+            StatusArg::Complete => Listing::Status(Status::Complete),
+            StatusArg::Exported => Listing::Status(Status::Exported),
+            StatusArg::All => Listing::All,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Xml,
+    Ndjson,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use std::path::Path;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_go_before_or_after_the_command() {
+        let a = Cli::try_parse_from(["rileva", "--data-dir", "/d", "--lang", "en", "list"])
+            .expect("before");
+        let b = Cli::try_parse_from(["rileva", "list", "--data-dir", "/d", "--lang", "en"])
+            .expect("after");
+        for cli in [a, b] {
+            assert_eq!(cli.data_dir.as_deref(), Some(Path::new("/d")));
+            assert_eq!(cli.lang, Some(LangArg::En));
+            assert!(matches!(
+                cli.command,
+                Some(Command::List {
+                    status: StatusArg::All,
+                    json: false,
+                    limit: 50,
+                    page: 1,
+                    all: false,
+                })
+            ));
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let cli = Cli::try_parse_from(["rileva"]).expect("no args");
+        assert!(cli.command.is_none() && cli.form.is_none() && cli.lang.is_none());
+        let cli = Cli::try_parse_from(["rileva", "export"]).expect("export");
+        assert!(matches!(
+            cli.command,
+            Some(Command::Export {
+                out: None,
+                all: false,
+                drafts: false,
+                format: ExportFormat::Json
+            })
+        ));
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for args in [
+            &["rileva", "--lang", "fr"][..],
+            &["rileva", "list", "--status", "sent"],
+            &["rileva", "list", "--limit", "0"],
+            &["rileva", "list", "--all", "--page", "2"],
+            &["rileva", "backup"],
+            &["rileva", "export", "--format", "csv"],
+            &["rileva", "import"],
+            &["rileva", "validate"],
+            &["rileva", "convert", "f.xlsx"],
+            &["rileva", "frobnicate"],
+        ] {
+            let e = Cli::try_parse_from(args).expect_err(&args.join(" "));
+            assert_eq!(e.exit_code(), 2, "{args:?}");
+        }
+    }
+}

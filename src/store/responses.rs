@@ -1,0 +1,500 @@
+//! Settings, stored form snapshots, responses and their answers: every
+//! read and write of the data itself.
+
+use super::{
+    Counts, Cursor, Listing, NewResponse, ResponseRow, Result, Status, Store, StoreError, Summary,
+};
+use crate::form::{Form, FormBundle};
+use rusqlite::{Connection, OptionalExtension, params};
+
+impl Store {
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The operator's name for this data directory, if one was given.
+    pub fn operator(&self) -> Result<Option<String>> {
+        Ok(self.setting("operator")?.filter(|s| !s.trim().is_empty()))
+    }
+
+    pub fn set_operator(&self, name: &str) -> Result<()> {
+        self.set_setting("operator", name.trim())
+    }
+
+    /// This data directory's device id (`rileva:<uuid>`), created on first use.
+    pub fn device_id(&self) -> Result<String> {
+        if let Some(id) = self.setting("device_id")? {
+            return Ok(id);
+        }
+        let id = format!("rileva:{}", uuid::Uuid::new_v4().simple());
+        self.conn.execute(
+            "INSERT OR IGNORE INTO settings(key, value) VALUES ('device_id', ?1)",
+            [&id],
+        )?;
+        Ok(self.setting("device_id")?.unwrap_or(id))
+    }
+
+    /// Stores a form snapshot once (by hash): the bundle it was compiled from,
+    /// so that its responses always reopen with it.
+    pub fn save_form(&self, bundle: &FormBundle, form: &Form, at: &str) -> Result<()> {
+        insert_form(&self.conn, bundle, form, at)
+    }
+
+    pub fn load_form(&self, sha256: &str) -> Result<Option<FormBundle>> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT bundle FROM forms WHERE sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match text {
+            None => Ok(None),
+            Some(t) => FormBundle::from_snapshot(&t)
+                .map(Some)
+                .map_err(StoreError::Sql),
+        }
+    }
+
+    /// Creates a draft with its first answers (defaults), in one transaction.
+    pub fn create_response(&mut self, r: &NewResponse<'_>) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO responses(id, form_sha256, status, operator, device_id, language,
+                 instance_name, answered, relevant, position, created_at, updated_at)
+             VALUES (?1, ?2, 'draft', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            params![
+                r.id,
+                r.form_sha256,
+                r.operator,
+                r.device_id,
+                r.language,
+                r.summary.instance_name,
+                r.summary.answered,
+                r.summary.relevant,
+                r.summary.position,
+                r.created_at
+            ],
+        )?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO answers(response_id, path, value, operator, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (path, value) in r.answers {
+                insert.execute(params![r.id, path, value, r.operator, r.created_at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Saves one answer of a draft (`None` clears it) and its summary, in one
+    /// transaction. Returns only after the commit.
+    pub fn save_answer(
+        &mut self,
+        id: &str,
+        path: &str,
+        value: Option<&str>,
+        operator: &str,
+        summary: &Summary,
+        at: &str,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        update_summary(&tx, id, summary, at)?;
+        match value {
+            Some(v) => upsert_answers(&tx, id, &[(path.to_string(), v.to_string())], operator, at)?,
+            None => {
+                tx.execute(
+                    "DELETE FROM answers WHERE response_id = ?1 AND path = ?2",
+                    params![id, path],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Remembers the screen a draft was left on.
+    pub fn save_position(&self, id: &str, position: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE responses SET position = ?2 WHERE id = ?1 AND status = 'draft'",
+            params![id, position],
+        )?;
+        Ok(())
+    }
+
+    /// Marks a draft complete. The caller has checked that nothing is missing.
+    pub fn finalize(
+        &mut self,
+        id: &str,
+        summary: &Summary,
+        language: &str,
+        answers: &[(String, String)],
+        operator: &str,
+        at: &str,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        let changed = tx.execute(
+            "UPDATE responses SET status = 'complete', instance_name = ?2, answered = ?3, relevant = ?4,
+                 language = ?5, updated_at = ?6, completed_at = ?6
+             WHERE id = ?1 AND status = 'draft'",
+            params![id, summary.instance_name, summary.answered, summary.relevant, language, at],
+        )?;
+        if changed == 0 {
+            return Err(self_not_draft(&tx, id));
+        }
+        upsert_answers(&tx, id, answers, operator, at)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces every answer of a draft with `answers` (the rows that differ
+    /// are written, the ones not given are deleted) and its summary, in one
+    /// transaction: used when repeat instances are added or removed.
+    pub fn replace_answers(
+        &mut self,
+        id: &str,
+        answers: &[(String, String)],
+        operator: &str,
+        summary: &Summary,
+        at: &str,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        update_summary(&tx, id, summary, at)?;
+        let current: std::collections::HashMap<String, String> = {
+            let mut stmt = tx.prepare("SELECT path, value FROM answers WHERE response_id = ?1")?;
+            let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let wanted: std::collections::HashSet<&str> =
+            answers.iter().map(|(p, _)| p.as_str()).collect();
+        {
+            let mut delete =
+                tx.prepare("DELETE FROM answers WHERE response_id = ?1 AND path = ?2")?;
+            for path in current.keys().filter(|p| !wanted.contains(p.as_str())) {
+                delete.execute(params![id, path])?;
+            }
+        }
+        let changed: Vec<(String, String)> = answers
+            .iter()
+            .filter(|(p, v)| current.get(p) != Some(v))
+            .cloned()
+            .collect();
+        upsert_answers(&tx, id, &changed, operator, at)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Starts a new version of a finalized (complete or exported) response:
+    /// a draft with its answers, a new id and `deprecated_id` pointing at the
+    /// old one, which is kept as it was and notes its successor. One
+    /// transaction.
+    pub fn new_version(&mut self, old: &str, new: &str, operator: &str, at: &str) -> Result<()> {
+        let tx = self.write()?;
+        let status: Option<(String, Option<String>)> = tx
+            .query_row(
+                "SELECT status, superseded_by FROM responses WHERE id = ?1",
+                [old],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match status {
+            None => return Err(StoreError::NotFound(old.to_string())),
+            Some((s, _)) if s == "draft" => return Err(StoreError::NotFinal(old.to_string())),
+            Some((_, Some(by))) => {
+                return Err(StoreError::Superseded {
+                    id: old.to_string(),
+                    by,
+                });
+            }
+            Some(_) => {}
+        }
+        tx.execute(
+            "INSERT INTO responses(id, form_sha256, status, operator, device_id, language, instance_name,
+                 answered, relevant, position, deprecated_id, created_at, updated_at)
+             SELECT ?2, form_sha256, 'draft', ?3, device_id, language, instance_name, answered, relevant,
+                 NULL, id, ?4, ?4
+             FROM responses WHERE id = ?1",
+            params![old, new, operator, at],
+        )?;
+        tx.execute(
+            "INSERT INTO answers(response_id, path, value, operator, updated_at)
+             SELECT ?2, path, value, operator, updated_at FROM answers WHERE response_id = ?1",
+            params![old, new],
+        )?;
+        tx.execute(
+            "UPDATE responses SET superseded_by = ?2 WHERE id = ?1",
+            params![old, new],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks complete responses exported (called after their files are on disk).
+    /// In transactions of a few hundred, so that a TUI saving an answer
+    /// meanwhile never waits long; each is whole.
+    pub fn mark_exported(&mut self, ids: &[String], at: &str) -> Result<()> {
+        for chunk in ids.chunks(500) {
+            let tx = self.write()?;
+            {
+                let mut update = tx.prepare_cached(
+                    "UPDATE responses SET status = 'exported', exported_at = ?2
+                     WHERE id = ?1 AND status IN ('complete', 'exported')",
+                )?;
+                for id in chunk {
+                    update.execute(params![id, at])?;
+                }
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn response(&self, id: &str) -> Result<Option<ResponseRow>> {
+        let sql = format!("{SELECT_ROW} WHERE r.id = ?1");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], row)
+            .optional()?)
+    }
+
+    /// A page of the responses a listing shows, most recently changed first
+    /// (straight from an index: a page costs the same at 10 or 100,000).
+    pub fn page(&self, which: Listing, offset: usize, limit: usize) -> Result<Vec<ResponseRow>> {
+        let filter = match which {
+            Listing::All => "",
+            Listing::Status(Status::Draft) => "WHERE r.status = 'draft'",
+            Listing::Status(Status::Complete) => "WHERE r.status = 'complete'",
+            Listing::Status(Status::Exported) => "WHERE r.status = 'exported'",
+            Listing::Drafts => "WHERE (r.status <> 'draft') = 0",
+            Listing::Finished => "WHERE (r.status <> 'draft') = 1",
+        };
+        // Times carry the local offset, which changes (summer time, travel):
+        // the order is the instant's (julianday), as the indexes have it.
+        let sql = format!(
+            "{SELECT_ROW} {filter}
+             ORDER BY julianday(r.updated_at) DESC, r.updated_at DESC, r.id DESC
+             LIMIT ?1 OFFSET ?2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![limit, offset], row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// How many responses a listing has (from the counts by status).
+    pub fn count(&self, which: Listing) -> Result<i64> {
+        let c = self.counts()?;
+        Ok(match which {
+            Listing::All => c.draft + c.complete + c.exported,
+            Listing::Status(Status::Draft) | Listing::Drafts => c.draft,
+            Listing::Status(Status::Complete) => c.complete,
+            Listing::Status(Status::Exported) => c.exported,
+            Listing::Finished => c.complete + c.exported,
+        })
+    }
+
+    /// The next batch of responses with the given statuses (all when empty)
+    /// in the order they were stored, after `cursor` (`None` from the
+    /// first): for a walk over every response that never holds them all.
+    pub fn batch(
+        &self,
+        statuses: &[Status],
+        cursor: Option<Cursor>,
+        limit: usize,
+    ) -> Result<(Vec<ResponseRow>, Option<Cursor>)> {
+        let wanted = |s: Status| statuses.is_empty() || statuses.contains(&s);
+        let sql = format!(
+            "{SELECT_ROW_ID}
+             WHERE r.rowid > ?1 AND (?2 AND r.status = 'draft' OR ?3 AND r.status = 'complete'
+                 OR ?4 AND r.status = 'exported')
+             ORDER BY r.rowid LIMIT ?5"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let after = cursor.map_or(0, |c| c.0);
+        let rows = stmt.query_map(
+            params![
+                after,
+                wanted(Status::Draft),
+                wanted(Status::Complete),
+                wanted(Status::Exported),
+                limit
+            ],
+            |r| Ok((r.get::<_, i64>(19)?, row(r)?)),
+        )?;
+        let mut out = Vec::new();
+        let mut last = None;
+        for r in rows {
+            let (rowid, response) = r?;
+            last = Some(Cursor(rowid));
+            out.push(response);
+        }
+        Ok((out, last.or(cursor)))
+    }
+
+    /// What another connection last committed, as a number that changes
+    /// with every commit of another process (`PRAGMA data_version`): a
+    /// screen showing counts reloads when it moves.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    pub fn counts(&self) -> Result<Counts> {
+        count_by_status(&self.conn)
+    }
+
+    /// The stored answers of a response, by data path.
+    pub fn answers(&self, id: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT path, value FROM answers WHERE response_id = ?1 ORDER BY path",
+        )?;
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+}
+
+/// Stores a form snapshot once (by hash), in or out of a transaction.
+pub(super) fn insert_form(
+    conn: &Connection,
+    bundle: &FormBundle,
+    form: &Form,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO forms(sha256, form_id, version, title, bundle, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            form.sha256,
+            form.id,
+            form.version,
+            form.title,
+            bundle.to_snapshot(),
+            at
+        ],
+    )?;
+    Ok(())
+}
+
+/// A draft's summary and change time, or why it cannot change.
+fn update_summary(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    summary: &Summary,
+    at: &str,
+) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE responses SET instance_name = ?2, answered = ?3, relevant = ?4, position = ?5, updated_at = ?6
+         WHERE id = ?1 AND status = 'draft'",
+        params![id, summary.instance_name, summary.answered, summary.relevant, summary.position, at],
+    )?;
+    if changed == 0 {
+        return Err(self_not_draft(tx, id));
+    }
+    Ok(())
+}
+
+pub(super) fn upsert_answers(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    answers: &[(String, String)],
+    operator: &str,
+    at: &str,
+) -> Result<()> {
+    let mut upsert = tx.prepare(
+        "INSERT INTO answers(response_id, path, value, operator, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(response_id, path) DO UPDATE SET value = excluded.value,
+             operator = excluded.operator, updated_at = excluded.updated_at",
+    )?;
+    for (path, value) in answers {
+        upsert.execute(params![id, path, value, operator, at])?;
+    }
+    Ok(())
+}
+
+fn self_not_draft(tx: &rusqlite::Transaction<'_>, id: &str) -> StoreError {
+    match tx
+        .query_row("SELECT 1 FROM responses WHERE id = ?1", [id], |_| Ok(()))
+        .optional()
+    {
+        Ok(Some(())) => StoreError::NotDraft(id.to_string()),
+        Ok(None) => StoreError::NotFound(id.to_string()),
+        Err(e) => e.into(),
+    }
+}
+
+/// A response and its form's names. A response whose form snapshot is
+/// missing is still listed (with empty names): whoever reads it finds out.
+const SELECT_ROW: &str = "SELECT r.id, r.form_sha256, coalesce(f.form_id, ''), coalesce(f.version, ''),
+        coalesce(f.title, ''), r.status, r.operator,
+        r.device_id, r.language, r.instance_name, r.answered, r.relevant, r.position, r.deprecated_id,
+        r.created_at, r.updated_at, r.completed_at, r.exported_at, r.superseded_by
+    FROM responses r LEFT JOIN forms f ON f.sha256 = r.form_sha256";
+
+/// `SELECT_ROW` with the rowid last (column 19), for `batch`.
+const SELECT_ROW_ID: &str = "SELECT r.id, r.form_sha256, coalesce(f.form_id, ''), coalesce(f.version, ''),
+        coalesce(f.title, ''), r.status, r.operator,
+        r.device_id, r.language, r.instance_name, r.answered, r.relevant, r.position, r.deprecated_id,
+        r.created_at, r.updated_at, r.completed_at, r.exported_at, r.superseded_by, r.rowid
+    FROM responses r LEFT JOIN forms f ON f.sha256 = r.form_sha256";
+
+/// Responses by status, from the index.
+pub(super) fn count_by_status(conn: &Connection) -> Result<Counts> {
+    let mut stmt = conn.prepare_cached("SELECT status, count(*) FROM responses GROUP BY status")?;
+    let mut counts = Counts::default();
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for r in rows {
+        let (status, n) = r?;
+        match Status::parse(&status) {
+            Some(Status::Draft) => counts.draft = n,
+            Some(Status::Complete) => counts.complete = n,
+            Some(Status::Exported) => counts.exported = n,
+            None => {}
+        }
+    }
+    Ok(counts)
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResponseRow> {
+    let status: String = r.get(5)?;
+    Ok(ResponseRow {
+        id: r.get(0)?,
+        form_sha256: r.get(1)?,
+        form_id: r.get(2)?,
+        form_version: r.get(3)?,
+        form_title: r.get(4)?,
+        status: Status::parse(&status).unwrap_or(Status::Draft),
+        operator: r.get(6)?,
+        device_id: r.get(7)?,
+        language: r.get(8)?,
+        instance_name: r.get(9)?,
+        answered: r.get(10)?,
+        relevant: r.get(11)?,
+        position: r.get(12)?,
+        deprecated_id: r.get(13)?,
+        created_at: r.get(14)?,
+        updated_at: r.get(15)?,
+        completed_at: r.get(16)?,
+        exported_at: r.get(17)?,
+        superseded_by: r.get(18)?,
+    })
+}
