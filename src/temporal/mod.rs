@@ -18,12 +18,15 @@
 //! older versions stored (`14:30:00`, `2020-03-15T14:30:05+01:00`) keep their
 //! text.
 
+mod odk;
 mod rules;
 #[cfg(test)]
 pub(crate) mod tests;
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::Offset;
+
+pub use odk::{odk_datetime, odk_time, odk_zoned};
 
 /// A UTC offset as it was written: `Z` is kept apart from `+00:00` so that
 /// stored text reads back to the same text.
