@@ -16,6 +16,7 @@ pub mod form;
 pub mod import;
 pub mod lang;
 pub mod store;
+pub mod temporal;
 #[cfg(test)]
 mod test_shared;
 pub mod text;

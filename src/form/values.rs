@@ -3,6 +3,7 @@
 //! point, dates as ISO `YYYY-MM-DD`.
 
 use super::Kind;
+use crate::temporal;
 use jiff::civil::Date;
 
 /// Why a typed value is not a value of its type. The text is English; the TUI
@@ -32,63 +33,26 @@ pub fn canonical(kind: Kind, text: &str) -> Result<String, TypeError> {
     }
 }
 
-/// `14:30` or `14:30:05` (also with `.` as separator) -> `14:30:00`.
+/// `14:30`, `9.05`, `14:30:05` or ODK's `10:30:00.000+01:00` -> `14:30:00`,
+/// with milliseconds and offset when given (see `crate::temporal`).
 pub fn parse_time(s: &str) -> Result<String, TypeError> {
-    time_of(s)
-        .map(|t| t.strftime("%H:%M:%S").to_string())
+    temporal::read_time(s)
+        .map(|c| c.canonical())
         .ok_or(TypeError::NotTime)
 }
 
+/// The time of day of a typed or stored time, without its offset.
 pub fn time_of(s: &str) -> Option<jiff::civil::Time> {
-    let t = s.trim();
-    let parts: Vec<&str> = t.split([':', '.']).collect();
-    if !(2..=3).contains(&parts.len())
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let n = |i: usize| parts.get(i).map_or(Some(0), |p| p.parse::<i8>().ok());
-    jiff::civil::Time::new(n(0)?, n(1)?, n(2)?, 0).ok()
+    temporal::read_time(s).map(|c| c.time)
 }
 
 /// A date and a time, separated by a space or `T` (`15/03/2020 14:30`,
-/// `2020-03-15T14:30:00+01:00`) -> ISO `2020-03-15T14:30:00`, with the offset
-/// when one was given.
+/// `2020-03-15T14:30:00+01:00`) -> ISO `2020-03-15T14:30:00`, with
+/// milliseconds and the offset when they were given.
 pub fn parse_datetime(s: &str) -> Result<String, TypeError> {
-    let t = s.trim();
-    let (date, rest) = t.split_once(['T', ' ']).ok_or(TypeError::NotDateTime)?;
-    let date = date_of(date).ok_or(TypeError::NotDateTime)?;
-    let rest = rest.trim();
-    let (time, offset) = match rest
-        .find(['+', 'Z'])
-        .or_else(|| rest.rfind('-').filter(|&i| i > 0))
-    {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
-    // Fractions of a second are dropped: `14:30:05.123` -> `14:30:05`.
-    let time = match time.split_once('.') {
-        Some((whole, _)) if time.matches(':').count() == 2 => whole,
-        _ => time,
-    };
-    let time = time_of(time).ok_or(TypeError::NotDateTime)?;
-    let offset = match offset {
-        "" => String::new(),
-        "Z" => "Z".into(),
-        o => {
-            let valid = o.len() == 6
-                && o[1..3].bytes().all(|b| b.is_ascii_digit())
-                && &o[3..4] == ":"
-                && o[4..].bytes().all(|b| b.is_ascii_digit());
-            if !valid {
-                return Err(TypeError::NotDateTime);
-            }
-            o.to_string()
-        }
-    };
-    Ok(format!("{date}T{}{offset}", time.strftime("%H:%M:%S")))
+    temporal::read_datetime(s)
+        .map(|m| m.canonical())
+        .ok_or(TypeError::NotDateTime)
 }
 
 /// `lat lon [alt [acc]]` -> the same numbers, one space apart.
@@ -161,35 +125,19 @@ pub fn format_decimal(v: f64) -> String {
 /// Accepts `2020-03-15`, `15/03/2020`, `15-03-2020`, `15.03.2020` and one-digit
 /// days and months. Returns the ISO form.
 pub fn parse_date(s: &str) -> Result<String, TypeError> {
-    date_of(s).map(|d| d.to_string()).ok_or(TypeError::NotDate)
+    date_of(s)
+        .map(temporal::date_text)
+        .ok_or(TypeError::NotDate)
 }
 
 pub fn date_of(s: &str) -> Option<Date> {
-    let t = s.trim();
-    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let num = |p: &str| p.parse::<i16>().ok();
-    let (y, m, d) = if parts[0].len() == 4 && t.contains('-') && !t.contains('/') {
-        (num(parts[0])?, num(parts[1])?, num(parts[2])?)
-    } else if parts[2].len() == 4 {
-        (num(parts[2])?, num(parts[1])?, num(parts[0])?)
-    } else {
-        return None;
-    };
-    let m = i8::try_from(m).ok()?;
-    let d = i8::try_from(d).ok()?;
-    Date::new(y, m, d).ok()
+    temporal::read_date(s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use rstest::rstest;
 
     #[rstest]
@@ -244,6 +192,7 @@ mod tests {
     #[case("24:00", Err(TypeError::NotTime))]
     #[case("14", Err(TypeError::NotTime))]
     #[case("14:3x", Err(TypeError::NotTime))]
+    #[case("10:30:00.000+01:00", Ok("10:30:00+01:00"))]
     fn times(#[case] input: &str, #[case] expected: Result<&str, TypeError>) {
         assert_eq!(parse_time(input), expected.map(str::to_string));
     }
@@ -251,7 +200,9 @@ mod tests {
     #[rstest]
     #[case("15/03/2020 14:30", Ok("2020-03-15T14:30:00"))]
     #[case("2020-03-15T14:30:05+01:00", Ok("2020-03-15T14:30:05+01:00"))]
-    #[case("2020-03-15T14:30:05.123-03:00", Ok("2020-03-15T14:30:05-03:00"))]
+    // Milliseconds are kept (ODK writes them; see `crate::temporal`).
+    #[case("2020-03-15T14:30:05.123-03:00", Ok("2020-03-15T14:30:05.123-03:00"))]
+    #[case("2020-03-15T10:30:00.000+01:00", Ok("2020-03-15T10:30:00+01:00"))]
     #[case("2020-03-15 14:30Z", Ok("2020-03-15T14:30:00Z"))]
     #[case("2020-03-15", Err(TypeError::NotDateTime))]
     #[case("2020-03-15 25:00", Err(TypeError::NotDateTime))]
@@ -272,5 +223,70 @@ mod tests {
     #[case("a b", Err(TypeError::NotGeopoint))]
     fn geopoints(#[case] input: &str, #[case] expected: Result<&str, TypeError>) {
         assert_eq!(parse_geopoint(input), expected.map(str::to_string));
+    }
+
+    /// "Foundations" defect 2: a non-ASCII character in an offset panicked
+    /// (a byte slice); Enter, Tab and import all check values here.
+    #[rstest]
+    #[case(Kind::DateTime, "2020-03-15 14:30+1é:0")]
+    #[case(Kind::DateTime, "2020-03-15 14:30+01:0é")]
+    #[case(Kind::DateTime, "2020-03-15 14:30é")]
+    #[case(Kind::DateTime, "2020-03-15 1é:30")]
+    #[case(Kind::DateTime, "2020-03-1é 14:30")]
+    #[case(Kind::DateTime, "é2020-03-15T14:30")]
+    #[case(Kind::DateTime, "2020-03-15T14:30:00.1é+01:00")]
+    #[case(Kind::Time, "14:30+1é:0")]
+    #[case(Kind::Time, "1é:30")]
+    #[case(Kind::Time, "14:30:00.é")]
+    #[case(Kind::Date, "2020-0é-15")]
+    #[case(Kind::Date, "15/03/202é")]
+    #[case(Kind::Date, "١٥/٠٣/٢٠٢٠")]
+    fn non_ascii_date_text_is_an_error(#[case] kind: Kind, #[case] text: &str) {
+        let expected = match kind {
+            Kind::Date => TypeError::NotDate,
+            Kind::Time => TypeError::NotTime,
+            _ => TypeError::NotDateTime,
+        };
+        assert_eq!(canonical(kind, text), Err(expected));
+    }
+
+    fn all_kinds() -> Vec<Kind> {
+        let mut kinds = vec![
+            Kind::Group,
+            Kind::Repeat,
+            Kind::Text,
+            Kind::Integer,
+            Kind::Decimal,
+            Kind::Date,
+            Kind::Time,
+            Kind::DateTime,
+            Kind::Range,
+            Kind::Geopoint,
+            Kind::SelectOne,
+            Kind::SelectMultiple,
+            Kind::Acknowledge,
+            Kind::Note,
+            Kind::Calculate,
+            Kind::Hidden,
+        ];
+        kinds.extend(super::super::MetaKind::ALL.map(Kind::Meta));
+        kinds
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Every kind on every text: an answer or an error, never a panic,
+        /// and an answer is its own canonical text.
+        #[test]
+        fn canonical_never_panics_and_is_idempotent(
+            text in crate::temporal::tests::any_text(),
+        ) {
+            for kind in all_kinds() {
+                if let Ok(c) = canonical(kind, &text) {
+                    prop_assert_eq!(canonical(kind, &c), Ok(c.clone()), "{:?} {:?}", kind, text);
+                }
+            }
+        }
     }
 }
