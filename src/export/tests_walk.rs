@@ -18,6 +18,8 @@ const FORM: &str = r#"{
     { "type": "integer", "name": "twice", "label": "Twice", "calculation": "${n} * 2" },
     { "type": "calculate", "name": "c", "calculation": "${n} + 1" },
     { "type": "select_multiple", "name": "m", "list": "ab", "label": "M" },
+    { "type": "time", "name": "at", "label": "At" },
+    { "type": "dateTime", "name": "when", "label": "When" },
     { "type": "repeat", "name": "r", "label": "R", "children": [
       { "type": "text", "name": "x", "label": "X" },
       { "type": "note", "name": "say", "label": "Say" }
@@ -78,6 +80,28 @@ fn a_question_with_a_calculation_exports_its_value() {
     assert!(
         xml.contains("<t>n=21</t><twice>42</twice><c>22</c>"),
         "{xml}"
+    );
+}
+
+/// Was: a time typed `10:30` was exported `10:30:00` where ODK Collect
+/// writes `10:30:00.000+01:00`. Times and date-times carry milliseconds and
+/// the offset of the response's day (Rome in May: +02:00), or the one typed.
+#[test]
+fn times_are_exported_as_odk_collect_writes_them() {
+    let f = filling(&[("/at", "10:30:00"), ("/when", "2020-01-15T08:05:00")]);
+    let v = response_json(&f, &row());
+    assert_eq!(v["data"]["at"], json!("10:30:00.000+02:00"));
+    assert_eq!(
+        v["data"]["when"],
+        json!("2020-01-15T08:05:00.000+01:00"),
+        "January: +01:00"
+    );
+    let xml = response_xml(&f, &row());
+    assert!(xml.contains("<at>10:30:00.000+02:00</at>"), "{xml}");
+    let f = filling(&[("/at", "10:30:00.250-03:00")]);
+    assert_eq!(
+        response_json(&f, &row())["data"]["at"],
+        json!("10:30:00.250-03:00")
     );
 }
 

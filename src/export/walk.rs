@@ -8,6 +8,7 @@
 use crate::engine::{Filling, Idx, Problem, Slot, Status};
 use crate::expr::Value as ExprValue;
 use crate::form::{Kind, Node, NodeId};
+use crate::temporal;
 
 /// One relevant node of the response, with what is inside it.
 #[derive(Debug, Clone)]
@@ -117,6 +118,22 @@ fn value(filling: &Filling, node: &Node, slot: &Slot) -> Value {
         Some(a) if matches!(filling.status(slot), Status::Invalid(Problem::Type(_))) => {
             Value::AsTyped(a.to_string())
         }
-        Some(a) => Value::Text(a.to_string()),
+        Some(a) => Value::Text(lexical(filling, node.kind, a)),
     }
+}
+
+/// A stored value in the lexical form ODK Collect writes: times and
+/// date-times with milliseconds and their UTC offset (the offset the
+/// response's time zone had on its day, when none was typed).
+fn lexical(filling: &Filling, kind: Kind, stored: &str) -> String {
+    let when = || filling.clock().now();
+    let odk = match kind {
+        Kind::Time => {
+            let at = when();
+            temporal::odk_time(stored, at.time_zone(), at.date())
+        }
+        Kind::DateTime => temporal::odk_datetime(stored, when().time_zone()),
+        _ => None,
+    };
+    odk.unwrap_or_else(|| stored.to_string())
 }
