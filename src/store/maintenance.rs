@@ -181,9 +181,18 @@ impl Store {
                 let backup = rusqlite::backup::Backup::new(&self.conn, &mut to)
                     .map_err(|e| fail(e.to_string()))?;
                 // All pages in one step: one read transaction, one snapshot.
-                backup
-                    .run_to_completion(-1, std::time::Duration::ZERO, None)
-                    .map_err(|e| fail(e.to_string()))?;
+                // A writer holding the lock for a moment is waited for.
+                let mut waited = 0;
+                loop {
+                    match backup.step(-1).map_err(|e| fail(e.to_string()))? {
+                        rusqlite::backup::StepResult::Done => break,
+                        _ if waited < 500 => {
+                            waited += 1;
+                            std::thread::sleep(std::time::Duration::from_millis(10));
+                        }
+                        _ => return Err(StoreError::Busy),
+                    }
+                }
             }
             let mode: String = to
                 .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))

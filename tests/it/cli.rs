@@ -1,9 +1,9 @@
 //! The command-line contract (layer 6): the real binary, with the data
 //! directory in a temp dir.
 
+use crate::cli_support::{entries, list_json, mode, one_line_error, rileva, stderr, stdout, tmp};
 use crate::common;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use rileva::store::{self, DirLock, Status, Store, Summary};
 use serde_json::Value;
@@ -15,60 +15,6 @@ const DEFAULT_FORM: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/assets/forms/buone-pratiche-covid19.json"
 );
-
-fn rileva(dir: &Path) -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("rileva");
-    cmd.env_remove("RILEVA_DATA_DIR").arg("--data-dir").arg(dir);
-    cmd
-}
-
-fn tmp() -> TempDir {
-    tempfile::tempdir().expect("tempdir")
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("UTF-8 stderr")
-}
-
-/// stderr is exactly one line starting with `rileva: `, and it contains `part`.
-fn one_line_error(out: &std::process::Output, part: &str) {
-    let err = stderr(out);
-    assert_eq!(err.lines().count(), 1, "one line expected, got: {err}");
-    assert!(err.starts_with("rileva: "), "{err}");
-    assert!(err.contains(part), "{part:?} not in: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    names
-}
-
-#[cfg(unix)]
-fn mode(p: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(p).expect("metadata").permissions().mode() & 0o777
-}
-
-fn list_json(dir: &Path) -> Vec<Value> {
-    let out = rileva(dir).args(["list", "--json"]).output().expect("runs");
-    assert!(out.status.success(), "{}", stderr(&out));
-    serde_json::from_slice::<Value>(&out.stdout)
-        .expect("JSON")
-        .as_array()
-        .expect("array")
-        .clone()
-}
 
 // ---------------------------------------------------------------------------
 // paths

@@ -3,6 +3,7 @@
 //! interface, conformance with the reference tools, …); the helpers they
 //! share are `common`, `tui_support`, `e2e_support` and `shared`.
 
+mod cli_support;
 mod common;
 mod e2e_support;
 mod shared;
@@ -10,6 +11,7 @@ mod tui_support;
 mod workbooks;
 
 mod cli;
+mod cli_data;
 mod cli_xlsform;
 mod conformance;
 mod e2e;
@@ -19,6 +21,7 @@ mod import;
 mod regressions;
 mod schema;
 mod store;
+mod store_health;
 mod tui_props;
 mod tui_repeats;
 mod tui_screens;
