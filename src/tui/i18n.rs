@@ -44,6 +44,7 @@ strings! {
     FINALIZE_CONFIRM = "Finalizzare la risposta? Non sarà più una bozza. (s/n)", "Finalize the response? It will no longer be a draft. (y/n)";
     FINALIZED = "Risposta completata e salvata", "Response completed and saved";
     CANNOT_FINALIZE = "Restano problemi da sistemare", "Problems remain to be fixed";
+    NOTHING_TO_FILL = "Il questionario di questa risposta non ha nulla da compilare", "This response's questionnaire has nothing to fill";
     EMPTY_ANSWER = "(vuota)", "(empty)";
     HELP_TITLE = "Tasti", "Keys";
     HELP_CLOSE = "Esc o F1 per chiudere", "Esc or F1 to close";

@@ -789,10 +789,7 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             Vec::new()
         }
         Outcome::Unchanged => Vec::new(),
-        Outcome::Opened(opened) => {
-            open(app, *opened);
-            Vec::new()
-        }
+        Outcome::Opened(opened) => open(app, *opened),
         Outcome::Saved { then, all } => {
             let Screen::Fill(f) = &mut app.screen else {
                 return Vec::new();
@@ -872,8 +869,15 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
     }
 }
 
-fn open(app: &mut App, opened: Opened) {
+fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
     let Opened { row, mut filling } = opened;
+    if filling.form().screens.is_empty() {
+        // A questionnaire with nothing to show (an older rileva let one be
+        // started): there is no screen to open it on.
+        let effects = to_start(app);
+        app.flash = Some(Flash::Info(&i18n::NOTHING_TO_FILL));
+        return effects;
+    }
     filling.set_language(app.lang.code());
     let unsaved_structure = filling.take_structure_change();
     let read_only = row.status != RowStatus::Draft;
@@ -888,9 +892,10 @@ fn open(app: &mut App, opened: Opened) {
         View::Question
     };
     let screen = current.unwrap_or_else(|| {
-        // No screen applies: show the review; the page is only a placeholder.
+        // No screen applies: show the review; the page is only a placeholder
+        // (the form has screens: see above).
         ScreenRef::Question(Slot::root(
-            filling.form().screens.first().copied().unwrap_or(0),
+            filling.form().screens.first().copied().unwrap_or_default(),
         ))
     });
     let page = Page::new(&filling, screen);
@@ -905,4 +910,5 @@ fn open(app: &mut App, opened: Opened) {
         pending: 0,
         unsaved_structure,
     }));
+    Vec::new()
 }

@@ -425,3 +425,51 @@ fn the_geopoint_example_is_never_split_by_wrapping() {
         assert!(line.contains("7.68"), "split at width {width}:\n{s}");
     }
 }
+
+/// Was (issue "Foundations", defect 1): a form with no questions passed, `n`
+/// panicked, and the empty draft it left panicked every later start that
+/// opened it. Such a draft (stored by an older rileva) never crashes one.
+#[test]
+fn a_draft_of_a_form_with_nothing_to_fill_never_crashes_a_start() {
+    for survey in [
+        "[]",
+        r#"[{"type":"calculate","name":"c","calculation":"1"}]"#,
+    ] {
+        let mut h = Harness::new();
+        h.keys("Mario<Enter>");
+        let empty = bundle(survey);
+        let sha = empty.sha256();
+        {
+            let conn =
+                rusqlite::Connection::open(h.dir.path().join(rileva::store::DB_FILE)).expect("raw");
+            conn.execute(
+                "INSERT INTO forms(sha256, form_id, version, title, bundle, added_at)
+                 VALUES (?1, 't', '1', 'Empty', ?2, '2020-01-01T00:00:00.000+01:00')",
+                [&sha, &empty.to_snapshot()],
+            )
+            .expect("form");
+            conn.execute(
+                "INSERT INTO responses(id, form_sha256, status, operator, device_id, language,
+                     created_at, updated_at)
+                 VALUES ('0e0e0e0e-0000-4000-8000-000000000000', ?1, 'draft', 'x', 'd', 'it',
+                     '2020-01-01T00:00:00.000+01:00', '2020-01-01T00:00:00.000+01:00')",
+                [&sha],
+            )
+            .expect("response");
+        }
+        for _ in 0..2 {
+            let mut started = h.restart();
+            started.keys("<Enter>");
+            assert!(
+                matches!(started.app.screen, rileva::tui::state::Screen::Start(_)),
+                "{survey}: stays on the start screen"
+            );
+            let screen = started.screen(80, 24);
+            assert!(
+                screen.contains("nulla da compilare") || screen.contains("non si può aprire"),
+                "{survey}: {screen}"
+            );
+            h = started;
+        }
+    }
+}
