@@ -40,7 +40,7 @@ pub fn load_form(path: Option<&Path>) -> Result<(FormBundle, Arc<Form>), Vec<For
     Ok((bundle, Arc::new(form)))
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -48,6 +48,23 @@ pub enum LoadError {
     FormMissing { id: String, sha256: String },
     #[error("the stored form of response {id} no longer compiles: {message}")]
     FormBroken { id: String, message: String },
+}
+
+impl LoadError {
+    /// The error in the interface's language.
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        match (self, lang) {
+            (LoadError::Store(e), _) => e.text(lang),
+            (_, Lang::En) => self.to_string(),
+            (LoadError::FormMissing { id, .. }, Lang::It) => format!(
+                "la risposta {id} non si può aprire: il suo questionario manca dal database (`rileva check` dice di più)"
+            ),
+            (LoadError::FormBroken { id, message }, Lang::It) => format!(
+                "la risposta {id} non si può aprire: il suo questionario non è più valido ({message})"
+            ),
+        }
+    }
 }
 
 /// The clock a stored response is evaluated with: for a finalized one, the

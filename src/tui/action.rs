@@ -3,8 +3,10 @@
 
 use super::keymap::Cmd;
 use super::screens::start::{Pane, Window};
+use crate::app::LoadError;
 use crate::engine::{Filling, ScreenRef, Slot};
-use crate::store::{Counts, ResponseRow};
+use crate::lang::Lang;
+use crate::store::{Counts, ResponseRow, StoreError};
 use ratatui::crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,9 +56,43 @@ pub enum Outcome {
     /// A write failed: nothing changed in the database. The change already
     /// shown is taken back with `undo`.
     Failed {
-        message: String,
+        error: Failure,
         undo: Option<Undo>,
     },
+}
+
+/// Why an effect failed, kept typed until a screen says it in its language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    Store(StoreError),
+    Load(LoadError),
+    /// What was just written could not be read back.
+    Vanished,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure::Load(e)
+    }
+}
+
+impl Failure {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Failure::Store(e) => e.text(lang),
+            Failure::Load(e) => e.text(lang),
+            Failure::Vanished => match lang {
+                Lang::It => "la risposta appena scritta non si rilegge".into(),
+                Lang::En => "the response just written does not read back".into(),
+            },
+        }
+    }
 }
 
 /// How to take back a change made on screen before its write, if the write fails.

@@ -1,7 +1,7 @@
 //! Effects: the only way the interface touches the store. `update` returns them;
 //! `Runtime::execute` runs them and feeds the result back as an action.
 
-use super::action::{Action, After, Opened, Outcome, Undo};
+use super::action::{Action, After, Failure, Opened, Outcome, Undo};
 use super::screens::start::{PAGE, Pane, Window};
 use crate::app::Forms;
 use crate::engine::{Clock, Filling, MetaInfo};
@@ -115,34 +115,33 @@ impl Runtime {
         };
         let outcome = match self.run(effect) {
             Ok(o) => o,
-            Err(message) => Outcome::Failed { message, undo },
+            Err(error) => Outcome::Failed { error, undo },
         };
         Action::Done(outcome)
     }
 
-    fn run(&mut self, effect: Effect) -> Result<Outcome, String> {
-        let e = |e: crate::store::StoreError| e.to_string();
+    fn run(&mut self, effect: Effect) -> Result<Outcome, Failure> {
         match effect {
             Effect::SaveOperator(name) => {
-                self.store.set_operator(&name).map_err(e)?;
+                self.store.set_operator(&name)?;
                 self.operator = name.trim().to_string();
                 Ok(Outcome::OperatorSaved(self.operator.clone()))
             }
-            Effect::LoadStart { offsets } => self.load_start(offsets).map_err(e),
+            Effect::LoadStart { offsets } => self.load_start(offsets).map_err(Failure::from),
             Effect::Refresh { offsets } => {
-                if self.store.data_version().map_err(e)? == self.seen {
+                if self.store.data_version()? == self.seen {
                     return Ok(Outcome::Unchanged);
                 }
-                self.load_start(offsets).map_err(e)
+                self.load_start(offsets).map_err(Failure::from)
             }
             Effect::LoadPane { pane, offset } => {
-                let window = self.window(pane, offset).map_err(e)?;
+                let window = self.window(pane, offset)?;
                 Ok(Outcome::PaneLoaded { pane, window })
             }
             Effect::Create { language } => {
                 let form = self.form.clone();
                 let at = now_rfc3339();
-                self.store.save_form(&self.bundle, &form, &at).map_err(e)?;
+                self.store.save_form(&self.bundle, &form, &at)?;
                 let meta = MetaInfo {
                     device_id: self.device_id.clone(),
                     username: self.operator.clone(),
@@ -154,57 +153,39 @@ impl Runtime {
                 let id = uuid::Uuid::new_v4().to_string();
                 let first = filling.next_screen(None);
                 let summary = filling.summary(first.as_ref());
-                self.store
-                    .create_response(&NewResponse {
-                        id: &id,
-                        form_sha256: &form.sha256,
-                        operator: &self.operator,
-                        device_id: &self.device_id,
-                        language: &language,
-                        created_at: &at,
-                        summary: &summary,
-                        answers: &answers,
-                    })
-                    .map_err(e)?;
+                self.store.create_response(&NewResponse {
+                    id: &id,
+                    form_sha256: &form.sha256,
+                    operator: &self.operator,
+                    device_id: &self.device_id,
+                    language: &language,
+                    created_at: &at,
+                    summary: &summary,
+                    answers: &answers,
+                })?;
                 self.forms.insert(form);
-                let row = self
-                    .store
-                    .response(&id)
-                    .map_err(e)?
-                    .ok_or("the new response was not found")?;
+                let row = self.store.response(&id)?.ok_or(Failure::Vanished)?;
                 Ok(Outcome::Opened(Box::new(Opened { row, filling })))
             }
             Effect::Open { id } => {
                 let row = self
                     .store
-                    .response(&id)
-                    .map_err(e)?
-                    .ok_or_else(|| format!("response {id} not found"))?;
+                    .response(&id)?
+                    .ok_or(Failure::Store(StoreError::NotFound(id.clone())))?;
                 // A finalized response shows what it was when finalized.
                 let clock = match &self.clock {
                     Clock::System => crate::app::clock_for(&row),
                     fixed => fixed.clone(),
                 };
-                let filling = self
-                    .forms
-                    .filling(&self.store, &row, clock)
-                    .map_err(|e| e.to_string())?;
+                let filling = self.forms.filling(&self.store, &row, clock)?;
                 Ok(Outcome::Opened(Box::new(Opened { row, filling })))
             }
             Effect::NewVersion { id } => {
                 let new = uuid::Uuid::new_v4().to_string();
                 self.store
-                    .new_version(&id, &new, &self.operator, &now_rfc3339())
-                    .map_err(e)?;
-                let row = self
-                    .store
-                    .response(&new)
-                    .map_err(e)?
-                    .ok_or("the new version was not found")?;
-                let filling = self
-                    .forms
-                    .filling(&self.store, &row, self.clock.clone())
-                    .map_err(|e| e.to_string())?;
+                    .new_version(&id, &new, &self.operator, &now_rfc3339())?;
+                let row = self.store.response(&new)?.ok_or(Failure::Vanished)?;
+                let filling = self.forms.filling(&self.store, &row, self.clock.clone())?;
                 Ok(Outcome::Opened(Box::new(Opened { row, filling })))
             }
             Effect::SaveAnswer {
@@ -215,16 +196,14 @@ impl Runtime {
                 then,
                 ..
             } => {
-                self.store
-                    .save_answer(
-                        &id,
-                        &path,
-                        value.as_deref(),
-                        &self.operator,
-                        &summary,
-                        &now_rfc3339(),
-                    )
-                    .map_err(e)?;
+                self.store.save_answer(
+                    &id,
+                    &path,
+                    value.as_deref(),
+                    &self.operator,
+                    &summary,
+                    &now_rfc3339(),
+                )?;
                 Ok(Outcome::Saved { then, all: false })
             }
             Effect::ReplaceAnswers {
@@ -234,13 +213,17 @@ impl Runtime {
                 then,
                 ..
             } => {
-                self.store
-                    .replace_answers(&id, &answers, &self.operator, &summary, &now_rfc3339())
-                    .map_err(e)?;
+                self.store.replace_answers(
+                    &id,
+                    &answers,
+                    &self.operator,
+                    &summary,
+                    &now_rfc3339(),
+                )?;
                 Ok(Outcome::Saved { then, all: true })
             }
             Effect::SavePosition { id, path } => {
-                self.store.save_position(&id, &path).map_err(e)?;
+                self.store.save_position(&id, &path)?;
                 Ok(Outcome::PositionSaved)
             }
             Effect::Finalize {
@@ -249,19 +232,17 @@ impl Runtime {
                 language,
                 answers,
             } => {
-                self.store
-                    .finalize(
-                        &id,
-                        &summary,
-                        &language,
-                        &answers,
-                        &self.operator,
-                        &now_rfc3339(),
-                    )
-                    .map_err(e)?;
-                match self.store.response(&id).map_err(e)? {
+                self.store.finalize(
+                    &id,
+                    &summary,
+                    &language,
+                    &answers,
+                    &self.operator,
+                    &now_rfc3339(),
+                )?;
+                match self.store.response(&id)? {
                     Some(row) if row.status == Status::Complete => Ok(Outcome::Finalized),
-                    _ => Err("the response was not finalized".into()),
+                    _ => Err(Failure::Vanished),
                 }
             }
         }

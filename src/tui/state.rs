@@ -49,7 +49,8 @@ pub enum Flash {
     Info(&'static super::i18n::Tr),
     /// Something refused that is not a failed write.
     Notice(String),
-    Error(String),
+    /// A failed write (or read): said in the interface's language.
+    Error(super::action::Failure),
 }
 
 #[derive(Debug, Clone)]
@@ -107,7 +108,7 @@ pub struct Fill {
     /// Completed and exported responses are shown, not changed.
     pub read_only: bool,
     /// The last write failed; what is on screen is not stored.
-    pub save_error: Option<String>,
+    pub save_error: Option<super::action::Failure>,
     /// Writes sent and not yet answered: until they are, nothing says saved.
     pub pending: usize,
     /// Instances exist that the store has not got yet (made by repeat_count

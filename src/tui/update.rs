@@ -834,9 +834,9 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             app.flash = Some(Flash::Info(&i18n::FINALIZED));
             effects
         }
-        Outcome::Failed { message, undo } => {
+        Outcome::Failed { error, undo } => {
             if let Screen::Fill(f) = &mut app.screen {
-                f.save_error = Some(message.clone());
+                f.save_error = Some(error.clone());
                 f.pending = f.pending.saturating_sub(1);
                 match undo {
                     Some(Undo::Answer(slot, previous)) => {
@@ -863,7 +863,7 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             // Ctrl+C leave anyway. A system signal leaves at once.
             app.quit_armed = std::mem::take(&mut app.quitting);
             app.quit = app.terminating;
-            app.flash = Some(Flash::Error(message));
+            app.flash = Some(Flash::Error(error));
             Vec::new()
         }
     }

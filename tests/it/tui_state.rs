@@ -4,7 +4,8 @@
 use crate::tui_support;
 
 use rileva::engine::Problem;
-use rileva::tui::action::{Action, Outcome};
+use rileva::store::StoreError;
+use rileva::tui::action::{Action, Failure, Outcome};
 use rileva::tui::effect::Effect;
 use rileva::tui::keymap::Mode;
 use rileva::tui::state::{Flash, Screen, View};
@@ -89,7 +90,7 @@ fn disk_full(effects: &[Effect]) -> Action {
         _ => None,
     });
     Action::Done(Outcome::Failed {
-        message: "the disk is full: the change was NOT saved".into(),
+        error: Failure::Store(StoreError::DiskFull),
         undo,
     })
 }
@@ -117,6 +118,21 @@ fn a_failed_save_keeps_the_answer_on_screen_and_says_not_saved() {
     assert!(!h.app.quit);
     h.action(disk_full(&effects));
     assert!(h.app.quit_armed);
+    // Said in the interface's language, the way out first, at 80 columns.
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("Ctrl+C di nuovo per uscire senza salvare"),
+        "{screen}"
+    );
+    assert!(screen.contains("il disco è pieno"), "{screen}");
+    assert!(!screen.contains("disk is full"), "{screen}");
+    h.keys("<F2>");
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("Ctrl+C again to quit without saving"),
+        "{screen}"
+    );
+    assert!(screen.contains("the disk is full"), "{screen}");
     h.keys("<C-c>");
     assert!(h.app.quit);
 }

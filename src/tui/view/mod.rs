@@ -87,7 +87,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let [header, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows(app, area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -163,41 +163,60 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     );
 }
 
-fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
-    let line = match &app.flash {
-        None => Line::default(),
-        Some(Flash::Saved { name, at }) => Line::from(vec![
-            Span::styled("✓ ", theme.ok()),
-            Span::styled(
-                format!(
-                    "{} {} · {at}",
-                    i18n::SAVED_CAP.get(app.lang),
-                    sanitize(name, false)
-                ),
-                theme.ok(),
+/// The status line's text and style: the last thing that happened.
+fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
+    let lang = app.lang;
+    Some(match app.flash.as_ref()? {
+        Flash::Saved { name, at } => (
+            format!(
+                "✓ {} {} · {at}",
+                i18n::SAVED_CAP.get(lang),
+                sanitize(name, false)
             ),
-        ]),
-        Some(Flash::Info(tr)) => Line::from(Span::raw(tr.get(app.lang))),
-        Some(Flash::Notice(msg)) => Line::from(Span::styled(
-            sanitize(msg, false).into_owned(),
-            theme.warn(),
-        )),
-        Some(Flash::Error(msg)) => {
-            let mut text = format!(
-                "✗ {}: {}",
-                i18n::NOT_SAVED.get(app.lang),
-                sanitize(msg, false)
-            );
+            theme.ok(),
+        ),
+        Flash::Info(tr) => (tr.get(lang).to_string(), Style::default()),
+        Flash::Notice(msg) => (sanitize(msg, false).into_owned(), theme.warn()),
+        Flash::Error(failure) => {
+            // What the operator can do comes first: a long message wraps,
+            // and this part must never be the one cut off.
+            let mut text = String::new();
             if app.quit_armed {
-                text.push_str(match app.lang {
-                    Lang::It => " — Ctrl+C di nuovo per uscire senza salvare",
-                    Lang::En => " — Ctrl+C again to quit without saving",
+                text.push_str(match lang {
+                    Lang::It => "Ctrl+C di nuovo per uscire senza salvare — ",
+                    Lang::En => "Ctrl+C again to quit without saving — ",
                 });
             }
-            Line::from(Span::styled(text, theme.error()))
+            let write_failed = matches!(&app.screen, Screen::Fill(f) if f.save_error.is_some());
+            if write_failed {
+                text.push_str(&format!("✗ {}: ", i18n::NOT_SAVED.get(lang)));
+            } else {
+                text.push_str("✗ ");
+            }
+            text.push_str(&sanitize(&failure.text(lang), false));
+            (text, theme.error())
         }
+    })
+}
+
+/// Rows the status takes at this width: its text wrapped, at most three.
+fn status_rows(app: &App, width: u16) -> u16 {
+    let theme = Theme {
+        no_color: app.no_color,
     };
-    frame.render_widget(Paragraph::new(line), area);
+    status_text(app, theme).map_or(1, |(text, _)| {
+        wrapped_rows(&text, usize::from(width.max(1))).clamp(1, 3) as u16
+    })
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let Some((text, style)) = status_text(app, theme) else {
+        return;
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 fn render_footer(mode: Mode, lang: Lang, frame: &mut Frame, area: Rect, theme: Theme) {
