@@ -91,16 +91,6 @@ pub fn filling(form: &Arc<Form>, answers: &[(&str, &str)]) -> Filling {
     )
 }
 
-fn summary(f: &Filling) -> Summary {
-    let (answered, relevant) = f.progress();
-    Summary {
-        instance_name: f.instance_name(),
-        answered: answered as i64,
-        relevant: relevant as i64,
-        position: None,
-    }
-}
-
 /// Creates a response in `data_dir` with `answers` saved one by one, finalized
 /// when `complete`. `n` makes the times distinct and ordered. Returns its id.
 pub fn create(data_dir: &Path, answers: &[(&str, &str)], complete: bool, n: u32) -> String {
@@ -125,7 +115,7 @@ pub fn create(data_dir: &Path, answers: &[(&str, &str)], complete: bool, n: u32)
     let mut so_far: Vec<(&str, &str)> = Vec::new();
     for (path, value) in answers {
         so_far.push((path, value));
-        let s = summary(&filling(&form, &so_far));
+        let s = filling(&form, &so_far).summary(None);
         store
             .save_answer(&id, path, Some(value), OPERATOR, &s, &at)
             .expect("answer saved");
@@ -135,7 +125,7 @@ pub fn create(data_dir: &Path, answers: &[(&str, &str)], complete: bool, n: u32)
         store
             .finalize(
                 &id,
-                &summary(&filling(&form, answers)),
+                &filling(&form, answers).summary(None),
                 "it",
                 &[],
                 "test",
@@ -144,6 +134,52 @@ pub fn create(data_dir: &Path, answers: &[(&str, &str)], complete: bool, n: u32)
             .expect("finalized");
     }
     id
+}
+
+/// `n` complete responses at once, through one store: each created with the
+/// answers of `COMPLETE` and finalized, named `Comune 0`, `Comune 1`, … and
+/// changed a second apart (the last the most recent).
+pub fn create_many(store: &mut Store, n: usize) -> Vec<String> {
+    let (bundle, form) = default_form();
+    store
+        .save_form(&bundle, &form, "2020-05-11T10:00:00.000+02:00")
+        .expect("form saved");
+    let device = store.device_id().expect("device id");
+    let answers: Vec<(String, String)> = COMPLETE
+        .iter()
+        .map(|(p, v)| (p.to_string(), v.to_string()))
+        .collect();
+    (0..n)
+        .map(|i| {
+            let id = uuid::Uuid::new_v4().to_string();
+            let at = jiff::Timestamp::from_second(1_589_184_000 + i as i64)
+                .expect("time")
+                .strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
+                .to_string();
+            let summary = Summary {
+                instance_name: Some(format!("Comune {i}")),
+                answered: 20,
+                relevant: 20,
+                position: None,
+            };
+            store
+                .create_response(&NewResponse {
+                    id: &id,
+                    form_sha256: &form.sha256,
+                    operator: OPERATOR,
+                    device_id: &device,
+                    language: "it",
+                    created_at: &at,
+                    summary: &summary,
+                    answers: &answers,
+                })
+                .expect("response created");
+            store
+                .finalize(&id, &summary, "it", &[], OPERATOR, &at)
+                .expect("finalized");
+            id
+        })
+        .collect()
 }
 
 pub fn row(data_dir: &Path, id: &str) -> ResponseRow {

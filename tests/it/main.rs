@@ -25,6 +25,7 @@ mod store_health;
 mod tui_props;
 mod tui_repeats;
 mod tui_screens;
+mod tui_start;
 mod tui_state;
 mod tui_text;
 mod xlsform_fuzz;
