@@ -240,7 +240,9 @@ pub fn measure_child_mode() {
 }
 
 /// Runs a command through `measure_child_mode` with stdout read to the end
-/// through a pipe (counted, not kept) and stdin closed.
+/// through a pipe (counted, not kept) and stdin closed. The benchmark's
+/// `main` must call `measure_child_mode()` first, or the measuring parent
+/// would run the whole benchmark again.
 pub fn run(cmd: &std::process::Command) -> Result<Ran, String> {
     use std::io::BufRead;
     use std::process::Stdio;
