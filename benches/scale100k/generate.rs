@@ -193,15 +193,7 @@ fn generate(dir: &Path, n: usize) -> Counts {
         let source = import::read(import::Format::Ndjson, batch.as_bytes(), &form)
             .expect("the generated NDJSON reads");
         let judged: Vec<_> = source.rows.iter().map(|r| judge.row(r)).collect();
-        let summaries: Vec<Summary> = judged
-            .iter()
-            .map(|j| Summary {
-                instance_name: j.instance_name.clone(),
-                answered: j.answered as i64,
-                relevant: j.relevant as i64,
-                position: None,
-            })
-            .collect();
+        let summaries: Vec<Summary> = judged.iter().map(|j| j.summary.clone()).collect();
         let mut items = Vec::with_capacity(judged.len());
         for (k, (j, summary)) in judged.iter().zip(&summaries).enumerate() {
             let i = start + k;

@@ -45,10 +45,9 @@ pub enum Outcome {
     /// Nothing changed since the start screen was read.
     Unchanged,
     Opened(Box<Opened>),
-    /// The write is committed; go on as planned. `all`: every answer of the
+    /// A write of the step is committed. `all`: every answer of the
     /// response was written (not one).
     Saved {
-        then: After,
         all: bool,
     },
     PositionSaved,
@@ -126,10 +125,10 @@ impl PartialEq for Opened {
     }
 }
 
-/// Where to go once a write is committed.
+/// Where a step goes once its writes are committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum After {
-    /// Stay where we are (another write of the same step follows).
+    /// Stay where we are.
     Stay,
     /// The next field of the page, or the next screen after the last.
     NextField,

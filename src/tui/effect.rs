@@ -1,7 +1,7 @@
 //! Effects: the only way the interface touches the store. `update` returns them;
 //! `Runtime::execute` runs them and feeds the result back as an action.
 
-use super::action::{Action, After, Failure, Opened, Outcome, Undo};
+use super::action::{Action, Failure, Opened, Outcome, Undo};
 use super::screens::start::{PAGE, Pane, Window};
 use crate::app::Forms;
 use crate::engine::{Clock, Filling, MetaInfo};
@@ -43,7 +43,6 @@ pub enum Effect {
         path: String,
         value: Option<String>,
         summary: Summary,
-        then: After,
         undo: Undo,
     },
     /// All the answers of a draft at once (after an instance was added or
@@ -52,7 +51,6 @@ pub enum Effect {
         id: String,
         answers: Vec<(String, String)>,
         summary: Summary,
-        then: After,
         undo: Undo,
     },
     SavePosition {
@@ -193,7 +191,6 @@ impl Runtime {
                 path,
                 value,
                 summary,
-                then,
                 ..
             } => {
                 self.store.save_answer(
@@ -204,13 +201,12 @@ impl Runtime {
                     &summary,
                     &now_rfc3339(),
                 )?;
-                Ok(Outcome::Saved { then, all: false })
+                Ok(Outcome::Saved { all: false })
             }
             Effect::ReplaceAnswers {
                 id,
                 answers,
                 summary,
-                then,
                 ..
             } => {
                 self.store.replace_answers(
@@ -220,7 +216,7 @@ impl Runtime {
                     &summary,
                     &now_rfc3339(),
                 )?;
-                Ok(Outcome::Saved { then, all: true })
+                Ok(Outcome::Saved { all: true })
             }
             Effect::SavePosition { id, path } => {
                 self.store.save_position(&id, &path)?;

@@ -119,7 +119,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     let mut terminal = ratatui::init();
     let _paste = PasteGuard::enable();
     let result = event_loop(&mut terminal, &mut app, &mut rt, first, &stop);
-    if result.is_err() && !app.quit {
+    if result.is_err() && !app.leaves() {
         // The terminal is gone: still save what was typed.
         dispatch(&mut app, &mut rt, Action::Terminate);
     }
@@ -150,7 +150,7 @@ fn event_loop(
         dispatch(app, rt, a);
     }
     loop {
-        if app.quit {
+        if app.leaves() {
             return Ok(());
         }
         terminal.draw(|f| view::render(app, f)).map_err(io)?;
@@ -174,11 +174,11 @@ fn event_loop(
             if let Some(a) = action {
                 dispatch(app, rt, a);
             }
-            if app.quit {
+            if app.leaves() {
                 return Ok(());
             }
         }
-        if stop.load(Ordering::Relaxed) && !app.terminating {
+        if stop.load(Ordering::Relaxed) && app.leaving != state::Leaving::Terminating {
             dispatch(app, rt, Action::Terminate);
         } else if quiet {
             dispatch(app, rt, Action::Tick);

@@ -26,17 +26,36 @@ pub struct App {
     /// Rows a list can show (from the terminal size), for page keys.
     pub rows: u16,
     pub no_color: bool,
-    pub quit: bool,
-    /// Set when leaving is asked for while a save has failed: the next Ctrl+C
-    /// leaves anyway.
-    pub quit_armed: bool,
-    /// A save asked for by Ctrl+C is under way.
-    pub quitting: bool,
-    /// A write of the current step failed: the step's later writes must not
-    /// move on (or quit) past it.
-    pub batch_failed: bool,
-    /// SIGTERM/SIGHUP: leave as soon as the last save is attempted.
-    pub terminating: bool,
+    pub leaving: Leaving,
+}
+
+/// Where leaving the program stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaving {
+    /// Working.
+    No,
+    /// Ctrl+C: what is typed is being saved; leave once it is committed.
+    Saving,
+    /// Leaving was asked and a save failed: the next Ctrl+C leaves anyway.
+    Armed,
+    /// SIGTERM or SIGHUP: leave once the last save was tried, whatever came
+    /// of it.
+    Terminating,
+    /// Leave now.
+    Now,
+}
+
+/// The writes of one step (an Enter, a move that saves what is typed, an
+/// entry added or removed), shown at once and committed by their effects:
+/// the step's move is made once the last of them commits, and not at all
+/// when one failed (its error stands).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// Writes sent and not yet answered: until none is, nothing says saved.
+    pub pending: usize,
+    pub failed: bool,
+    /// Where to go once all are committed (the position went with them).
+    pub then: super::action::After,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,8 +128,8 @@ pub struct Fill {
     pub read_only: bool,
     /// The last write failed; what is on screen is not stored.
     pub save_error: Option<super::action::Failure>,
-    /// Writes sent and not yet answered: until they are, nothing says saved.
-    pub pending: usize,
+    /// The writes of the step under way.
+    pub batch: Option<Batch>,
     /// Instances exist that the store has not got yet (made by repeat_count
     /// with their defaults, or left by a failed write): the next write
     /// writes every answer.
@@ -151,12 +170,13 @@ impl App {
             flash: None,
             rows: 10,
             no_color,
-            quit: false,
-            quit_armed: false,
-            quitting: false,
-            batch_failed: false,
-            terminating: false,
+            leaving: Leaving::No,
         }
+    }
+
+    /// Whether the program is to end now.
+    pub fn leaves(&self) -> bool {
+        self.leaving == Leaving::Now
     }
 
     /// Whether the question on screen is inside a repeat (the repeat keys apply).

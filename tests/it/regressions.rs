@@ -164,7 +164,7 @@ fn quit_stops_when_an_earlier_save_of_the_step_failed() {
     h.keys("typed-in-a<Tab>typed-in-b");
     h.keys("<C-c>");
     assert!(
-        !h.app.quit,
+        !h.app.leaves(),
         "the save of A failed, yet the app quits: {:?}",
         h.stored(&h.response_id())
     );

@@ -143,7 +143,7 @@ proptest! {
             let typed = pending_input(&h);
             h.keys(k);
             check_left_input_saved(&h, typed)?;
-            if h.app.quit {
+            if h.app.leaves() {
                 break;
             }
             check_consistent(&h)?;

@@ -115,9 +115,9 @@ fn a_failed_save_keeps_the_answer_on_screen_and_says_not_saved() {
     // Ctrl+C now tries to save again; a second failure arms a forced quit.
     let effects = update(&mut h.app, Action::Cmd(rileva::tui::keymap::Cmd::Quit));
     assert!(matches!(effects.as_slice(), [Effect::SaveAnswer { .. }]));
-    assert!(!h.app.quit);
+    assert!(!h.app.leaves());
     h.action(disk_full(&effects));
-    assert!(h.app.quit_armed);
+    assert!((h.app.leaving == rileva::tui::state::Leaving::Armed));
     // Said in the interface's language, the way out first, at 80 columns.
     let screen = h.screen(80, 24);
     assert!(
@@ -134,7 +134,7 @@ fn a_failed_save_keeps_the_answer_on_screen_and_says_not_saved() {
     );
     assert!(screen.contains("the disk is full"), "{screen}");
     h.keys("<C-c>");
-    assert!(h.app.quit);
+    assert!(h.app.leaves());
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn quitting_saves_what_is_typed() {
     let mut h = started();
     let id = h.response_id();
     h.keys("2<Enter><Down><Enter><Tab><Tab>Comune di Agliè<C-c>");
-    assert!(h.app.quit);
+    assert!(h.app.leaves());
     assert!(
         h.stored(&id)
             .contains(&("/sez_A/A04".to_string(), "Comune di Agliè".to_string()))
@@ -240,7 +240,7 @@ fn sigterm_saves_what_is_typed_and_quits() {
     let id = h.response_id();
     h.keys("2<Enter><Down><Enter><Tab><Tab>Comune");
     h.action(Action::Terminate);
-    assert!(h.app.quit);
+    assert!(h.app.leaves());
     assert!(
         h.stored(&id)
             .contains(&("/sez_A/A04".to_string(), "Comune".to_string()))

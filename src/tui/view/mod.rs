@@ -181,7 +181,7 @@ fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
             // What the operator can do comes first: a long message wraps,
             // and this part must never be the one cut off.
             let mut text = String::new();
-            if app.quit_armed {
+            if app.leaving == crate::tui::state::Leaving::Armed {
                 text.push_str(match lang {
                     Lang::It => "Ctrl+C di nuovo per uscire senza salvare — ",
                     Lang::En => "Ctrl+C again to quit without saving — ",

@@ -326,7 +326,7 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
             format!("✎ {}", i18n::EDITED.get(lang)),
             theme.warn(),
         ))
-    } else if f.pending > 0 {
+    } else if f.batch.is_some() {
         Line::from(Span::styled(
             format!("… {}", i18n::SAVING.get(lang)),
             theme.dim(),
