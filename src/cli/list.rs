@@ -3,8 +3,9 @@
 //! the index, so a page costs the same at 10 responses or 100,000.
 
 use super::args::StatusArg;
-use super::out::{Out, json_text};
+use super::out::Out;
 use super::reading_store;
+use crate::export::json::to_text;
 use crate::store::{Counts, ResponseRow};
 use crate::text::sanitize;
 use serde_json::{Value, json};
@@ -56,7 +57,7 @@ pub(super) fn list<W: Write>(
         at += rows.len();
         if shown.json {
             for r in &rows {
-                match pending.replace(json_text(&list_item(r), false)?) {
+                match pending.replace(to_text(&list_item(r), false)) {
                     Some(item) => out.line(&format!("{item},")),
                     None => out.line("["),
                 }

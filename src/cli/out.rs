@@ -61,19 +61,6 @@ pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// JSON for standard output: what serde leaves raw and a terminal would
-/// act on (C1 controls, DEL, bidirectional overrides) escaped as `\uXXXX`,
-/// as JSON allows for any character.
-pub(super) fn json_text(value: &serde_json::Value, pretty: bool) -> Result<String, String> {
-    let text = if pretty {
-        serde_json::to_string_pretty(value)
-    } else {
-        serde_json::to_string(value)
-    }
-    .map_err(|e| format!("cannot write JSON: {e}"))?;
-    Ok(crate::text::json_inert(&text).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,7 +94,7 @@ mod tests {
     #[test]
     fn json_for_a_terminal_escapes_c1_and_bidi() {
         let v = serde_json::json!({"name": "a\u{9b}31m\u{202e}b\u{7f}", "ok": "Agliè"});
-        let text = json_text(&v, false).expect("json");
+        let text = crate::export::json::to_text(&v, false);
         assert_eq!(text, r#"{"name":"a\u009b31m\u202eb\u007f","ok":"Agliè"}"#);
         let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
         assert_eq!(back, v);

@@ -42,6 +42,20 @@ pub fn response_json(filling: &Filling, row: &ResponseRow) -> Value {
     })
 }
 
+/// JSON as text, compact or pretty, with what a terminal would act on (C1
+/// controls, DEL, bidirectional overrides, which serde leaves raw) escaped
+/// as `\uXXXX`, as JSON allows for any character.
+pub fn to_text(value: &Value, pretty: bool) -> String {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    // A Value always serializes (its keys are strings).
+    let text = text.unwrap_or_default();
+    crate::text::json_inert(&text).into_owned()
+}
+
 /// `uuid:` + id (OpenRosa's instanceID form), without doubling the prefix.
 pub(super) fn uuid_uri(id: &str) -> String {
     if id.starts_with("uuid:") {

@@ -5,7 +5,7 @@
 //! The format is `rileva-response/1`; its JSON Schema is
 //! `assets/schema/response.schema.json`.
 
-mod json;
+pub mod json;
 pub mod walk;
 pub mod xml;
 

@@ -2,6 +2,8 @@
 //! in use, and turning a stored response back into a `Filling` with the very
 //! form it was started on.
 
+pub mod export;
+
 use crate::engine::{Clock, Filling};
 use crate::form::{self, Form, FormBundle, FormError};
 use crate::store::{ResponseRow, Store, StoreError};

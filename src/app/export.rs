@@ -1,0 +1,207 @@
+//! Exporting responses, for the command line and for the screens (in the
+//! background lane): every response with the given statuses, read a batch
+//! at a time in the order they were stored, each rendered from the one walk
+//! (`export`), handed to a sink, and marked exported once it is safely out.
+
+use super::{Forms, LoadError, clock_for};
+use crate::export;
+use crate::store::{ResponseRow, Status, Store, StoreError};
+use crate::timefmt;
+use std::path::{Path, PathBuf};
+
+/// The formats a response is exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `<uuid>.json`, rileva-response/1, pretty.
+    Json,
+    /// `<uuid>.xml`, the OpenRosa submission.
+    Xml,
+    /// One compact JSON object per line.
+    Ndjson,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Xml => "xml",
+            Format::Ndjson => "ndjson",
+        }
+    }
+}
+
+/// When what was written is marked exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// As each batch ends: its files are in place (an interruption never
+    /// marks an unwritten one).
+    EachBatch,
+    /// Once everything is out (a stream a reader may stop reading).
+    AtEnd,
+}
+
+/// Why an export stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write {path}: {reason} ({written} written before it)")]
+    Write {
+        path: String,
+        reason: String,
+        written: usize,
+    },
+    #[error("{written} written but not marked exported: {error}")]
+    NotMarked { written: usize, error: StoreError },
+    /// The sink stopped taking responses (a reader closed the pipe): none of
+    /// those written since the last mark is marked.
+    #[error("{0}")]
+    Stopped(String),
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub written: usize,
+    /// Responses that could not be read (their form missing or broken).
+    pub unreadable: usize,
+    /// The database cannot be written: what was written is not marked.
+    pub read_only: bool,
+}
+
+/// Progress as it goes: written so far, out of `total`.
+pub trait Progress {
+    fn written(&mut self, row: &ResponseRow, path: Option<&Path>, done: usize, total: usize);
+    fn unreadable(&mut self, row: &ResponseRow, error: &LoadError);
+}
+
+/// Responses read at a time.
+const BATCH: usize = 500;
+
+/// How many responses an export with these statuses goes through.
+pub fn total(store: &Store, statuses: &[Status]) -> Result<usize, StoreError> {
+    let c = store.counts()?;
+    let n: i64 = statuses
+        .iter()
+        .map(|s| match s {
+            Status::Draft => c.draft,
+            Status::Complete => c.complete,
+            Status::Exported => c.exported,
+        })
+        .sum();
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Writes every response with `statuses` to `dir` as one file each, marking
+/// them exported batch by batch (drafts are never marked). What a killed
+/// export left in `dir` is removed first.
+pub fn to_files(
+    store: &mut Store,
+    statuses: &[Status],
+    format: Format,
+    dir: &Path,
+    progress: &mut dyn Progress,
+) -> Result<Tally, ExportError> {
+    export::remove_stale_temps(dir);
+    let mut written = 0usize;
+    run(
+        store,
+        statuses,
+        format,
+        Mark::EachBatch,
+        progress,
+        &mut |row, bytes| {
+            let name = format!("{}.{}", row.id, format.extension());
+            let path = export::write_atomic(dir, &name, bytes).map_err(|e| ExportError::Write {
+                path: dir.join(&name).display().to_string(),
+                reason: e.to_string(),
+                written,
+            })?;
+            written += 1;
+            Ok(Some(path))
+        },
+    )
+}
+
+/// Goes through the responses with `statuses`, rendering each in `format`
+/// and handing it to `sink` (which returns where it put it, if a file).
+pub fn run(
+    store: &mut Store,
+    statuses: &[Status],
+    format: Format,
+    mark: Mark,
+    progress: &mut dyn Progress,
+    sink: &mut dyn FnMut(&ResponseRow, &[u8]) -> Result<Option<PathBuf>, ExportError>,
+) -> Result<Tally, ExportError> {
+    let total = total(store, statuses)?;
+    let mut tally = Tally {
+        read_only: store.is_read_only(),
+        ..Tally::default()
+    };
+    let mut forms = Forms::default();
+    let mut to_mark: Vec<String> = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (rows, next) = store.batch(statuses, cursor, BATCH)?;
+        if rows.is_empty() {
+            break;
+        }
+        cursor = next;
+        for row in rows {
+            let filling = match forms.filling(store, &row, clock_for(&row)) {
+                Ok(f) => f,
+                Err(e) => {
+                    tally.unreadable += 1;
+                    progress.unreadable(&row, &e);
+                    continue;
+                }
+            };
+            let bytes = render(&filling, &row, format);
+            let path = sink(&row, &bytes)?;
+            tally.written += 1;
+            progress.written(&row, path.as_deref(), tally.written, total);
+            if row.status != Status::Draft {
+                to_mark.push(row.id);
+            }
+        }
+        if mark == Mark::EachBatch {
+            mark_exported(store, &mut to_mark, &tally)?;
+        }
+    }
+    mark_exported(store, &mut to_mark, &tally)?;
+    Ok(tally)
+}
+
+/// One response in a format.
+pub fn render(filling: &crate::engine::Filling, row: &ResponseRow, format: Format) -> Vec<u8> {
+    match format {
+        Format::Xml => export::xml::response_xml(filling, row).into_bytes(),
+        Format::Json => {
+            let mut text = export::json::to_text(&export::response_json(filling, row), true);
+            text.push('\n');
+            text.into_bytes()
+        }
+        Format::Ndjson => {
+            export::json::to_text(&export::response_json(filling, row), false).into_bytes()
+        }
+    }
+}
+
+fn mark_exported(
+    store: &mut Store,
+    ids: &mut Vec<String>,
+    tally: &Tally,
+) -> Result<(), ExportError> {
+    if tally.read_only || ids.is_empty() {
+        ids.clear();
+        return Ok(());
+    }
+    store
+        .mark_exported(ids, &timefmt::now_rfc3339())
+        .map_err(|error| ExportError::NotMarked {
+            written: ids.len(),
+            error,
+        })?;
+    ids.clear();
+    Ok(())
+}
