@@ -78,6 +78,10 @@ pub trait Progress {
 /// Responses read at a time.
 const BATCH: usize = 500;
 
+/// Where rendered responses go: takes one, returns the file it wrote (if
+/// it writes files).
+pub type Sink<'a> = dyn FnMut(&ResponseRow, &[u8]) -> Result<Option<PathBuf>, ExportError> + 'a;
+
 /// How many responses an export with these statuses goes through.
 pub fn total(store: &Store, statuses: &[Status]) -> Result<usize, StoreError> {
     let c = store.counts()?;
@@ -131,7 +135,7 @@ pub fn run(
     format: Format,
     mark: Mark,
     progress: &mut dyn Progress,
-    sink: &mut dyn FnMut(&ResponseRow, &[u8]) -> Result<Option<PathBuf>, ExportError>,
+    sink: &mut Sink<'_>,
 ) -> Result<Tally, ExportError> {
     let total = total(store, statuses)?;
     let mut tally = Tally {
