@@ -20,6 +20,32 @@ pub enum Format {
     Ndjson,
 }
 
+impl ExportError {
+    /// The error in the interface's language.
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        match (self, lang) {
+            (ExportError::Store(e), _) => e.text(lang),
+            (_, Lang::En) => self.to_string(),
+            (
+                ExportError::Write {
+                    path,
+                    reason,
+                    written,
+                },
+                Lang::It,
+            ) => {
+                format!("impossibile scrivere {path}: {reason} ({written} scritte prima)")
+            }
+            (ExportError::NotMarked { written, error }, Lang::It) => format!(
+                "{written} scritte ma non segnate come esportate: {}",
+                error.text(lang)
+            ),
+            (ExportError::Stopped(why), Lang::It) => format!("interrotta ({why})"),
+        }
+    }
+}
+
 impl Format {
     pub fn extension(self) -> &'static str {
         match self {
@@ -73,6 +99,10 @@ pub struct Tally {
 pub trait Progress {
     fn written(&mut self, row: &ResponseRow, path: Option<&Path>, done: usize, total: usize);
     fn unreadable(&mut self, row: &ResponseRow, error: &LoadError);
+    /// Whether to stop before the next response (rileva is leaving).
+    fn stop(&self) -> bool {
+        false
+    }
 }
 
 /// Responses read at a time.
@@ -152,6 +182,16 @@ pub fn run(
         }
         cursor = next;
         for row in rows {
+            if progress.stop() {
+                // Files in place are marked; a stream's lines never are.
+                if mark == Mark::EachBatch {
+                    mark_exported(store, &mut to_mark, &tally)?;
+                }
+                return Err(ExportError::Stopped(format!(
+                    "stopped after {} of {total}",
+                    tally.written
+                )));
+            }
             let filling = match forms.filling(store, &row, clock_for(&row)) {
                 Ok(f) => f,
                 Err(e) => {

@@ -4,6 +4,7 @@
 use super::keymap::Cmd;
 use super::screens::start::{Pane, Window};
 use crate::app::LoadError;
+use crate::app::export::ExportError;
 use crate::engine::{Filling, ScreenRef, Slot};
 use crate::lang::Lang;
 use crate::store::{Counts, ResponseRow, StoreError};
@@ -44,6 +45,22 @@ pub enum Outcome {
     },
     /// Nothing changed since the start screen was read.
     Unchanged,
+    /// A job went to the background lane.
+    JobStarted,
+    /// How far the lane's job is.
+    JobProgress {
+        done: usize,
+        total: usize,
+    },
+    /// The lane's export is done.
+    Exported {
+        written: usize,
+        unreadable: usize,
+        read_only: bool,
+        dir: String,
+    },
+    /// The lane's job could not be done (or not all of it).
+    JobFailed(Failure),
     Opened(Box<Opened>),
     /// A write of the step is committed. `all`: every answer of the
     /// response was written (not one).
@@ -65,6 +82,7 @@ pub enum Outcome {
 pub enum Failure {
     Store(StoreError),
     Load(LoadError),
+    Export(ExportError),
     /// What was just written could not be read back.
     Vanished,
 }
@@ -86,6 +104,7 @@ impl Failure {
         match self {
             Failure::Store(e) => e.text(lang),
             Failure::Load(e) => e.text(lang),
+            Failure::Export(e) => e.text(lang),
             Failure::Vanished => match lang {
                 Lang::It => "la risposta appena scritta non si rilegge".into(),
                 Lang::En => "the response just written does not read back".into(),

@@ -2,12 +2,15 @@
 //! `Runtime::execute` runs them and feeds the result back as an action.
 
 use super::action::{Action, Failure, Opened, Outcome, Undo};
+use super::lane::{Job, Lane};
 use super::screens::start::{PAGE, Pane, Window};
 use crate::app::Forms;
+use crate::app::export::Format;
 use crate::engine::{Clock, Filling, MetaInfo};
 use crate::form::{Form, FormBundle};
 use crate::store::{NewResponse, Status, Store, StoreError, Summary};
 use crate::timefmt::now_rfc3339;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +25,9 @@ pub enum Effect {
         pane: Pane,
         offset: usize,
     },
+    /// The completed responses not yet exported, to files, in the
+    /// background lane.
+    Export,
     /// The start screen again, only if another process changed the data.
     Refresh {
         offsets: [usize; 2],
@@ -77,6 +83,9 @@ pub struct Runtime {
     pub clock: Clock,
     /// The data version the start screen was last read at (`Refresh`).
     pub seen: i64,
+    pub data_dir: PathBuf,
+    /// Slow work, off the screen's thread.
+    pub lane: Lane,
 }
 
 impl Runtime {
@@ -126,6 +135,14 @@ impl Runtime {
                 Ok(Outcome::OperatorSaved(self.operator.clone()))
             }
             Effect::LoadStart { offsets } => self.load_start(offsets).map_err(Failure::from),
+            Effect::Export => {
+                self.lane.submit(Job::Export {
+                    statuses: vec![Status::Complete],
+                    format: Format::Json,
+                    dir: crate::app::exports_dir(&self.data_dir),
+                });
+                Ok(Outcome::JobStarted)
+            }
             Effect::Refresh { offsets } => {
                 if self.store.data_version()? == self.seen {
                     return Ok(Outcome::Unchanged);

@@ -51,6 +51,12 @@ strings! {
     HELP_SCROLL = "altri tasti", "more keys";
     NEW_RESPONSE_STARTED = "Nuova risposta iniziata", "New response started";
     DRAFT_SAVED_LEFT = "Bozza salvata", "Draft saved";
+    EXPORTING = "Esportazione in corso", "Exporting";
+    EXPORT_BUSY = "Un'esportazione è già in corso", "An export is already under way";
+    EXPORTED_TO = "Esportate", "Exported";
+    EXPORTED_NOTHING = "Niente da esportare", "Nothing to export";
+    UNREADABLE = "non leggibili (`rileva check`)", "could not be read (`rileva check`)";
+    NOT_MARKED = "database in sola lettura: non segnate come esportate", "read-only database: not marked exported";
     STORE_ERROR = "Errore del database", "Database error";
     END_OF_FORM = "Fine del questionario", "End of the questionnaire";
     PROGRESS = "risposte", "answered";

@@ -64,6 +64,7 @@ pub enum Cmd {
     RemoveInstance,
     /// Edit a finalized response: a new version replaces it.
     NewVersion,
+    Export,
     /// The questionnaire's next language (forms in more languages than it/en).
     FormLanguage,
     PrevInstance,
@@ -213,6 +214,16 @@ pub const BINDINGS: &[Binding] = &[
         help: tr!(
             "Modifica una risposta completata: ne crea una nuova versione (la precedente resta)",
             "Edit a completed response: makes a new version of it (the old one is kept)"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[c('x')],
+        modes: &[Start],
+        cmd: Cmd::Export,
+        help: tr!(
+            "Esporta le risposte completate non ancora esportate (un file JSON ciascuna, in exports/), mentre si continua a lavorare",
+            "Export the completed responses not yet exported (a JSON file each, in exports/) while you go on working"
         ),
         hint: None,
     },

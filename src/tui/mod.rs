@@ -7,6 +7,7 @@ pub mod effect;
 mod hangup;
 pub mod i18n;
 pub mod keymap;
+pub mod lane;
 pub mod screens;
 pub mod state;
 pub mod update;
@@ -55,6 +56,11 @@ pub fn setup(
     clock: Clock,
     no_color: bool,
 ) -> Result<(App, Runtime, Vec<Effect>), String> {
+    let data_dir = store
+        .path()
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
     let operator = store.operator().map_err(|e| e.to_string())?;
     let device_id = store.device_id().map_err(|e| e.to_string())?;
     let app = App::new(lang, operator.clone(), form.title.clone(), no_color);
@@ -74,6 +80,8 @@ pub fn setup(
         device_id,
         clock,
         seen: 0,
+        lane: lane::Lane::start(data_dir.clone()),
+        data_dir,
     };
     Ok((app, rt, first))
 }
@@ -156,13 +164,9 @@ fn event_loop(
         terminal.draw(|f| view::render(app, f)).map_err(io)?;
         let mut waited = false;
         let mut quiet = true;
-        while event::poll(if waited {
-            Duration::ZERO
-        } else {
-            Duration::from_millis(250)
-        })
-        .map_err(io)?
-        {
+        // While the lane works, look at it more often (its progress).
+        let wait = Duration::from_millis(if rt.lane.busy() { 50 } else { 250 });
+        while event::poll(if waited { Duration::ZERO } else { wait }).map_err(io)? {
             quiet = false;
             waited = true;
             let action = match event::read().map_err(io)? {
@@ -177,6 +181,11 @@ fn event_loop(
             if app.leaves() {
                 return Ok(());
             }
+        }
+        // What the background lane has to say, beside the terminal's events.
+        while let Some(a) = rt.lane.try_next() {
+            quiet = false;
+            dispatch(app, rt, a);
         }
         if stop.load(Ordering::Relaxed) && app.leaving != state::Leaving::Terminating {
             dispatch(app, rt, Action::Terminate);

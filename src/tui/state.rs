@@ -27,6 +27,15 @@ pub struct App {
     pub rows: u16,
     pub no_color: bool,
     pub leaving: Leaving,
+    /// The background lane's job, while it runs: how far it is.
+    pub job: Option<Progress>,
+}
+
+/// How far a background job is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
 }
 
 /// Where leaving the program stands.
@@ -70,6 +79,13 @@ pub enum Flash {
     Notice(String),
     /// A failed write (or read): said in the interface's language.
     Error(super::action::Failure),
+    /// The background export finished.
+    Exported {
+        written: usize,
+        unreadable: usize,
+        read_only: bool,
+        dir: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -171,6 +187,7 @@ impl App {
             rows: 10,
             no_color,
             leaving: Leaving::No,
+            job: None,
         }
     }
 

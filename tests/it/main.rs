@@ -22,6 +22,7 @@ mod regressions;
 mod schema;
 mod store;
 mod store_health;
+mod tui_lane;
 mod tui_props;
 mod tui_repeats;
 mod tui_screens;

@@ -73,6 +73,22 @@ impl Harness {
         dispatch(&mut self.app, &mut self.rt, action);
     }
 
+    /// Takes what the background lane says, as the event loop would, until
+    /// its job is done; returns how many actions came.
+    pub fn finish_lane(&mut self) -> usize {
+        let mut n = 0;
+        while self.rt.lane.busy() {
+            let a = self
+                .rt
+                .lane
+                .next_within(std::time::Duration::from_secs(30))
+                .expect("the lane answers");
+            dispatch(&mut self.app, &mut self.rt, a);
+            n += 1;
+        }
+        n
+    }
+
     pub fn screen(&self, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
         terminal.draw(|f| view::render(&self.app, f)).expect("draw");

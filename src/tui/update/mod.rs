@@ -135,6 +135,16 @@ fn operator(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The start screen read again where it is (its counts changed).
+fn reload_start(app: &App) -> Vec<Effect> {
+    match &app.screen {
+        Screen::Start(s) => vec![Effect::LoadStart {
+            offsets: s.offsets(),
+        }],
+        _ => Vec::new(),
+    }
+}
+
 pub(super) fn to_start(app: &mut App) -> Vec<Effect> {
     app.screen = Screen::Start(Start::default());
     vec![Effect::LoadStart { offsets: [0, 0] }]
@@ -164,6 +174,13 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Cmd(Cmd::Home) => s.move_by(isize::MIN / 2),
         Action::Cmd(Cmd::End) => s.move_by(isize::MAX / 2),
         Action::Cmd(Cmd::SwitchList) => s.switch(),
+        Action::Cmd(Cmd::Export) => {
+            if app.job.is_some() {
+                app.flash = Some(Flash::Info(&i18n::EXPORT_BUSY));
+                return Vec::new();
+            }
+            return vec![Effect::Export];
+        }
         Action::Tick => {
             return vec![Effect::Refresh {
                 offsets: s.offsets(),
@@ -324,6 +341,34 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             Vec::new()
         }
         Outcome::Unchanged => Vec::new(),
+        Outcome::JobStarted => {
+            app.job = Some(crate::tui::state::Progress::default());
+            Vec::new()
+        }
+        Outcome::JobProgress { done, total } => {
+            app.job = Some(crate::tui::state::Progress { done, total });
+            Vec::new()
+        }
+        Outcome::Exported {
+            written,
+            unreadable,
+            read_only,
+            dir,
+        } => {
+            app.job = None;
+            app.flash = Some(Flash::Exported {
+                written,
+                unreadable,
+                read_only,
+                dir,
+            });
+            reload_start(app)
+        }
+        Outcome::JobFailed(error) => {
+            app.job = None;
+            app.flash = Some(Flash::Error(error));
+            reload_start(app)
+        }
         Outcome::Opened(opened) => open(app, *opened),
         Outcome::Saved { all } => saved(app, all),
         Outcome::PositionSaved => Vec::new(),

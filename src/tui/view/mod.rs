@@ -166,6 +166,26 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 /// The status line's text and style: the last thing that happened.
 fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
     let lang = app.lang;
+    let flash = flash_text(app, theme);
+    let Some(p) = app.job else {
+        return flash;
+    };
+    // The lane's progress first, then what else happened meanwhile.
+    let of = if p.total > 0 {
+        format!(" {}/{}", p.done, p.total)
+    } else {
+        String::new()
+    };
+    let progress = format!("⟳ {}{of}…", i18n::EXPORTING.get(lang));
+    Some(match flash {
+        Some((text, style)) => (format!("{progress} · {text}"), style),
+        None => (progress, theme.accent()),
+    })
+}
+
+/// The flash's text and style.
+fn flash_text(app: &App, theme: Theme) -> Option<(String, Style)> {
+    let lang = app.lang;
     Some(match app.flash.as_ref()? {
         Flash::Saved { name, at } => (
             format!(
@@ -177,6 +197,38 @@ fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
         ),
         Flash::Info(tr) => (tr.get(lang).to_string(), Style::default()),
         Flash::Notice(msg) => (sanitize(msg, false).into_owned(), theme.warn()),
+        Flash::Exported {
+            written: 0,
+            unreadable: 0,
+            ..
+        } => (
+            i18n::EXPORTED_NOTHING.get(lang).to_string(),
+            Style::default(),
+        ),
+        Flash::Exported {
+            written,
+            unreadable,
+            read_only,
+            dir,
+        } => {
+            let mut text = format!(
+                "✓ {} {written} → {}",
+                i18n::EXPORTED_TO.get(lang),
+                sanitize(dir, false)
+            );
+            if *unreadable > 0 {
+                text.push_str(&format!("; {unreadable} {}", i18n::UNREADABLE.get(lang)));
+            }
+            if *read_only {
+                text.push_str(&format!("; {}", i18n::NOT_MARKED.get(lang)));
+            }
+            let style = if *unreadable > 0 {
+                theme.warn()
+            } else {
+                theme.ok()
+            };
+            (text, style)
+        }
         Flash::Error(failure) => {
             // What the operator can do comes first: a long message wraps,
             // and this part must never be the one cut off.

@@ -1,0 +1,182 @@
+//! The background lane: slow work (an export; later an upload) on a worker
+//! thread with a store connection of its own. Its progress and its result
+//! come back as actions, which the event loop takes beside the terminal's
+//! events, so the screens never wait for it. Answer writes never go here:
+//! they are synchronous, and committed before the screen says saved.
+
+use super::action::{Action, Failure, Outcome};
+use crate::app::LoadError;
+use crate::app::export::{self, Format, Progress};
+use crate::store::{ResponseRow, Status, Store};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Work for the lane.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// Responses with these statuses, one file each in `dir`, marked
+    /// exported as they are in place.
+    Export {
+        statuses: Vec<Status>,
+        format: Format,
+        dir: PathBuf,
+    },
+}
+
+pub struct Lane {
+    jobs: Option<Sender<Job>>,
+    results: Receiver<Action>,
+    /// Jobs submitted whose result has not been taken yet.
+    running: usize,
+    stop: Arc<AtomicBool>,
+    worker: Option<JoinHandle<()>>,
+}
+
+/// How often progress is sent (more often would only redraw more).
+const EVERY: Duration = Duration::from_millis(100);
+
+impl Lane {
+    /// Starts the worker for a data directory (its store is opened with
+    /// the first job).
+    pub fn start(data_dir: PathBuf) -> Lane {
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        let (outbox, results) = mpsc::channel::<Action>();
+        let stop = Arc::new(AtomicBool::new(false));
+        let worker = {
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name("rileva-lane".into())
+                .spawn(move || work(&data_dir, &inbox, &outbox, &stop))
+                .ok()
+        };
+        Lane {
+            jobs: Some(jobs),
+            results,
+            running: 0,
+            stop,
+            worker,
+        }
+    }
+
+    pub fn submit(&mut self, job: Job) {
+        if let Some(jobs) = &self.jobs
+            && jobs.send(job).is_ok()
+        {
+            self.running += 1;
+        }
+    }
+
+    /// Whether a job is under way.
+    pub fn busy(&self) -> bool {
+        self.running > 0
+    }
+
+    /// What the lane has to say, without waiting.
+    pub fn try_next(&mut self) -> Option<Action> {
+        let action = self.results.try_recv().ok()?;
+        self.took(&action);
+        Some(action)
+    }
+
+    /// What the lane has to say, waiting up to `wait` (for tests and for
+    /// the event loop's quiet moments).
+    pub fn next_within(&mut self, wait: Duration) -> Option<Action> {
+        let action = self.results.recv_timeout(wait).ok()?;
+        self.took(&action);
+        Some(action)
+    }
+
+    fn took(&mut self, action: &Action) {
+        if matches!(
+            action,
+            Action::Done(Outcome::Exported { .. } | Outcome::JobFailed(_))
+        ) {
+            self.running = self.running.saturating_sub(1);
+        }
+    }
+}
+
+impl Drop for Lane {
+    /// Leaving: the job under way stops at the next response (what was
+    /// written and marked stays so; the rest goes with the next export).
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.jobs = None;
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+fn work(data_dir: &Path, inbox: &Receiver<Job>, outbox: &Sender<Action>, stop: &AtomicBool) {
+    let mut store: Option<Store> = None;
+    while let Ok(job) = inbox.recv() {
+        if store.is_none() {
+            match Store::open(data_dir) {
+                Ok(s) => store = Some(s),
+                Err(e) => {
+                    let _ = outbox.send(Action::Done(Outcome::JobFailed(e.into())));
+                    continue;
+                }
+            }
+        }
+        let Some(s) = store.as_mut() else { continue };
+        let outcome = run(s, job, outbox, stop);
+        if outbox.send(Action::Done(outcome)).is_err() {
+            return;
+        }
+    }
+}
+
+fn run(store: &mut Store, job: Job, outbox: &Sender<Action>, stop: &AtomicBool) -> Outcome {
+    match job {
+        Job::Export {
+            statuses,
+            format,
+            dir,
+        } => {
+            let mut progress = Report {
+                outbox,
+                stop,
+                last: Instant::now(),
+            };
+            match export::to_files(store, &statuses, format, &dir, &mut progress) {
+                Ok(t) => Outcome::Exported {
+                    written: t.written,
+                    unreadable: t.unreadable,
+                    read_only: t.read_only,
+                    dir: dir.display().to_string(),
+                },
+                Err(e) => Outcome::JobFailed(Failure::Export(e)),
+            }
+        }
+    }
+}
+
+/// Sends progress now and then, and says when leaving wants the job to stop.
+struct Report<'a> {
+    outbox: &'a Sender<Action>,
+    stop: &'a AtomicBool,
+    last: Instant,
+}
+
+impl Progress for Report<'_> {
+    fn written(&mut self, _: &ResponseRow, _: Option<&Path>, done: usize, total: usize) {
+        if self.last.elapsed() >= EVERY || done == total {
+            self.last = Instant::now();
+            let _ = self
+                .outbox
+                .send(Action::Done(Outcome::JobProgress { done, total }));
+        }
+    }
+
+    fn unreadable(&mut self, _: &ResponseRow, _: &LoadError) {}
+
+    fn stop(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
