@@ -252,14 +252,56 @@ fn what_pyxform_accepts_but_is_likely_wrong_is_a_warning() {
         ),
         "{w:#?}"
     );
-    let empty = compile(&bundle(r#"[{"type":"group","name":"g","label":"G","children":[{"type":"calculate","name":"c","calculation":"1"}]}]"#, "{}"))
-        .expect("a form without questions is accepted");
+}
+
+/// A form where nothing takes an answer used to pass with a warning, and the
+/// TUI then had no question to stand on (issue "Foundations").
+#[rstest::rstest]
+#[case::no_rows("[]", "it has no rows")]
+#[case::only_a_note(r#"[{"type":"note","name":"n","label":"N"}]"#, "only: note")]
+#[case::a_calculation_in_a_group(
+    r#"[{"type":"group","name":"g","label":"G","children":[{"type":"calculate","name":"c","calculation":"1"}]}]"#,
+    "only: group, calculate"
+)]
+#[case::hidden(r#"[{"type":"hidden","name":"h","default":"1"}]"#, "only: hidden")]
+#[case::metadata(
+    r#"[{"type":"start","name":"s"},{"type":"end","name":"e"}]"#,
+    "only: start, end"
+)]
+#[case::an_empty_repeat(
+    r#"[{"type":"repeat","name":"r","label":"R","children":[]}]"#,
+    "only: repeat"
+)]
+fn a_form_with_nothing_to_fill_is_refused(#[case] survey: &str, #[case] has_only: &str) {
+    let errors = compile(&bundle(survey, "{}")).expect_err("nothing to fill");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].kind, ErrorKind::NothingToFill);
+    assert_eq!(errors[0].location, "survey");
     assert!(
-        empty
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("no questions"))
+        errors[0].message.contains("nothing to fill") && errors[0].message.contains(has_only),
+        "{}",
+        errors[0]
     );
+}
+
+#[rstest::rstest]
+#[case::acknowledge(r#"[{"type":"acknowledge","name":"a","label":"A"}]"#)]
+#[case::a_question_in_a_repeat(
+    r#"[{"type":"note","name":"n","label":"N"},{"type":"repeat","name":"r","label":"R","children":[{"type":"text","name":"t","label":"T"}]}]"#
+)]
+fn one_question_that_takes_an_answer_is_enough(#[case] survey: &str) {
+    compile(&bundle(survey, "{}")).expect("a question to fill");
+}
+
+#[test]
+fn nothing_to_fill_is_not_said_over_the_errors_that_cause_it() {
+    let errors = compile(&bundle(
+        r#"[{"type":"photo","name":"p","label":"P"}]"#,
+        "{}",
+    ))
+    .expect_err("unknown type");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].message.contains("unsupported question type"));
 }
 
 #[test]

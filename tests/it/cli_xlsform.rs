@@ -348,3 +348,31 @@ fn converted_forms_follow_the_form_schema() {
         assert!(problems.is_empty(), "{}: {problems:#?}", file.display());
     }
 }
+
+/// Issue "Foundations": a form of only notes passed `validate`, then `n` in
+/// the TUI panicked. Every command that reads a form now refuses it, saying
+/// where and why.
+#[test]
+fn a_form_with_nothing_to_fill_is_refused_by_every_command() {
+    let t = tmp();
+    fs::write(
+        t.path().join("notes.md"),
+        "| survey |\n| | type | name | label | calculation |\n| | note | n | Hello | |\n| | calculate | c | | 1 + 1 |\n",
+    )
+    .expect("write");
+    fs::write(t.path().join("rows.csv"), "n\n").expect("write");
+    let why = "notes.md: survey: the form has nothing to fill: no question takes an answer (it has only: note, calculate)";
+    let runs: [(&[&str], bool); 4] = [
+        (&["validate", "notes.md"], true),
+        (&["convert", "notes.md", "-o", "notes.json"], true),
+        (&["--form", "notes.md"], false),
+        (&["import", "--form", "notes.md", "rows.csv"], false),
+    ];
+    for (args, on_stdout) in runs {
+        let out = rileva(t.path()).args(args).output().expect("runs");
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        let said = text(if on_stdout { &out.stdout } else { &out.stderr });
+        assert!(said.contains(why), "{args:?}: {said}");
+    }
+    assert!(!t.path().join("notes.json").exists());
+}

@@ -246,7 +246,8 @@ fn every_type_in_the_schema_compiles() {
         let form = json!({
             "format": "rileva-form/1",
             "settings": { "form_id": "f" },
-            "survey": [ row ],
+            // A question beside it: a form where nothing takes an answer is refused.
+            "survey": [ row, { "type": "text", "name": "other", "label": "O" } ],
             "choices": { "l": [ { "name": "a", "label": "A" } ] }
         });
         assert_eq!(errors(&v, &form), Vec::<String>::new(), "{t}");

@@ -15,10 +15,10 @@ mod params;
 use names::Names;
 pub(crate) use names::is_xml_name;
 
-use super::FormError;
 use super::bundle::FormBundle;
 use super::model::*;
 use super::native::{self, FormDoc, Item, TextDoc};
+use super::{ErrorKind, FormError};
 use crate::expr::{self, Expr};
 use std::collections::HashMap;
 
@@ -169,9 +169,10 @@ impl Compiler<'_> {
             }
         }
         self.check_siblings(&top);
-        if !self.nodes.iter().any(|n| n.kind.is_screen()) && self.errors.is_empty() {
-            self.warnings
-                .push(FormError::new("survey", "the form has no questions"));
+        // Only when nothing else is wrong: rows refused or misspelt also leave
+        // a form without questions, and saying so would only repeat them.
+        if self.errors.is_empty() {
+            self.nothing_to_fill();
         }
 
         let names = Names::of(&self.nodes);
@@ -219,6 +220,36 @@ impl Compiler<'_> {
             paths,
             warnings: std::mem::take(&mut self.warnings),
         }
+    }
+
+    /// A form must hold a question that takes an answer: one of only notes,
+    /// calculations, hidden or metadata rows gives the operator nothing to
+    /// do (and no screen to stand on). pyxform accepts it, hence its own kind.
+    fn nothing_to_fill(&mut self) {
+        if self.nodes.iter().any(|n| n.kind.takes_input()) {
+            return;
+        }
+        let mut kinds: Vec<&str> = Vec::new();
+        for n in &self.nodes {
+            let k = n.kind.xlsform_name();
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
+        let has = if kinds.is_empty() {
+            "it has no rows".to_string()
+        } else {
+            format!("it has only: {}", kinds.join(", "))
+        };
+        self.errors.push(FormError {
+            kind: ErrorKind::NothingToFill,
+            ..FormError::new(
+                "survey",
+                format!(
+                    "the form has nothing to fill: no question takes an answer ({has}); add at least one question (text, integer, select_one, …)"
+                ),
+            )
+        });
     }
 
     /// Names must be unique among siblings (their data paths must differ).

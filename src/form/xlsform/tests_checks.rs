@@ -42,6 +42,26 @@ fn unsupported_types_are_refused_where_they_are(#[case] rows: &str, #[case] want
     assert!(has(&unsupported, want), "{e:#?}");
 }
 
+/// The refused row is the problem; that the form is then left with nothing
+/// to fill would only say it again (and sort first, before the row).
+#[test]
+fn a_form_of_one_refused_question_reports_only_the_refusal() {
+    let e = errors("| survey |\n| | type | name | label |\n| | image | p | Photo |\n");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].is_unsupported(), "{e:#?}");
+}
+
+#[test]
+fn a_form_of_only_notes_has_nothing_to_fill() {
+    let e = errors("| survey |\n| | type | name | label |\n| | note | n | Hello |\n");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].kind, crate::form::ErrorKind::NothingToFill);
+    assert_eq!(
+        e[0].to_string(),
+        "survey: the form has nothing to fill: no question takes an answer (it has only: note); add at least one question (text, integer, select_one, …)"
+    );
+}
+
 #[rstest]
 #[case(
     "media::image",
