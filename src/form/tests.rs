@@ -321,3 +321,28 @@ fn an_empty_group_is_a_warning_and_kept() {
         "kept: pyxform keeps its element"
     );
 }
+
+/// ODK Central stores a form id in 64 characters and refuses a longer one:
+/// rileva takes it, and says so (issue "Foundations").
+#[rstest::rstest]
+#[case::sixty_five(&"f".repeat(65), Some(65))]
+#[case::sixty_four(&"f".repeat(64), None)]
+#[case::sixty_four_characters_in_more_bytes(&"é".repeat(64), None)]
+#[case::sixty_five_characters(&"é".repeat(65), Some(65))]
+fn a_form_id_over_64_characters_is_a_warning(#[case] id: &str, #[case] warned: Option<usize>) {
+    let mut b = bundle(r#"[{"type":"text","name":"a","label":"A"}]"#, "{}");
+    b.definition = b
+        .definition
+        .replace(r#""form_id":"t""#, &format!(r#""form_id":"{id}""#));
+    let form = compile(&b).expect("accepted");
+    let w: Vec<String> = form.warnings.iter().map(ToString::to_string).collect();
+    match warned {
+        Some(n) => assert_eq!(
+            w,
+            [format!(
+                "settings.form_id: the form id is {n} characters long: ODK Central refuses ids longer than 64; set a shorter form_id"
+            )]
+        ),
+        None => assert!(w.is_empty(), "{w:#?}"),
+    }
+}

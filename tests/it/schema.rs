@@ -184,6 +184,7 @@ fn the_form_schema_names_exactly_the_fields_of_the_native_format() {
         name: some(),
         allow_choice_duplicates: true,
         clean_text_values: true,
+        form_id_origin: None,
     };
     assert_eq!(
         keys(to(&settings)),

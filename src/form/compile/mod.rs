@@ -22,6 +22,9 @@ use super::{ErrorKind, FormError};
 use crate::expr::{self, Expr};
 use std::collections::HashMap;
 
+/// The longest form id ODK Central takes (its `xmlFormId` column).
+const MAX_FORM_ID: usize = 64;
+
 /// Compiles a bundle whose definition is native JSON.
 pub fn compile(bundle: &FormBundle) -> Result<Form, Vec<FormError>> {
     let doc: FormDoc = serde_json::from_str(&bundle.definition).map_err(|e| {
@@ -146,8 +149,23 @@ impl Compiler<'_> {
             Some(d) => d.clone(),
             None => codes.first().cloned().unwrap_or_default(),
         };
+        let id_at = doc
+            .settings
+            .form_id_origin
+            .clone()
+            .unwrap_or_else(|| "settings.form_id".into());
+        let id_length = doc.settings.form_id.chars().count();
         if doc.settings.form_id.trim().is_empty() {
-            self.err("settings.form_id", "the form needs an id");
+            self.err(id_at, "the form needs an id");
+        } else if id_length > MAX_FORM_ID {
+            // rileva itself takes any length; the form would be refused on
+            // the way to a server.
+            self.warnings.push(FormError::new(
+                id_at,
+                format!(
+                    "the form id is {id_length} characters long: ODK Central refuses ids longer than {MAX_FORM_ID}; set a shorter form_id"
+                ),
+            ));
         }
         let root_name = doc.settings.name.clone().unwrap_or_else(|| "data".into());
         if !is_xml_name(&root_name) {

@@ -62,6 +62,39 @@ fn a_form_of_only_notes_has_nothing_to_fill() {
     );
 }
 
+/// The warning names where the id was written, or the file name it was
+/// taken from.
+#[rstest]
+#[case::settings_sheet(
+    "| settings |\n| | form_id |\n| | {id} |\n",
+    "settings, line 6, column form_id"
+)]
+#[case::a_survey_row("| | form_id | {id} | |\n", "survey, line 4, column name")]
+#[case::the_file_name("", "the file name (the settings give no form_id)")]
+fn a_long_form_id_is_a_warning_where_it_is_written(#[case] rows: &str, #[case] at: &str) {
+    let id = "x".repeat(70);
+    let rows = rows.replace("{id}", &id);
+    let (survey_rows, settings) = match rows.strip_prefix("| settings |") {
+        Some(_) => (String::new(), rows.clone()),
+        None => (rows.clone(), String::new()),
+    };
+    let md = format!(
+        "| survey |\n| | type | name | label |\n| | text | a | A |\n{survey_rows}{settings}"
+    );
+    let src = Source {
+        stem: &id,
+        ..super::tests::src(&md)
+    };
+    let (_, form) = load_bytes(src, &no_files).expect("accepted");
+    let w: Vec<String> = form.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        w,
+        [format!(
+            "{at}: the form id is 70 characters long: ODK Central refuses ids longer than 64; set a shorter form_id"
+        )]
+    );
+}
+
 #[rstest]
 #[case(
     "media::image",
