@@ -11,6 +11,7 @@
 
 mod cells;
 mod columns;
+mod guard;
 mod params;
 mod reader;
 mod survey;

@@ -4,6 +4,7 @@
 //! `text.rs`. Cell values are rendered as pyxform renders them, so that a
 //! choice name typed as the number 1 is the text "1" here as in an ODK form.
 
+use super::guard;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 use std::io::Cursor;
 
@@ -80,7 +81,13 @@ pub fn read_spreadsheet(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workbook,
 }
 
 fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workbook, String> {
+    // calamine trusts the sizes a file declares: check them first.
+    guard::check(bytes, kind).map_err(|r| r.to_string())?;
     let cursor = Cursor::new(bytes);
+    // Cells read from an .xlsx (calamine streams them), and those of the
+    // tables laid out below, each bounded.
+    let mut read = guard::Cells::default();
+    let mut laid = guard::Cells::default();
     let mut sheets = Vec::new();
     match kind {
         SpreadsheetKind::Xlsx => {
@@ -98,6 +105,8 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
                             let (r, c) = cell.get_position();
                             let text = render_ref(cell.get_value());
                             if !text.is_empty() {
+                                read.add(1, || format!("sheet \"{name}\" has too many cells"))
+                                    .map_err(|r| r.to_string())?;
                                 grid.push((r as usize, c as usize, text));
                             }
                         }
@@ -105,7 +114,7 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
                         Err(e) => return Err(format!("sheet \"{name}\": {e}")),
                     }
                 }
-                sheets.push(sheet_from_cells(name, grid));
+                sheets.push(sheet_from_cells(name, grid, &mut laid)?);
             }
         }
         SpreadsheetKind::Xls => {
@@ -115,7 +124,7 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
                 let range = book
                     .worksheet_range(&name)
                     .map_err(|e| format!("sheet \"{name}\": {e}"))?;
-                sheets.push(sheet_from_range(name, &range));
+                sheets.push(sheet_from_range(name, &range, &mut laid)?);
             }
         }
         SpreadsheetKind::Ods => {
@@ -125,7 +134,7 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
                 let range = book
                     .worksheet_range(&name)
                     .map_err(|e| format!("sheet \"{name}\": {e}"))?;
-                sheets.push(sheet_from_range(name, &range));
+                sheets.push(sheet_from_range(name, &range, &mut laid)?);
             }
         }
     }
@@ -135,7 +144,11 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
     })
 }
 
-fn sheet_from_range(name: String, range: &calamine::Range<Data>) -> Sheet {
+fn sheet_from_range(
+    name: String,
+    range: &calamine::Range<Data>,
+    cells: &mut guard::Cells,
+) -> Result<Sheet, String> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let grid = range
         .used_cells()
@@ -144,13 +157,18 @@ fn sheet_from_range(name: String, range: &calamine::Range<Data>) -> Sheet {
             (!text.is_empty()).then(|| (r + r0 as usize, c + c0 as usize, text))
         })
         .collect();
-    sheet_from_cells(name, grid)
+    sheet_from_cells(name, grid, cells)
 }
 
 /// Builds a sheet from its non-empty cells (0-based row, column), applying
 /// pyxform's limits: the header is row 1, read until 20 empty cells in a row;
 /// only the columns with a header are kept; the sheet ends after 60 empty rows.
-fn sheet_from_cells(name: String, mut grid: Vec<(usize, usize, String)>) -> Sheet {
+/// Its rows are as wide as the header: `cells` bounds the table they make.
+fn sheet_from_cells(
+    name: String,
+    mut grid: Vec<(usize, usize, String)>,
+    cells: &mut guard::Cells,
+) -> Result<Sheet, String> {
     grid.sort_by_key(|&(r, c, _)| (r, c));
     let header: Vec<(usize, &str)> = grid
         .iter()
@@ -176,6 +194,14 @@ fn sheet_from_cells(name: String, mut grid: Vec<(usize, usize, String)>) -> Shee
         }
         v
     };
+    let mut laid = |width: usize| {
+        cells
+            .add(width as u64, || {
+                format!("sheet \"{name}\" is {width} columns wide over too many rows")
+            })
+            .map_err(|r| r.to_string())
+    };
+    laid(width)?;
     let mut rows: Vec<Row> = vec![Row {
         number: 1,
         cells: vec![String::new(); width],
@@ -190,6 +216,7 @@ fn sheet_from_cells(name: String, mut grid: Vec<(usize, usize, String)>) -> Shee
             if r + 1 - last_number > MAX_EMPTY_ROWS + 1 {
                 break;
             }
+            laid(width)?;
             rows.push(Row {
                 number: r + 1,
                 cells: vec![String::new(); width],
@@ -200,7 +227,7 @@ fn sheet_from_cells(name: String, mut grid: Vec<(usize, usize, String)>) -> Shee
             row.cells[c] = text;
         }
     }
-    Sheet { name, rows }
+    Ok(Sheet { name, rows })
 }
 
 /// A cell as pyxform's xlsx/xls readers render it: strings trimmed with
@@ -394,7 +421,7 @@ mod tests {
         // A row after 60 empty rows is read; one after 61 is not.
         grid.push((62, 0, "note".to_string()));
         grid.push((124, 0, "text".to_string()));
-        let s = sheet_from_cells("survey".into(), grid);
+        let s = sheet_from_cells("survey".into(), grid, &mut guard::Cells::default()).unwrap();
         assert_eq!(s.rows[0].cells, vec!["type", "name"]);
         assert_eq!(s.rows[1].cells, vec!["text", "a"]);
         let numbers: Vec<usize> = s.rows.iter().map(|r| r.number).collect();
@@ -402,8 +429,24 @@ mod tests {
     }
 
     #[test]
+    fn rows_as_wide_as_their_header_are_bounded() {
+        // A header cell every 21 columns, then 20,000 rows: 83 million cells.
+        let mut grid: Vec<(usize, usize, String)> =
+            (0..200).map(|i| (0, i * 21, format!("h{i}"))).collect();
+        grid.extend((1..20_000).map(|r| (r, 0, "x".to_string())));
+        let e = sheet_from_cells("survey".into(), grid, &mut guard::Cells::default())
+            .expect_err("too wide");
+        assert!(e.contains("sheet \"survey\" is 4180 columns wide"), "{e}");
+    }
+
+    #[test]
     fn a_sheet_whose_first_row_is_empty_has_an_empty_header() {
-        let s = sheet_from_cells("survey".into(), vec![(1, 0, "type".into())]);
+        let s = sheet_from_cells(
+            "survey".into(),
+            vec![(1, 0, "type".into())],
+            &mut guard::Cells::default(),
+        )
+        .unwrap();
         assert_eq!(s.rows.len(), 1);
         assert!(s.rows[0].is_empty());
     }
