@@ -550,6 +550,13 @@ fn validate_bounded(dir: &Path, file: &str) -> std::process::Output {
     compound_file(&workbook_stream(&label(65_000, 65_535, "x"), |_| {}), |_| {}),
     "the file is damaged: sheet 1 has a cell in column 65536, past the 256 columns of an .xls sheet"
 )]
+// A sheet record too short for calamine, which panics on it: only rileva's
+// message is printed, not the panic's.
+#[case::a_panic_inside_the_reader(
+    "short.xls",
+    compound_file(&workbook_stream(&[], |r| r.truncate(4)), |_| {}),
+    "the file is damaged (the spreadsheet reader failed)"
+)]
 // 1 KB of .ods repeating a cell a million times took 5.8 GB, then aborted.
 #[case::repeats_in_an_ods(
     "repeats.ods",

@@ -6,7 +6,9 @@
 
 use super::guard;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+use std::cell::Cell;
 use std::io::Cursor;
+use std::sync::Once;
 
 /// A whole XLSForm file as text cells.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -75,9 +77,34 @@ const MAX_EMPTY_ROWS: usize = 60;
 /// Reads a spreadsheet from its bytes. `Err` is a message for the whole file.
 pub fn read_spreadsheet(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workbook, String> {
     // calamine parses untrusted binary formats; a panic in it must become an
-    // error about the file, never a crash of rileva.
-    std::panic::catch_unwind(|| read_spreadsheet_inner(bytes, kind))
+    // error about the file, never a crash of rileva, and print nothing.
+    quietly(|| read_spreadsheet_inner(bytes, kind))
         .unwrap_or_else(|_| Err("the file is damaged (the spreadsheet reader failed)".into()))
+}
+
+thread_local! {
+    /// Set while this thread reads a spreadsheet: its panics are caught and
+    /// reported as a damaged file, so their own text is not printed.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic without printing it. The hook is installed
+/// once, for the whole process, and keeps the previous hook for every other
+/// panic (another thread's, or this one's outside `f`).
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::thread::Result<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(f);
+    QUIET.with(|q| q.set(was));
+    result
 }
 
 fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workbook, String> {
@@ -426,6 +453,19 @@ mod tests {
         assert_eq!(s.rows[1].cells, vec!["text", "a"]);
         let numbers: Vec<usize> = s.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, vec![1, 2, 63]);
+    }
+
+    #[test]
+    fn a_panic_while_reading_is_caught_and_only_that_one_is_quiet() {
+        assert!(quietly(|| panic!("inside the reader")).is_err());
+        assert!(!QUIET.with(Cell::get), "loud again after");
+        // Nested: the inner call gives back the outer's state.
+        let inner = quietly(|| {
+            let _ = quietly(|| 1);
+            QUIET.with(Cell::get)
+        });
+        assert_eq!(inner.ok(), Some(true));
+        assert_eq!(quietly(|| 7).ok(), Some(7));
     }
 
     #[test]
