@@ -42,6 +42,10 @@ pub enum ErrorKind {
     /// A file the form names (a CSV of choices) is not beside it: the form
     /// itself may be right.
     MissingFile,
+    /// The form is right (pyxform accepts it) but nothing in it takes an
+    /// answer: only notes, calculations, hidden or metadata rows, or none.
+    /// rileva, which exists to fill forms in, refuses it.
+    NothingToFill,
 }
 
 impl FormError {

@@ -44,6 +44,10 @@ pub struct Settings {
     /// Text answers are stored with runs of white space folded to one space.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub clean_text_values: bool,
+    /// Where `form_id` came from when read from an XLSForm (a cell, or the
+    /// file name), for messages; not part of the format.
+    #[serde(skip)]
+    pub form_id_origin: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

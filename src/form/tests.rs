@@ -252,14 +252,56 @@ fn what_pyxform_accepts_but_is_likely_wrong_is_a_warning() {
         ),
         "{w:#?}"
     );
-    let empty = compile(&bundle(r#"[{"type":"group","name":"g","label":"G","children":[{"type":"calculate","name":"c","calculation":"1"}]}]"#, "{}"))
-        .expect("a form without questions is accepted");
+}
+
+/// A form where nothing takes an answer used to pass with a warning, and the
+/// TUI then had no question to stand on (issue "Foundations").
+#[rstest::rstest]
+#[case::no_rows("[]", "it has no rows")]
+#[case::only_a_note(r#"[{"type":"note","name":"n","label":"N"}]"#, "only: note")]
+#[case::a_calculation_in_a_group(
+    r#"[{"type":"group","name":"g","label":"G","children":[{"type":"calculate","name":"c","calculation":"1"}]}]"#,
+    "only: group, calculate"
+)]
+#[case::hidden(r#"[{"type":"hidden","name":"h","default":"1"}]"#, "only: hidden")]
+#[case::metadata(
+    r#"[{"type":"start","name":"s"},{"type":"end","name":"e"}]"#,
+    "only: start, end"
+)]
+#[case::an_empty_repeat(
+    r#"[{"type":"repeat","name":"r","label":"R","children":[]}]"#,
+    "only: repeat"
+)]
+fn a_form_with_nothing_to_fill_is_refused(#[case] survey: &str, #[case] has_only: &str) {
+    let errors = compile(&bundle(survey, "{}")).expect_err("nothing to fill");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].kind, ErrorKind::NothingToFill);
+    assert_eq!(errors[0].location, "survey");
     assert!(
-        empty
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("no questions"))
+        errors[0].message.contains("nothing to fill") && errors[0].message.contains(has_only),
+        "{}",
+        errors[0]
     );
+}
+
+#[rstest::rstest]
+#[case::acknowledge(r#"[{"type":"acknowledge","name":"a","label":"A"}]"#)]
+#[case::a_question_in_a_repeat(
+    r#"[{"type":"note","name":"n","label":"N"},{"type":"repeat","name":"r","label":"R","children":[{"type":"text","name":"t","label":"T"}]}]"#
+)]
+fn one_question_that_takes_an_answer_is_enough(#[case] survey: &str) {
+    compile(&bundle(survey, "{}")).expect("a question to fill");
+}
+
+#[test]
+fn nothing_to_fill_is_not_said_over_the_errors_that_cause_it() {
+    let errors = compile(&bundle(
+        r#"[{"type":"photo","name":"p","label":"P"}]"#,
+        "{}",
+    ))
+    .expect_err("unknown type");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].message.contains("unsupported question type"));
 }
 
 #[test]
@@ -278,4 +320,29 @@ fn an_empty_group_is_a_warning_and_kept() {
         form.by_name("g").is_some(),
         "kept: pyxform keeps its element"
     );
+}
+
+/// ODK Central stores a form id in 64 characters and refuses a longer one:
+/// rileva takes it, and says so (issue "Foundations").
+#[rstest::rstest]
+#[case::sixty_five(&"f".repeat(65), Some(65))]
+#[case::sixty_four(&"f".repeat(64), None)]
+#[case::sixty_four_characters_in_more_bytes(&"é".repeat(64), None)]
+#[case::sixty_five_characters(&"é".repeat(65), Some(65))]
+fn a_form_id_over_64_characters_is_a_warning(#[case] id: &str, #[case] warned: Option<usize>) {
+    let mut b = bundle(r#"[{"type":"text","name":"a","label":"A"}]"#, "{}");
+    b.definition = b
+        .definition
+        .replace(r#""form_id":"t""#, &format!(r#""form_id":"{id}""#));
+    let form = compile(&b).expect("accepted");
+    let w: Vec<String> = form.warnings.iter().map(ToString::to_string).collect();
+    match warned {
+        Some(n) => assert_eq!(
+            w,
+            [format!(
+                "settings.form_id: the form id is {n} characters long: ODK Central refuses ids longer than 64; set a shorter form_id"
+            )]
+        ),
+        None => assert!(w.is_empty(), "{w:#?}"),
+    }
 }

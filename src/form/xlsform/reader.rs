@@ -340,6 +340,7 @@ pub(super) fn table<'a>(cx: &mut Ctx<'_>, sheet: &'a Sheet, kind: SheetKind) -> 
 fn read_settings(cx: &mut Ctx<'_>, t: Option<&Table<'_>>, fallback_id: &str) -> Settings {
     let mut s = Settings {
         form_id: fallback_id.to_string(),
+        form_id_origin: Some("the file name (the settings give no form_id)".into()),
         ..Settings::default()
     };
     let Some(t) = t else {
@@ -356,7 +357,10 @@ fn read_settings(cx: &mut Ctx<'_>, t: Option<&Table<'_>>, fallback_id: &str) -> 
         let at = cx.at_col(t.name, row.number, &col.header);
         let yes = yes_no(&value);
         match col.tokens.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-            ["id_string"] => s.form_id = value,
+            ["id_string"] => {
+                s.form_id = value;
+                s.form_id_origin = Some(at);
+            }
             ["title"] => s.form_title = Some(value),
             ["version"] => s.version = Some(value),
             ["default_language"] => s.default_language = Some(value),

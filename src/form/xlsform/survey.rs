@@ -170,7 +170,10 @@ impl Survey<'_, '_, '_> {
         if let TypeCell::Setting(key) = parsed {
             match (key, name) {
                 ("form_title", Some(n)) => settings.form_title = Some(n),
-                ("form_id", Some(n)) => settings.form_id = n,
+                ("form_id", Some(n)) => {
+                    settings.form_id = n;
+                    settings.form_id_origin = Some(self.at(row.number, Col::Name));
+                }
                 _ => {}
             }
             return;

@@ -198,7 +198,10 @@ fn choices_aliases(#[case] list: &str, #[case] name: &str) {
 #[case("email", "email")]
 #[case("hidden", "hidden")]
 fn type_aliases(#[case] written: &str, #[case] native: &str) {
-    let md = format!("| survey |\n| | type | name | label |\n| | {written} | a | A |\n");
+    // A question to fill beside it: a form of only notes or metadata is refused.
+    let md = format!(
+        "| survey |\n| | type | name | label |\n| | {written} | a | A |\n| | text | b | B |\n"
+    );
     let d = doc(&md);
     assert_eq!(d.survey[0].kind, native);
     assert!(load(&md).is_ok(), "{:?}", messages(&md));

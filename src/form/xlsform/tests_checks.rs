@@ -42,6 +42,59 @@ fn unsupported_types_are_refused_where_they_are(#[case] rows: &str, #[case] want
     assert!(has(&unsupported, want), "{e:#?}");
 }
 
+/// The refused row is the problem; that the form is then left with nothing
+/// to fill would only say it again (and sort first, before the row).
+#[test]
+fn a_form_of_one_refused_question_reports_only_the_refusal() {
+    let e = errors("| survey |\n| | type | name | label |\n| | image | p | Photo |\n");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].is_unsupported(), "{e:#?}");
+}
+
+#[test]
+fn a_form_of_only_notes_has_nothing_to_fill() {
+    let e = errors("| survey |\n| | type | name | label |\n| | note | n | Hello |\n");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].kind, crate::form::ErrorKind::NothingToFill);
+    assert_eq!(
+        e[0].to_string(),
+        "survey: the form has nothing to fill: no question takes an answer (it has only: note); add at least one question (text, integer, select_one, …)"
+    );
+}
+
+/// The warning names where the id was written, or the file name it was
+/// taken from.
+#[rstest]
+#[case::settings_sheet(
+    "| settings |\n| | form_id |\n| | {id} |\n",
+    "settings, line 6, column form_id"
+)]
+#[case::a_survey_row("| | form_id | {id} | |\n", "survey, line 4, column name")]
+#[case::the_file_name("", "the file name (the settings give no form_id)")]
+fn a_long_form_id_is_a_warning_where_it_is_written(#[case] rows: &str, #[case] at: &str) {
+    let id = "x".repeat(70);
+    let rows = rows.replace("{id}", &id);
+    let (survey_rows, settings) = match rows.strip_prefix("| settings |") {
+        Some(_) => (String::new(), rows.clone()),
+        None => (rows.clone(), String::new()),
+    };
+    let md = format!(
+        "| survey |\n| | type | name | label |\n| | text | a | A |\n{survey_rows}{settings}"
+    );
+    let src = Source {
+        stem: &id,
+        ..super::tests::src(&md)
+    };
+    let (_, form) = load_bytes(src, &no_files).expect("accepted");
+    let w: Vec<String> = form.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        w,
+        [format!(
+            "{at}: the form id is 70 characters long: ODK Central refuses ids longer than 64; set a shorter form_id"
+        )]
+    );
+}
+
 #[rstest]
 #[case(
     "media::image",

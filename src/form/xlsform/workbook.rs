@@ -4,8 +4,11 @@
 //! `text.rs`. Cell values are rendered as pyxform renders them, so that a
 //! choice name typed as the number 1 is the text "1" here as in an ODK form.
 
+use super::guard;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+use std::cell::Cell;
 use std::io::Cursor;
+use std::sync::Once;
 
 /// A whole XLSForm file as text cells.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,13 +77,44 @@ const MAX_EMPTY_ROWS: usize = 60;
 /// Reads a spreadsheet from its bytes. `Err` is a message for the whole file.
 pub fn read_spreadsheet(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workbook, String> {
     // calamine parses untrusted binary formats; a panic in it must become an
-    // error about the file, never a crash of rileva.
-    std::panic::catch_unwind(|| read_spreadsheet_inner(bytes, kind))
+    // error about the file, never a crash of rileva, and print nothing.
+    quietly(|| read_spreadsheet_inner(bytes, kind))
         .unwrap_or_else(|_| Err("the file is damaged (the spreadsheet reader failed)".into()))
 }
 
+thread_local! {
+    /// Set while this thread reads a spreadsheet: its panics are caught and
+    /// reported as a damaged file, so their own text is not printed.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic without printing it. The hook is installed
+/// once, for the whole process, and keeps the previous hook for every other
+/// panic (another thread's, or this one's outside `f`).
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::thread::Result<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(f);
+    QUIET.with(|q| q.set(was));
+    result
+}
+
 fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workbook, String> {
+    // calamine trusts the sizes a file declares: check them first.
+    guard::check(bytes, kind).map_err(|r| r.to_string())?;
     let cursor = Cursor::new(bytes);
+    // Cells read from an .xlsx (calamine streams them), and those of the
+    // tables laid out below, each bounded.
+    let mut read = guard::Cells::default();
+    let mut laid = guard::Cells::default();
     let mut sheets = Vec::new();
     match kind {
         SpreadsheetKind::Xlsx => {
@@ -98,6 +132,8 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
                             let (r, c) = cell.get_position();
                             let text = render_ref(cell.get_value());
                             if !text.is_empty() {
+                                read.add(1, || format!("sheet \"{name}\" has too many cells"))
+                                    .map_err(|r| r.to_string())?;
                                 grid.push((r as usize, c as usize, text));
                             }
                         }
@@ -105,7 +141,7 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
                         Err(e) => return Err(format!("sheet \"{name}\": {e}")),
                     }
                 }
-                sheets.push(sheet_from_cells(name, grid));
+                sheets.push(sheet_from_cells(name, grid, &mut laid)?);
             }
         }
         SpreadsheetKind::Xls => {
@@ -115,7 +151,7 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
                 let range = book
                     .worksheet_range(&name)
                     .map_err(|e| format!("sheet \"{name}\": {e}"))?;
-                sheets.push(sheet_from_range(name, &range));
+                sheets.push(sheet_from_range(name, &range, &mut laid)?);
             }
         }
         SpreadsheetKind::Ods => {
@@ -125,7 +161,7 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
                 let range = book
                     .worksheet_range(&name)
                     .map_err(|e| format!("sheet \"{name}\": {e}"))?;
-                sheets.push(sheet_from_range(name, &range));
+                sheets.push(sheet_from_range(name, &range, &mut laid)?);
             }
         }
     }
@@ -135,7 +171,11 @@ fn read_spreadsheet_inner(bytes: &[u8], kind: SpreadsheetKind) -> Result<Workboo
     })
 }
 
-fn sheet_from_range(name: String, range: &calamine::Range<Data>) -> Sheet {
+fn sheet_from_range(
+    name: String,
+    range: &calamine::Range<Data>,
+    cells: &mut guard::Cells,
+) -> Result<Sheet, String> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let grid = range
         .used_cells()
@@ -144,13 +184,18 @@ fn sheet_from_range(name: String, range: &calamine::Range<Data>) -> Sheet {
             (!text.is_empty()).then(|| (r + r0 as usize, c + c0 as usize, text))
         })
         .collect();
-    sheet_from_cells(name, grid)
+    sheet_from_cells(name, grid, cells)
 }
 
 /// Builds a sheet from its non-empty cells (0-based row, column), applying
 /// pyxform's limits: the header is row 1, read until 20 empty cells in a row;
 /// only the columns with a header are kept; the sheet ends after 60 empty rows.
-fn sheet_from_cells(name: String, mut grid: Vec<(usize, usize, String)>) -> Sheet {
+/// Its rows are as wide as the header: `cells` bounds the table they make.
+fn sheet_from_cells(
+    name: String,
+    mut grid: Vec<(usize, usize, String)>,
+    cells: &mut guard::Cells,
+) -> Result<Sheet, String> {
     grid.sort_by_key(|&(r, c, _)| (r, c));
     let header: Vec<(usize, &str)> = grid
         .iter()
@@ -176,6 +221,14 @@ fn sheet_from_cells(name: String, mut grid: Vec<(usize, usize, String)>) -> Shee
         }
         v
     };
+    let mut laid = |width: usize| {
+        cells
+            .add(width as u64, || {
+                format!("sheet \"{name}\" is {width} columns wide over too many rows")
+            })
+            .map_err(|r| r.to_string())
+    };
+    laid(width)?;
     let mut rows: Vec<Row> = vec![Row {
         number: 1,
         cells: vec![String::new(); width],
@@ -190,6 +243,7 @@ fn sheet_from_cells(name: String, mut grid: Vec<(usize, usize, String)>) -> Shee
             if r + 1 - last_number > MAX_EMPTY_ROWS + 1 {
                 break;
             }
+            laid(width)?;
             rows.push(Row {
                 number: r + 1,
                 cells: vec![String::new(); width],
@@ -200,7 +254,7 @@ fn sheet_from_cells(name: String, mut grid: Vec<(usize, usize, String)>) -> Shee
             row.cells[c] = text;
         }
     }
-    Sheet { name, rows }
+    Ok(Sheet { name, rows })
 }
 
 /// A cell as pyxform's xlsx/xls readers render it: strings trimmed with
@@ -394,7 +448,7 @@ mod tests {
         // A row after 60 empty rows is read; one after 61 is not.
         grid.push((62, 0, "note".to_string()));
         grid.push((124, 0, "text".to_string()));
-        let s = sheet_from_cells("survey".into(), grid);
+        let s = sheet_from_cells("survey".into(), grid, &mut guard::Cells::default()).unwrap();
         assert_eq!(s.rows[0].cells, vec!["type", "name"]);
         assert_eq!(s.rows[1].cells, vec!["text", "a"]);
         let numbers: Vec<usize> = s.rows.iter().map(|r| r.number).collect();
@@ -402,8 +456,37 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_while_reading_is_caught_and_only_that_one_is_quiet() {
+        assert!(quietly(|| panic!("inside the reader")).is_err());
+        assert!(!QUIET.with(Cell::get), "loud again after");
+        // Nested: the inner call gives back the outer's state.
+        let inner = quietly(|| {
+            let _ = quietly(|| 1);
+            QUIET.with(Cell::get)
+        });
+        assert_eq!(inner.ok(), Some(true));
+        assert_eq!(quietly(|| 7).ok(), Some(7));
+    }
+
+    #[test]
+    fn rows_as_wide_as_their_header_are_bounded() {
+        // A header cell every 21 columns, then 20,000 rows: 83 million cells.
+        let mut grid: Vec<(usize, usize, String)> =
+            (0..200).map(|i| (0, i * 21, format!("h{i}"))).collect();
+        grid.extend((1..20_000).map(|r| (r, 0, "x".to_string())));
+        let e = sheet_from_cells("survey".into(), grid, &mut guard::Cells::default())
+            .expect_err("too wide");
+        assert!(e.contains("sheet \"survey\" is 4180 columns wide"), "{e}");
+    }
+
+    #[test]
     fn a_sheet_whose_first_row_is_empty_has_an_empty_header() {
-        let s = sheet_from_cells("survey".into(), vec![(1, 0, "type".into())]);
+        let s = sheet_from_cells(
+            "survey".into(),
+            vec![(1, 0, "type".into())],
+            &mut guard::Cells::default(),
+        )
+        .unwrap();
         assert_eq!(s.rows.len(), 1);
         assert!(s.rows[0].is_empty());
     }
