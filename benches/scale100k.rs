@@ -3,7 +3,7 @@
 //! same reads in the same run: a ratio, never an assertion.
 //!
 //! `cargo bench --bench scale100k` (release profile); `RILEVA_BENCH_N=10000`
-//! for a quick run. The responses are generated here (cached in the target
+//! for a quick run, `RILEVA_BENCH_ONLY=tui,list,export,import` for a part. The responses are generated here (cached in the target
 //! directory by N and generator version), never committed.
 
 mod support;
@@ -66,21 +66,32 @@ fn main() {
         data.db_bytes as f64 / 1e6
     );
 
+    // RILEVA_BENCH_ONLY=tui,list,export,import: a part of the run.
+    let only = std::env::var("RILEVA_BENCH_ONLY").unwrap_or_default();
+    let part = |p: &str| only.is_empty() || only.split(',').any(|o| o.trim() == p);
     let mut table = Vec::new();
     let count = sqlite3.as_ref().and_then(|s| {
         let ran = median_of(RUNS, || run(&sqlite(s, data.read_only.path(), COUNT)));
         succeeded("counting by status", ran)
     });
-    tui(&bin, &data, &count, &mut table);
-    for (what, args) in [
-        ("list (a page)", list_page()),
-        ("list --status draft", list_drafts()),
-    ] {
-        let ran = median_of(RUNS, || run(&rileva(&bin, data.read_only.path(), &args)));
-        table.push(Line::time(what, ran, count.clone(), 3.0));
+    if part("tui") {
+        tui(&bin, &data, &count, &mut table);
     }
-    export(&bin, &data, sqlite3.as_deref(), &mut table);
-    import_runs(&bin, &data, &mut table);
+    if part("list") {
+        for (what, args) in [
+            ("list (a page)", list_page()),
+            ("list --status draft", list_drafts()),
+        ] {
+            let ran = median_of(RUNS, || run(&rileva(&bin, data.read_only.path(), &args)));
+            table.push(Line::time(what, ran, count.clone(), 3.0));
+        }
+    }
+    if part("export") {
+        export(&bin, &data, sqlite3.as_deref(), &mut table);
+    }
+    if part("import") {
+        import_runs(&bin, &data, &mut table);
+    }
 
     print_table(&table);
     println!(
