@@ -22,6 +22,8 @@ mod regressions;
 mod schema;
 mod store;
 mod store_health;
+mod store_schema;
+mod store_support;
 mod tui_lane;
 mod tui_props;
 mod tui_repeats;
