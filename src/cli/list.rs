@@ -33,7 +33,10 @@ pub(super) fn list<W: Write>(
     let listing = shown.status.listing();
     let (counts, total) = match &store {
         None => (Counts::default(), 0),
-        Some(s) => (s.counts().map_err(e)?, s.count(listing).map_err(e)?),
+        Some(s) => {
+            let counts = s.counts().map_err(e)?;
+            (counts, listing.within(counts))
+        }
     };
     let total = usize::try_from(total).unwrap_or(0);
     let (first, end) = match shown.page {

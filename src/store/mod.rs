@@ -116,6 +116,19 @@ pub enum Listing {
     Finished,
 }
 
+impl Listing {
+    /// How many responses the listing has, from the counts by status.
+    pub fn within(self, c: Counts) -> i64 {
+        match self {
+            Listing::All => c.total(),
+            Listing::Status(Status::Draft) | Listing::Drafts => c.draft,
+            Listing::Status(Status::Complete) => c.complete,
+            Listing::Status(Status::Exported) => c.exported,
+            Listing::Finished => c.complete + c.exported,
+        }
+    }
+}
+
 /// Where `Store::batch` goes on from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor(i64);

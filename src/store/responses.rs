@@ -301,14 +301,7 @@ impl Store {
 
     /// How many responses a listing has (from the counts by status).
     pub fn count(&self, which: Listing) -> Result<i64> {
-        let c = self.counts()?;
-        Ok(match which {
-            Listing::All => c.draft + c.complete + c.exported,
-            Listing::Status(Status::Draft) | Listing::Drafts => c.draft,
-            Listing::Status(Status::Complete) => c.complete,
-            Listing::Status(Status::Exported) => c.exported,
-            Listing::Finished => c.complete + c.exported,
-        })
+        Ok(which.within(self.counts()?))
     }
 
     /// The next batch of responses with the given statuses (all when empty)

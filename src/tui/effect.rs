@@ -8,7 +8,7 @@ use crate::app::Forms;
 use crate::app::export::Format;
 use crate::engine::{Clock, Filling, MetaInfo};
 use crate::form::{Form, FormBundle};
-use crate::store::{NewResponse, Status, Store, StoreError, Summary};
+use crate::store::{Counts, NewResponse, Status, Store, StoreError, Summary};
 use crate::timefmt::now_rfc3339;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -93,8 +93,8 @@ impl Runtime {
         self.seen = self.store.data_version()?;
         let counts = self.store.counts()?;
         let panes = [
-            self.window(Pane::Drafts, offsets[0])?,
-            self.window(Pane::Completed, offsets[1])?,
+            self.window(Pane::Drafts, offsets[0], Some(counts))?,
+            self.window(Pane::Completed, offsets[1], Some(counts))?,
         ];
         Ok(Outcome::StartLoaded {
             counts,
@@ -102,8 +102,19 @@ impl Runtime {
         })
     }
 
-    fn window(&self, pane: Pane, offset: usize) -> Result<Window, StoreError> {
-        let total = usize::try_from(self.store.count(pane.listing())?).unwrap_or(0);
+    /// A pane's page from `offset`, its total from `counts` when they were
+    /// just read (each count is a pass over an index).
+    fn window(
+        &self,
+        pane: Pane,
+        offset: usize,
+        counts: Option<Counts>,
+    ) -> Result<Window, StoreError> {
+        let total = match counts {
+            Some(c) => pane.listing().within(c),
+            None => self.store.count(pane.listing())?,
+        };
+        let total = usize::try_from(total).unwrap_or(0);
         let offset = offset.min(total.saturating_sub(1));
         let rows = self.store.page(pane.listing(), offset, PAGE)?;
         Ok(Window {
@@ -150,7 +161,7 @@ impl Runtime {
                 self.load_start(offsets).map_err(Failure::from)
             }
             Effect::LoadPane { pane, offset } => {
-                let window = self.window(pane, offset)?;
+                let window = self.window(pane, offset, None)?;
                 Ok(Outcome::PaneLoaded { pane, window })
             }
             Effect::Create { language } => {
