@@ -435,20 +435,26 @@ fn self_not_draft(tx: &rusqlite::Transaction<'_>, id: &str) -> StoreError {
     }
 }
 
-/// A response and its form's names. A response whose form snapshot is
-/// missing is still listed (with empty names): whoever reads it finds out.
-const SELECT_ROW: &str = "SELECT r.id, r.form_sha256, coalesce(f.form_id, ''), coalesce(f.version, ''),
-        coalesce(f.title, ''), r.status, r.operator,
-        r.device_id, r.language, r.instance_name, r.answered, r.relevant, r.position, r.deprecated_id,
-        r.created_at, r.updated_at, r.completed_at, r.exported_at, r.superseded_by
-    FROM responses r LEFT JOIN forms f ON f.sha256 = r.form_sha256";
+/// `SELECT <a response's columns and its form's names>[, extra] FROM …`. A
+/// response whose form snapshot is missing is still listed (with empty
+/// names): whoever reads it finds out.
+macro_rules! select_row {
+    ($($extra:literal)?) => {
+        concat!(
+            "SELECT r.id, r.form_sha256, coalesce(f.form_id, ''), coalesce(f.version, ''),
+                coalesce(f.title, ''), r.status, r.operator, r.device_id, r.language,
+                r.instance_name, r.answered, r.relevant, r.position, r.deprecated_id,
+                r.created_at, r.updated_at, r.completed_at, r.exported_at, r.superseded_by",
+            $(", ", $extra,)?
+            " FROM responses r LEFT JOIN forms f ON f.sha256 = r.form_sha256"
+        )
+    };
+}
+
+const SELECT_ROW: &str = select_row!();
 
 /// `SELECT_ROW` with the rowid last (column 19), for `batch`.
-const SELECT_ROW_ID: &str = "SELECT r.id, r.form_sha256, coalesce(f.form_id, ''), coalesce(f.version, ''),
-        coalesce(f.title, ''), r.status, r.operator,
-        r.device_id, r.language, r.instance_name, r.answered, r.relevant, r.position, r.deprecated_id,
-        r.created_at, r.updated_at, r.completed_at, r.exported_at, r.superseded_by, r.rowid
-    FROM responses r LEFT JOIN forms f ON f.sha256 = r.form_sha256";
+const SELECT_ROW_ID: &str = select_row!("r.rowid");
 
 /// Responses by status, from the index.
 pub(super) fn count_by_status(conn: &Connection) -> Result<Counts> {
