@@ -4,10 +4,13 @@
 //! (`export`), handed to a sink, and marked exported once it is safely out.
 
 use super::{Forms, LoadError, clock_for};
+use crate::engine::Filling;
 use crate::export;
-use crate::store::{ResponseRow, Status, Store, StoreError};
+use crate::form::Form;
+use crate::store::{Reader, ResponseRow, Status, Store, StoreError};
 use crate::timefmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The formats a response is exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +177,13 @@ pub fn run(
     };
     let mut forms = Forms::default();
     let mut to_mark: Vec<String> = Vec::new();
+    // A read-only connection per core (none where the store has no file to
+    // open again, a read-only directory: then all is read here).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let mut readers: Vec<Reader> = match threads {
+        1 => Vec::new(),
+        n => (0..n).map_while(|_| store.reader().ok()).collect(),
+    };
     let mut cursor = None;
     loop {
         let (rows, next) = store.batch(statuses, cursor, BATCH)?;
@@ -181,7 +191,17 @@ pub fn run(
             break;
         }
         cursor = next;
-        for row in rows {
+        // The forms here (compiled once each); the answers read and the
+        // responses rendered on every core; handed out in order.
+        let read: Vec<Read> = rows
+            .into_iter()
+            .map(|row| {
+                let form = forms.get(store, &row);
+                (row, form)
+            })
+            .collect();
+        let rendered = render_all(store, &mut readers, &read, format);
+        for ((row, _), bytes) in read.iter().zip(rendered) {
             if progress.stop() {
                 // Files in place are marked; a stream's lines never are.
                 if mark == Mark::EachBatch {
@@ -192,20 +212,19 @@ pub fn run(
                     tally.written
                 )));
             }
-            let filling = match forms.filling(store, &row, clock_for(&row)) {
-                Ok(f) => f,
+            let bytes = match bytes {
+                Ok(b) => b,
                 Err(e) => {
                     tally.unreadable += 1;
-                    progress.unreadable(&row, &e);
+                    progress.unreadable(row, &e);
                     continue;
                 }
             };
-            let bytes = render(&filling, &row, format);
-            let path = sink(&row, &bytes)?;
+            let path = sink(row, &bytes)?;
             tally.written += 1;
-            progress.written(&row, path.as_deref(), tally.written, total);
+            progress.written(row, path.as_deref(), tally.written, total);
             if row.status != Status::Draft {
-                to_mark.push(row.id);
+                to_mark.push(row.id.clone());
             }
         }
         if mark == Mark::EachBatch {
@@ -216,18 +235,84 @@ pub fn run(
     Ok(tally)
 }
 
+/// A response to render: its row, and its form or why it has none.
+type Read = (ResponseRow, Result<Arc<Form>, LoadError>);
+
+/// Reads the answers of `read` and renders them, in order: on each reader's
+/// thread when there are several (the engine's work for one response is
+/// independent of the others'), else here.
+fn render_all(
+    store: &Store,
+    readers: &mut [Reader],
+    read: &[Read],
+    format: Format,
+) -> Vec<Result<Vec<u8>, LoadError>> {
+    let render_one = |(row, form): &Read, answers: Vec<(String, String)>| {
+        let form = form.as_ref().map_err(Clone::clone)?;
+        let filling = Filling::to_read(form.clone(), answers, clock_for(row), &row.language);
+        Ok(render(&filling, row, format))
+    };
+    let here = |rows: &[Read]| -> Vec<Result<Vec<u8>, LoadError>> {
+        rows.iter()
+            .map(|r| {
+                let answers = store.answers(&r.0.id)?;
+                render_one(r, answers)
+            })
+            .collect()
+    };
+    if readers.len() < 2 || read.len() < 32 {
+        return here(read);
+    }
+    let part = |reader: &mut Reader, part: &[Read]| -> Vec<Result<Vec<u8>, LoadError>> {
+        let ids: Vec<&str> = part.iter().map(|(row, _)| row.id.as_str()).collect();
+        match reader.answers_of(&ids) {
+            Ok(all) => part
+                .iter()
+                .zip(all)
+                .map(|(r, a)| render_one(r, a))
+                .collect(),
+            Err(e) => part
+                .iter()
+                .map(|_| Err(LoadError::Store(e.clone())))
+                .collect(),
+        }
+    };
+    let chunk = read.len().div_ceil(readers.len());
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = readers
+            .iter_mut()
+            .zip(read.chunks(chunk))
+            .map(|(reader, rows)| {
+                let spawned = std::thread::Builder::new()
+                    .name("rileva-render".into())
+                    .spawn_scoped(scope, move || part(reader, rows));
+                (spawned, rows)
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|(spawned, rows)| match spawned {
+                // A panic in a worker is a bug: carry it on here.
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                // No thread to be had: that part here.
+                Err(_) => here(rows),
+            })
+            .collect()
+    })
+}
+
 /// One response in a format.
-pub fn render(filling: &crate::engine::Filling, row: &ResponseRow, format: Format) -> Vec<u8> {
+pub fn render(filling: &Filling, row: &ResponseRow, format: Format) -> Vec<u8> {
     match format {
         Format::Xml => export::xml::response_xml(filling, row).into_bytes(),
         Format::Json => {
-            let mut text = export::json::to_text(&export::response_json(filling, row), true);
+            let mut text = export::json::response_text(filling, row, true);
             text.push('\n');
             text.into_bytes()
         }
-        Format::Ndjson => {
-            export::json::to_text(&export::response_json(filling, row), false).into_bytes()
-        }
+        Format::Ndjson => export::json::response_text(filling, row, false).into_bytes(),
     }
 }
 

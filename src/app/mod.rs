@@ -112,7 +112,8 @@ impl Forms {
         Ok(form)
     }
 
-    /// A stored response with its answers, on the form it was started with.
+    /// A stored response with its answers, on the form it was started with,
+    /// in the language it was filled in.
     pub fn filling(
         &mut self,
         store: &Store,
@@ -121,8 +122,19 @@ impl Forms {
     ) -> Result<Filling, LoadError> {
         let form = self.get(store, row)?;
         let answers = store.answers(&row.id)?;
-        let mut filling = Filling::new(form, answers, clock);
-        filling.set_language(&row.language);
-        Ok(filling)
+        Ok(Filling::in_language(form, answers, clock, &row.language))
+    }
+
+    /// `filling`, to read through only (an export): its relevance and
+    /// values, without the statuses and screens that filling it needs.
+    pub fn to_read(
+        &mut self,
+        store: &Store,
+        row: &ResponseRow,
+        clock: Clock,
+    ) -> Result<Filling, LoadError> {
+        let form = self.get(store, row)?;
+        let answers = store.answers(&row.id)?;
+        Ok(Filling::to_read(form, answers, clock, &row.language))
     }
 }

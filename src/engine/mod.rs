@@ -169,6 +169,51 @@ impl Filling {
         clock: Clock,
     ) -> Filling {
         let lang = form.default_language.clone();
+        let mut f = Filling::load(form, stored, clock, lang);
+        f.recompute();
+        f
+    }
+
+    /// A stored response as it reads in `language` (the one it was filled
+    /// in): computed once, in that language.
+    pub fn in_language(
+        form: Arc<Form>,
+        stored: impl IntoIterator<Item = (String, String)>,
+        clock: Clock,
+        language: &str,
+    ) -> Filling {
+        let lang = form.language_for(language);
+        let mut f = Filling::load(form, stored, clock, lang);
+        f.recompute();
+        f
+    }
+
+    /// A stored response to read through, not to fill (an export): its
+    /// relevance and values, computed once in `language`; no statuses and
+    /// no screens (`status` says nothing of it, and nothing navigates it).
+    pub fn to_read(
+        form: Arc<Form>,
+        stored: impl IntoIterator<Item = (String, String)>,
+        clock: Clock,
+        language: &str,
+    ) -> Filling {
+        let lang = form.language_for(language);
+        let mut f = Filling::load(form, stored, clock, lang);
+        f.compute_all_values();
+        if !f.fresh.is_empty() {
+            // Instances a repeat_count made take their defaults, as on screen.
+            f.recompute();
+        }
+        f
+    }
+
+    /// The slots of a response and its stored answers, nothing computed.
+    fn load(
+        form: Arc<Form>,
+        stored: impl IntoIterator<Item = (String, String)>,
+        clock: Clock,
+        lang: String,
+    ) -> Filling {
         let mut members: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
         let mut slots = vec![BTreeMap::new(); form.nodes.len()];
         for node in &form.nodes {
@@ -208,7 +253,6 @@ impl Filling {
                 }
             }
         }
-        f.recompute();
         f
     }
 
@@ -393,6 +437,21 @@ impl Filling {
     /// Recomputes relevance, repeat counts, calculations, every slot's status,
     /// progress and the screens.
     pub fn recompute(&mut self) {
+        self.compute_all_values();
+        let form = self.form.clone();
+        for node in &form.nodes {
+            self.compute_statuses(node.id, &[]);
+        }
+        self.count_progress();
+        self.nav = nav::Screens::build(self);
+        let fresh = std::mem::take(&mut self.fresh);
+        if !fresh.is_empty() {
+            self.apply_defaults(&fresh, true);
+        }
+    }
+
+    /// Relevance, repeat counts and calculations of every node, in order.
+    fn compute_all_values(&mut self) {
         let form = self.form.clone();
         self.counted.clear();
         for &id in &form.eval_order {
@@ -403,15 +462,6 @@ impl Filling {
                 self.apply_repeat_count(id, count);
             }
             self.compute_values(id, &[]);
-        }
-        for node in &form.nodes {
-            self.compute_statuses(node.id, &[]);
-        }
-        self.count_progress();
-        self.nav = nav::Screens::build(self);
-        let fresh = std::mem::take(&mut self.fresh);
-        if !fresh.is_empty() {
-            self.apply_defaults(&fresh, true);
         }
     }
 

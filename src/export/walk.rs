@@ -5,7 +5,7 @@
 //! answer that is not of its type kept as typed). A writer never re-derives
 //! relevance or calculations, so two formats cannot disagree on a value.
 
-use crate::engine::{Filling, Idx, Problem, Slot, Status};
+use crate::engine::{Filling, Idx, Slot, canonical};
 use crate::expr::Value as ExprValue;
 use crate::form::{Kind, Node, NodeId};
 use crate::temporal;
@@ -115,9 +115,7 @@ fn value(filling: &Filling, node: &Node, slot: &Slot) -> Value {
     }
     match filling.answer(slot) {
         None => Value::Empty,
-        Some(a) if matches!(filling.status(slot), Status::Invalid(Problem::Type(_))) => {
-            Value::AsTyped(a.to_string())
-        }
+        Some(a) if canonical(node.kind, a).is_err() => Value::AsTyped(a.to_string()),
         Some(a) => Value::Text(lexical(filling, node.kind, a)),
     }
 }

@@ -11,6 +11,7 @@ mod error;
 mod import;
 mod lock;
 mod maintenance;
+mod reader;
 mod responses;
 mod schema;
 
@@ -19,6 +20,7 @@ pub use error::StoreError;
 pub use import::{Imported, ImportedResponse};
 pub use lock::{DirLock, LockError};
 pub use maintenance::{Health, check};
+pub use reader::Reader;
 
 use lock::OpenLock;
 use responses::{insert_form, upsert_answers};
