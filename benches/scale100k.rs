@@ -202,6 +202,39 @@ fn tui(bin: &Path, data: &generate::Data, count: &Option<Ran>, table: &mut Vec<L
         count,
         3.0,
     ));
+    // The same start on an empty data dir: 100,000 should feel like none.
+    let mut empty = Vec::new();
+    for i in 0..=RUNS {
+        let dir = tempfile::tempdir_in(scratch()).expect("a temp dir");
+        let store = rileva::store::Store::open(dir.path()).expect("a store");
+        store.set_operator("Bench").expect("operator");
+        drop(store);
+        let args = [OsStr::new("--data-dir"), dir.path().as_os_str()];
+        let Ok(mut pty) = Pty::spawn(bin, &args, dir.path()) else {
+            break;
+        };
+        let shown = pty.wait_for("start screen", TIMEOUT, |s| {
+            start_screen(s, &Counts::default())
+        });
+        let started = pty.started;
+        pty.quit();
+        match shown {
+            Ok(t) if i > 0 => empty.push(t - started),
+            Ok(_) => {}
+            Err(e) => {
+                println!("TUI on an empty data dir: {e}");
+                break;
+            }
+        }
+    }
+    if let (Some(e), Ok(full)) = (median(&empty), figure(&first)) {
+        println!(
+            "TUI start to first frame: {:.0} ms on an empty data dir, {:.0} ms with {} responses",
+            e.as_secs_f64() * 1e3,
+            full.as_secs_f64() * 1e3,
+            data.n
+        );
+    }
 }
 
 /// Spawn to the start screen with its counts; Enter on the first draft, its
