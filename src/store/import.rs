@@ -1,10 +1,12 @@
 //! What `rileva import` needs of the store: responses created whole (complete
-//! or draft, with every answer) in one transaction, and the keys that make a
-//! second import of the same file create nothing.
+//! or draft, with every answer) in short transactions, and the keys that make
+//! a second import of the same file, or the rest of an interrupted one,
+//! create only what is missing.
 
-use super::{Result, Status, Store, Summary, upsert_answers};
+use super::{Result, Status, Store, Summary};
 use crate::form::{Form, FormBundle};
 use rusqlite::{OptionalExtension, params};
+use std::time::{Duration, Instant};
 
 /// One response to create by `Store::import_responses`.
 #[derive(Debug, Clone)]
@@ -39,63 +41,90 @@ pub enum Imported {
 impl Store {
     /// Whether a response with this id exists (any status).
     pub fn response_exists(&self, id: &str) -> Result<bool> {
-        Ok(self
+        let mut stmt = self
             .conn
-            .query_row("SELECT 1 FROM responses WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?
-            .is_some())
+            .prepare_cached("SELECT 1 FROM responses WHERE id = ?1")?;
+        Ok(stmt.exists([id])?)
     }
 
     /// The response an earlier import created for this key, if any.
     pub fn imported_as(&self, source_key: &str) -> Result<Option<String>> {
-        Ok(self
+        let mut stmt = self
             .conn
-            .query_row(
-                "SELECT response_id FROM imports WHERE source_key = ?1",
-                [source_key],
-                |r| r.get(0),
-            )
-            .optional()?)
+            .prepare_cached("SELECT response_id FROM imports WHERE source_key = ?1")?;
+        Ok(stmt.query_row([source_key], |r| r.get(0)).optional()?)
     }
 
     /// Creates imported responses, complete or draft, each with all its
-    /// answers, and stores the form they were filled on: ONE transaction, so
-    /// that either every response is there or none is. A response whose id or
-    /// key is already in the database (an import running at the same time) is
-    /// left alone and reported as `AlreadyThere`.
-    pub fn import_responses(
+    /// answers, in ONE short transaction: in order, until every one is
+    /// written or the transaction has held the write lock for `budget` (at
+    /// least one is written), so that another writer (the TUI saving an
+    /// answer) waits no longer than that. Returns what became of each one
+    /// written, in order: fewer than given when the budget ran out, and the
+    /// caller goes on with the rest. Either a response is there with every
+    /// answer and its key, or it is not at all. A response whose id or key is
+    /// already in the database (an import running at the same time) is left
+    /// alone and reported as `AlreadyThere`. The form they were filled on is
+    /// stored with the first of them.
+    pub fn import_batch(
         &mut self,
         bundle: &FormBundle,
         form: &Form,
         responses: &[ImportedResponse<'_>],
         at: &str,
+        budget: Duration,
     ) -> Result<Vec<Imported>> {
+        // Responses land in random places of the tables (their ids are
+        // random): with SQLite's default 2 MB of cache most pages they touch
+        // are read again each time, and the writes slow down as the database
+        // grows. 32 MB keeps the upper levels and more of the leaves.
+        self.conn.pragma_update(None, "cache_size", -32_768)?;
         let tx = self.write()?;
-        super::insert_form(&tx, bundle, form, at)?;
+        // The lock is held from here.
+        let started = Instant::now();
+        let stored = tx
+            .prepare_cached("SELECT 1 FROM forms WHERE sha256 = ?1")?
+            .exists([&form.sha256])?;
+        if !stored {
+            super::insert_form(&tx, bundle, form, at)?;
+        }
         let mut outcomes = Vec::with_capacity(responses.len());
         {
-            let mut by_id = tx.prepare("SELECT 1 FROM responses WHERE id = ?1")?;
-            let mut by_key = tx.prepare("SELECT response_id FROM imports WHERE source_key = ?1")?;
-            let mut insert = tx.prepare(
+            let mut by_id = tx.prepare_cached("SELECT 1 FROM responses WHERE id = ?1")?;
+            let mut by_key =
+                tx.prepare_cached("SELECT response_id FROM imports WHERE source_key = ?1")?;
+            let mut insert = tx.prepare_cached(
                 "INSERT INTO responses(id, form_sha256, status, operator, device_id, language,
                      instance_name, answered, relevant, position, deprecated_id, created_at,
                      updated_at, completed_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?11, ?11, ?12)",
             )?;
-            // The chain of versions, whichever of them comes first.
-            let mut supersede = tx.prepare(
+            // As `upsert_answers`, prepared once per batch: a path given
+            // twice keeps its last value.
+            let mut answer = tx.prepare_cached(
+                "INSERT INTO answers(response_id, path, value, operator, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(response_id, path) DO UPDATE SET value = excluded.value,
+                     operator = excluded.operator, updated_at = excluded.updated_at",
+            )?;
+            // The chain of versions, whichever of them comes first (both
+            // look-ups by index: `responses_by_deprecated`).
+            let mut supersede = tx.prepare_cached(
                 "UPDATE responses SET superseded_by = ?2 WHERE id = ?1 AND superseded_by IS NULL",
             )?;
-            let mut superseded = tx.prepare(
+            let mut superseded = tx.prepare_cached(
                 "UPDATE responses SET superseded_by =
                      (SELECT id FROM responses WHERE deprecated_id = ?1 LIMIT 1)
                  WHERE id = ?1 AND superseded_by IS NULL
                    AND EXISTS (SELECT 1 FROM responses WHERE deprecated_id = ?1)",
             )?;
-            let mut record = tx.prepare(
+            let mut record = tx.prepare_cached(
                 "INSERT INTO imports(source_key, response_id, source, imported_at) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for r in responses {
+                if !outcomes.is_empty() && started.elapsed() >= budget {
+                    break;
+                }
                 if by_id.exists([r.id])? {
                     outcomes.push(Imported::AlreadyThere(r.id.to_string()));
                     continue;
@@ -130,7 +159,9 @@ impl Store {
                     supersede.execute([old, r.id])?;
                 }
                 superseded.execute([r.id])?;
-                upsert_answers(&tx, r.id, r.answers, r.operator, at)?;
+                for (path, value) in r.answers {
+                    answer.execute(params![r.id, path, value, r.operator, at])?;
+                }
                 record.execute(params![r.source_key, r.id, r.source, at])?;
                 outcomes.push(Imported::Created);
             }

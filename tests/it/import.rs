@@ -1,7 +1,7 @@
 //! The importer (`rileva::import`) on small native forms and the default
 //! questionnaire: how columns and keys map to questions, how values are
 //! read (names, labels, lists, dates), what the engine refuses, repeats,
-//! ids and keys, and the store's side (`Store::import_responses`).
+//! ids and keys, streaming, and the store's side (`Store::import_batch`).
 
 use crate::common;
 
@@ -11,6 +11,7 @@ use rileva::import::{self, Context, Format, Judge, Judged, Source, Why};
 use rileva::store::{Imported, ImportedResponse, Status, Store, Summary};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A household survey: a group with a nested group, selects with labels in
 /// two languages (one label holds a comma), a constraint with its message,
@@ -588,9 +589,22 @@ fn an_imported_edit_keeps_its_chain_of_versions_in_either_order() {
                 source: "in.ndjson",
             })
             .collect();
-        store
-            .import_responses(&bundle, &form, &items, "2020-06-15T10:00:00.000+02:00")
-            .expect("imported");
+        // One response per transaction (no time at all for each): the chain
+        // is made across transactions too.
+        let mut done = 0;
+        while let Some(rest) = items.get(done..).filter(|r| !r.is_empty()) {
+            let written = store
+                .import_batch(
+                    &bundle,
+                    &form,
+                    rest,
+                    "2020-06-15T10:00:00.000+02:00",
+                    Duration::ZERO,
+                )
+                .expect("imported");
+            assert_eq!(written, [Imported::Created], "at least one, and only one");
+            done += written.len();
+        }
         let newer = store.response(new).expect("read").expect("there");
         assert_eq!(newer.deprecated_id.as_deref(), Some(old));
         assert_eq!(newer.superseded_by, None);
@@ -652,7 +666,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
     let mut store = Store::open(dir.path()).expect("opens");
     let at = "2020-06-15T10:00:00.000+02:00";
     let done = store
-        .import_responses(
+        .import_batch(
             &bundle,
             &form,
             &[
@@ -660,6 +674,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
                 item("0a0b0c0d-0000-4000-8000-000000000000", "k2", Status::Draft),
             ],
             at,
+            Duration::MAX,
         )
         .expect("imported");
     assert_eq!(done, [Imported::Created, Imported::Created]);
@@ -683,7 +698,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
 
     // The same id, or the same key: nothing is written again.
     let again = store
-        .import_responses(
+        .import_batch(
             &bundle,
             &form,
             &[
@@ -695,6 +710,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
                 ),
             ],
             at,
+            Duration::MAX,
         )
         .expect("imported");
     assert_eq!(
