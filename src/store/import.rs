@@ -8,7 +8,15 @@ use crate::form::{Form, FormBundle};
 use rusqlite::{OptionalExtension, params};
 use std::time::{Duration, Instant};
 
-/// One response to create by `Store::import_responses`.
+/// Marks a response superseded when the edit that replaces it is already
+/// there: run once per imported response, so both look-ups by
+/// `deprecated_id` must use its index (`responses_by_deprecated`).
+const SUPERSEDED: &str = "UPDATE responses SET superseded_by =
+        (SELECT id FROM responses WHERE deprecated_id = ?1 LIMIT 1)
+    WHERE id = ?1 AND superseded_by IS NULL
+      AND EXISTS (SELECT 1 FROM responses WHERE deprecated_id = ?1)";
+
+/// One response to create by `Store::import_batch`.
 #[derive(Debug, Clone)]
 pub struct ImportedResponse<'a> {
     pub id: &'a str,
@@ -112,12 +120,7 @@ impl Store {
             let mut supersede = tx.prepare_cached(
                 "UPDATE responses SET superseded_by = ?2 WHERE id = ?1 AND superseded_by IS NULL",
             )?;
-            let mut superseded = tx.prepare_cached(
-                "UPDATE responses SET superseded_by =
-                     (SELECT id FROM responses WHERE deprecated_id = ?1 LIMIT 1)
-                 WHERE id = ?1 AND superseded_by IS NULL
-                   AND EXISTS (SELECT 1 FROM responses WHERE deprecated_id = ?1)",
-            )?;
+            let mut superseded = tx.prepare_cached(SUPERSEDED)?;
             let mut record = tx.prepare_cached(
                 "INSERT INTO imports(source_key, response_id, source, imported_at) VALUES (?1, ?2, ?3, ?4)",
             )?;
@@ -168,5 +171,90 @@ impl Store {
         }
         tx.commit()?;
         Ok(outcomes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("opens");
+        (dir, store)
+    }
+
+    /// Was: the look-ups by `deprecated_id` scanned every response, once per
+    /// imported row, and an import of n rows took n² time.
+    #[test]
+    fn marking_a_version_superseded_reads_no_whole_table() {
+        let (_dir, store) = store();
+        let plan: Vec<String> = {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {SUPERSEDED}"))
+                .expect("plan");
+            let rows = stmt
+                .query_map(["x"], |r| r.get::<_, String>(3))
+                .expect("plan rows");
+            rows.collect::<std::result::Result<_, _>>().expect("plan")
+        };
+        assert!(
+            plan.iter().all(|step| !step.starts_with("SCAN")),
+            "{plan:?}"
+        );
+        assert!(
+            plan.iter()
+                .any(|step| step.contains("responses_by_deprecated")),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
+    fn a_batch_stops_when_its_time_is_up_but_writes_at_least_one() {
+        let (_dir, mut store) = store();
+        let (bundle, form) = crate::form::load_default().expect("the default form");
+        let summary = Summary::default();
+        let ids: Vec<String> = (0..5)
+            .map(|i| format!("00000000-0000-4000-8000-{i:012}"))
+            .collect();
+        let keys: Vec<String> = (0..5).map(|i| format!("key-{i}")).collect();
+        let answers = vec![("/sez_A/A04".to_string(), "Comune".to_string())];
+        let items: Vec<ImportedResponse<'_>> = ids
+            .iter()
+            .zip(&keys)
+            .map(|(id, key)| ImportedResponse {
+                id,
+                deprecated_id: None,
+                status: Status::Complete,
+                operator: "import",
+                device_id: "rileva:x",
+                language: "it",
+                summary: &summary,
+                answers: &answers,
+                source_key: key,
+                source: "data.ndjson",
+            })
+            .collect();
+        let at = "2020-06-15T10:00:00.000+02:00";
+        let one = store
+            .import_batch(&bundle, &form, &items, at, Duration::ZERO)
+            .expect("written");
+        assert_eq!(one, [Imported::Created], "no time: one response");
+        let rest = store
+            .import_batch(&bundle, &form, &items, at, Duration::MAX)
+            .expect("written");
+        assert_eq!(rest.len(), 5, "time enough: all of them");
+        assert_eq!(rest[0], Imported::AlreadyThere(ids[0].clone()));
+        assert!(
+            rest[1..].iter().all(|o| *o == Imported::Created),
+            "{rest:?}"
+        );
+        assert_eq!(store.counts().expect("counts").complete, 5);
+        assert_eq!(store.answers(&ids[4]).expect("answers"), answers);
+        assert_eq!(
+            store.imported_as("key-4").expect("read").as_deref(),
+            Some(ids[4].as_str())
+        );
     }
 }
