@@ -730,3 +730,83 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
         .expect("reopens with its form");
     assert!(filling.can_finalize());
 }
+
+// ---------------------------------------------------------------------------
+// Streaming
+
+/// A data file without end (8 MB, so that a reader that wants it whole
+/// fails rather than hangs): a header or `[` once, then the same row again
+/// and again. It counts what was read of it.
+struct Endless {
+    head: &'static [u8],
+    row: &'static [u8],
+    sent: usize,
+    read: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < buf.len() && self.sent < 8 << 20 {
+            let (text, at) = if self.sent < self.head.len() {
+                (self.head, self.sent)
+            } else {
+                (self.row, (self.sent - self.head.len()) % self.row.len())
+            };
+            let Some(&b) = text.get(at) else { break };
+            buf[n] = b;
+            n += 1;
+            self.sent += 1;
+        }
+        self.read.set(self.read.get() + n);
+        Ok(n)
+    }
+}
+
+/// Was: the importer read the whole file, then held every row and every
+/// judged response in memory (1.5 GB for 100,000 rows). Rows now come one
+/// at a time: a file without end gives its first rows after a few kB.
+#[test]
+fn rows_come_one_at_a_time_from_a_file_without_end() {
+    let f = form(HOUSEHOLD);
+    for (format, head, row) in [
+        (
+            Format::Csv,
+            &b"village,household/size\n"[..],
+            &b"Borgo,4\n"[..],
+        ),
+        (Format::Ndjson, b"", b"{\"village\": \"Borgo\"}\n"),
+        (
+            Format::Json,
+            b"[",
+            b"{\"village\": \"Borgo\", \"person\": [{\"pname\": \"Ana\"}]},",
+        ),
+    ] {
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        let input = std::io::BufReader::new(Endless {
+            head,
+            row,
+            sent: 0,
+            read: read.clone(),
+        });
+        let mut judge = Judge::new(f.clone(), ctx());
+        let mut numbers = Vec::new();
+        let stopped = import::stream(format, input, &f, |r| {
+            assert!(judge.row(&r).is_valid(), "{format:?}");
+            numbers.push(r.number);
+            if numbers.len() == 1_000 {
+                Err("enough")
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(stopped.err(), Some(import::Stop::Handler("enough")));
+        assert_eq!(numbers.len(), 1_000, "{format:?}");
+        let one = row.len();
+        assert!(
+            read.get() < 1_000 * one + 64 * 1024,
+            "{format:?}: {} bytes read for 1,000 rows of {one}",
+            read.get()
+        );
+    }
+}

@@ -10,6 +10,7 @@ mod tui_support;
 mod workbooks;
 
 mod cli;
+mod cli_import;
 mod cli_xlsform;
 mod conformance;
 mod e2e;
