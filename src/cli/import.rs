@@ -8,7 +8,9 @@
 //! created, not even the data directory. With it, the valid rows (and with
 //! `--as-drafts` the others, as drafts) are created in short transactions
 //! (see `run`), so that a TUI on the same data directory saves its answers
-//! in between. Like `export`, it takes no directory lock.
+//! in between. Like `export`, it takes no directory lock. Ctrl-C stops it
+//! after the row being read, with what was judged written and a last line
+//! that says what was created.
 //!
 //! A row already in the database (same id, or same key: see
 //! `import::Judged::key`) is never created twice: the same file imported
@@ -30,6 +32,7 @@ use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub(super) struct ImportOptions {
     pub form: Option<PathBuf>,
@@ -122,14 +125,21 @@ pub(super) fn import<W: Write>(
         o,
         &progress,
     );
-    let streamed = import::stream(format, open()?, &form, |row| run.row(row, out));
-    // The rows judged before a file that broke off are written too; after a
-    // failed write, nothing more is tried.
+    let signals = Interrupt::watch();
+    let streamed = import::stream(format, open()?, &form, |row| {
+        if signals.happened() {
+            return Err(INTERRUPTED.to_string());
+        }
+        run.row(row, out)
+    });
+    // The rows judged before a file that broke off, or before an interrupt,
+    // are written too; after a failed write, nothing more is tried.
     let flushed = match &streamed {
-        Err(Stop::Handler(_)) => Ok(()),
+        Err(Stop::Handler(e)) if e != INTERRUPTED => Ok(()),
         _ => run.flush(out),
     };
     progress.finish();
+    drop(signals);
     let mapping = match (streamed, flushed) {
         (Ok(mapping), Ok(())) => mapping,
         (Err(Stop::Handler(e)), _) | (_, Err(e)) => return Err(run.stopped(&e)),
@@ -157,6 +167,50 @@ pub(super) fn import<W: Write>(
         counts.already
     ));
     Ok(finish(&counts, &mapping, o.commit))
+}
+
+/// Why an import stops at Ctrl-C (or SIGTERM).
+const INTERRUPTED: &str = "interrupted";
+
+/// Ctrl-C and SIGTERM while an import runs: the first stops it after the
+/// row being read (what was judged is written, and the last line says what
+/// was done); a second ends the process at once, as without this.
+struct Interrupt {
+    flag: Arc<AtomicBool>,
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Interrupt {
+    fn watch() -> Interrupt {
+        let flag = Arc::new(AtomicBool::new(false));
+        let mut ids = Vec::new();
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // In this order: the shutdown sees the flag the first one sets.
+            // Without the handlers the signal still ends the import, just
+            // without the last line: nothing is lost either way.
+            if let Ok(id) =
+                signal_hook::flag::register_conditional_shutdown(signal, 2, flag.clone())
+            {
+                ids.push(id);
+            }
+            if let Ok(id) = signal_hook::flag::register(signal, flag.clone()) {
+                ids.push(id);
+            }
+        }
+        Interrupt { flag, ids }
+    }
+
+    fn happened(&self) -> bool {
+        self.flag.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Interrupt {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
 }
 
 /// The form: a file, or the embedded questionnaire. A form with problems

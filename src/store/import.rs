@@ -82,11 +82,6 @@ impl Store {
         at: &str,
         budget: Duration,
     ) -> Result<Vec<Imported>> {
-        // Responses land in random places of the tables (their ids are
-        // random): with SQLite's default 2 MB of cache most pages they touch
-        // are read again each time, and the writes slow down as the database
-        // grows. 32 MB keeps the upper levels and more of the leaves.
-        self.conn.pragma_update(None, "cache_size", -32_768)?;
         let tx = self.write()?;
         // The lock is held from here.
         let started = Instant::now();

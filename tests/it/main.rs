@@ -11,6 +11,7 @@ mod workbooks;
 
 mod cli;
 mod cli_import;
+mod cli_import_big;
 mod cli_xlsform;
 mod conformance;
 mod e2e;
