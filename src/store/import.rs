@@ -74,6 +74,10 @@ impl Store {
     /// already in the database (an import running at the same time) is left
     /// alone and reported as `AlreadyThere`. The form they were filled on is
     /// stored with the first of them.
+    ///
+    /// Its commit leaves what it added in the WAL (SQLite's automatic
+    /// checkpoint would copy it into the database inside the call, adding to
+    /// the time the caller sees): `checkpoint` does it, once the lock is free.
     pub fn import_batch(
         &mut self,
         bundle: &FormBundle,
@@ -87,6 +91,34 @@ impl Store {
         // page they touch is read again, and a batch's writes slow down as
         // the database grows. 32 MB keeps much more of it.
         self.conn.pragma_update(None, "cache_size", -32_768)?;
+        let automatic: i64 = self
+            .conn
+            .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let written = self.write_batch(bundle, form, responses, at, budget);
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", automatic)?;
+        written
+    }
+
+    /// Copies what the WAL holds into the database as far as no reader needs
+    /// it, without waiting for anyone and without the write lock (another
+    /// writer goes on meanwhile): what SQLite does by itself after a commit
+    /// that leaves the WAL over 1,000 pages.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn write_batch(
+        &mut self,
+        bundle: &FormBundle,
+        form: &Form,
+        responses: &[ImportedResponse<'_>],
+        at: &str,
+        budget: Duration,
+    ) -> Result<Vec<Imported>> {
         let tx = self.write()?;
         // The lock is held from here.
         let started = Instant::now();
@@ -251,6 +283,14 @@ mod tests {
             "{rest:?}"
         );
         assert_eq!(store.counts().expect("counts").complete, 5);
+        // Its commits leave the WAL to `checkpoint`, and the connection
+        // checkpoints by itself again afterwards.
+        let automatic: i64 = store
+            .conn
+            .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(automatic, 1000);
+        store.checkpoint().expect("checkpoint");
         assert_eq!(store.answers(&ids[4]).expect("answers"), answers);
         assert_eq!(
             store.imported_as("key-4").expect("read").as_deref(),

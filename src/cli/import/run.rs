@@ -3,14 +3,15 @@
 //! `--commit` the rows to create written in batches.
 //!
 //! A batch is judged first, outside any transaction, then written in one
-//! transaction that commits once it has held the write lock for `HOLD`
-//! (`Store::import_batch`; what it did not write waits for the next batch),
-//! and the lock is left free for at least `GAP` before the next one (judging
-//! the next batch usually takes longer). Another writer (the TUI saving an
-//! answer, which retries as SQLite's busy handler does: every few ms at
-//! first, every 25 ms up to 100 ms) so finds it free within about `HOLD`
-//! and a commit, far inside its 5 s busy timeout. Memory holds one batch of
-//! judged rows and the ids seen so far.
+//! transaction (`Store::import_batch`), sized from the time rows took so far
+//! so that it holds the write lock for about `HOLD`, commit included; what
+//! it did not write in time waits for the next one. The lock is then left
+//! free for at least `GAP` (judging the next batch usually takes longer),
+//! and the WAL is copied into the database meanwhile (`Store::checkpoint`).
+//! Another writer (the TUI saving an answer, which retries as SQLite's busy
+//! handler does: every few ms at first, every 25 ms up to 100 ms) so finds
+//! the lock free within about `HOLD` and one try, far inside its 5 s busy
+//! timeout. Memory holds one batch of judged rows and the ids seen so far.
 
 use super::super::{Out, plural};
 use super::ImportOptions;
@@ -27,15 +28,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-/// The longest one transaction of the import holds the write lock (it
-/// commits once it has written for this long).
+/// How long one transaction of the import should hold the write lock, its
+/// commit included: batches are sized for it from the time rows took so far.
 const HOLD: Duration = Duration::from_millis(50);
+/// The most one transaction spends writing rows before it commits, should
+/// rows turn slower than the last ones (its commit then takes about as long).
+const WRITING: Duration = Duration::from_millis(25);
 /// The least time the write lock is left free between two transactions of
 /// the import: longer than the busy handler's 25 ms between two tries.
 const GAP: Duration = Duration::from_millis(30);
-/// Rows judged before they are written, at first: then as many as the last
-/// transaction wrote within `HOLD`, between `MIN_BATCH` and `MAX_BATCH` (what
-/// an interruption loses, judged again by a re-run, and what memory holds).
+/// Rows judged before they are written, at first: then as many as `HOLD`
+/// allows at the time rows took so far, between `MIN_BATCH` and `MAX_BATCH`
+/// (what an interruption loses, judged again by a re-run, and what memory
+/// holds).
 const FIRST_BATCH: usize = 64;
 const MIN_BATCH: usize = 8;
 const MAX_BATCH: usize = 1_000;
@@ -103,6 +108,8 @@ pub(super) struct Run<'a> {
     pending: Vec<Pending>,
     /// How many rows are kept before a transaction writes them.
     batch: usize,
+    /// How long the write lock was held per row written, lately.
+    per_row: Option<Duration>,
     counts: Counts,
     /// When the import's last transaction committed.
     committed: Option<Instant>,
@@ -129,6 +136,7 @@ impl<'a> Run<'a> {
             first_with: HashMap::new(),
             pending: Vec::new(),
             batch: FIRST_BATCH,
+            per_row: None,
             counts: Counts::default(),
             committed: None,
         }
@@ -264,24 +272,32 @@ impl<'a> Run<'a> {
         let at = timefmt::now_rfc3339();
         let started = Instant::now();
         let outcomes = store
-            .import_batch(self.bundle, self.form, &items, &at, HOLD)
+            .import_batch(self.bundle, self.form, &items, &at, WRITING)
             .map_err(|e| e.to_string())?;
+        // Lock taken, rows written, committed: how long the lock was held
+        // (and any wait for it, which is short).
+        let held = started.elapsed();
         self.committed = Some(Instant::now());
-        let took = started.elapsed();
         drop(items);
-        if outcomes.is_empty() {
-            return Err("the database wrote nothing".into());
-        }
-        // The next batch: as many rows as fitted this time, or more when
-        // these went quickly.
         let written = outcomes.len().min(self.pending.len());
-        self.batch = if written < self.pending.len() {
-            written.max(MIN_BATCH)
-        } else if took < HOLD / 2 {
-            (self.batch * 2).min(MAX_BATCH)
-        } else {
-            self.batch
+        let Some(per_row) = u32::try_from(written)
+            .ok()
+            .filter(|&n| n > 0)
+            .map(|n| held / n)
+        else {
+            return Err("the database wrote nothing".into());
         };
+        // The next batch: as many rows as `HOLD` allows at the time rows
+        // take, smoothed so that one slow commit does not shrink it at once.
+        let per_row = match self.per_row {
+            Some(before) => (before * 3 + per_row) / 4,
+            None => per_row,
+        };
+        self.per_row = Some(per_row);
+        let fits = HOLD.as_nanos() / per_row.as_nanos().max(1);
+        self.batch = usize::try_from(fits)
+            .unwrap_or(MAX_BATCH)
+            .clamp(MIN_BATCH, MAX_BATCH);
         let mut lines = Vec::new();
         for (p, outcome) in self.pending.drain(..written).zip(&outcomes) {
             match outcome {
@@ -304,7 +320,9 @@ impl<'a> Run<'a> {
             }
         }
         self.progress.print(out, &lines);
-        Ok(())
+        // Into the database now that the lock is free, rather than inside
+        // the commit.
+        store.checkpoint().map_err(|e| e.to_string())
     }
 
     /// The one line for an import that stopped: why, and what it had done.
