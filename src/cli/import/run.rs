@@ -32,8 +32,9 @@ use uuid::Uuid;
 /// commit included: batches are sized for it from the time rows took so far.
 const HOLD: Duration = Duration::from_millis(50);
 /// The most one transaction spends writing rows before it commits, should
-/// rows turn slower than the last ones (its commit then takes about as long).
-const WRITING: Duration = Duration::from_millis(25);
+/// rows turn slower than the last ones (its commit, without an fsync, adds a
+/// few ms).
+const WRITING: Duration = Duration::from_millis(40);
 /// The least time the write lock is left free between two transactions of
 /// the import: longer than the busy handler's 25 ms between two tries.
 const GAP: Duration = Duration::from_millis(30);
