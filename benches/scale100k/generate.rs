@@ -2,9 +2,9 @@
 //! form with variation (branches, free text, dates, counts), mostly complete,
 //! some exported, about 100 drafts. Created through `import` (read + Judge:
 //! the answers are stored as the engine normalizes them) and
-//! `Store::import_responses` in batches, then cached in the target directory.
+//! `Store::import_batch` in batches, then cached in the target directory.
 
-use super::{BATCH, GENERATOR, SQLITE3};
+use super::{BATCH, GENERATOR};
 use crate::support::temp_dir;
 use rileva::engine::{Clock, MetaInfo};
 use rileva::form::{self, Form};
@@ -13,7 +13,6 @@ use rileva::store::{Counts, ImportedResponse, Status, Store, Summary};
 use serde_json::{Map, Value};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 use tempfile::TempDir;
@@ -126,29 +125,11 @@ fn is_draft(i: usize, n: usize) -> bool {
     i % stride == stride / 2
 }
 
-/// Runs one statement on the database with the sqlite3 program.
-fn sqlite3(db: &Path, sql: &str) -> bool {
-    let ran = Command::new(SQLITE3).arg(db).arg(sql).status();
-    ran.is_ok_and(|s| s.success())
-}
-
 fn generate(dir: &Path, n: usize) -> Counts {
     let (bundle, form) = form::load_default().expect("the default form");
     let form = Arc::new(form);
     let data = dir.join("data");
-    let db = data.join(rileva::store::DB_FILE);
     let mut store = Store::open(&data).expect("the store");
-    // `import_responses` looks for a newer version of each response it
-    // creates by `deprecated_id`, which has no index: a scan per response,
-    // 20 minutes for 100,000. An index for the time of the generation (then
-    // dropped: the data dir has rileva's schema) makes it a minute.
-    let indexed = sqlite3(
-        &db,
-        "CREATE INDEX bench_generating ON responses(deprecated_id)",
-    );
-    if !indexed {
-        println!("data: without sqlite3 the generation takes a while (a scan per response)");
-    }
     store.set_operator("Bench").expect("the operator");
     let device_id = store.device_id().expect("a device id");
     let meta = MetaInfo {
@@ -225,9 +206,11 @@ fn generate(dir: &Path, n: usize) -> Counts {
             });
         }
         let at = format!("{day}T10:00:00.000+02:00");
-        store
-            .import_responses(&bundle, &form, &items, &at)
+        // One transaction for the whole batch: no one else writes here.
+        let done = store
+            .import_batch(&bundle, &form, &items, &at, std::time::Duration::MAX)
             .expect("the batch is stored");
+        assert_eq!(done.len(), items.len(), "every response of the batch");
         day = day.tomorrow().expect("a date");
         print!("\rdata: {end} of {n} responses");
         let _ = std::io::stdout().flush();
@@ -241,12 +224,6 @@ fn generate(dir: &Path, n: usize) -> Counts {
         .expect("marked exported");
     let counts = store.counts().expect("the counts");
     drop(store);
-    if indexed {
-        assert!(
-            sqlite3(&db, "DROP INDEX bench_generating"),
-            "the index is dropped"
-        );
-    }
     counts
 }
 

@@ -119,10 +119,11 @@ pub enum Command {
     /// the questionnaire as the screens check it. Without --commit nothing is
     /// written: it reports, per row and field, what would be refused (exit 0
     /// when every row is valid, 1 when not, 2 when the data file or the form
-    /// cannot be used). With --commit the valid rows become complete responses
-    /// in one transaction; importing the same file again creates nothing (an
-    /// id column, else a key of the row's content). Works beside a running TUI:
-    /// it takes no lock, SQLite transactions keep both consistent.
+    /// cannot be used). With --commit the valid rows become complete responses,
+    /// written in short transactions; importing the same file again, or again
+    /// after an interruption, creates only what is missing (an id column, else
+    /// a key of the row's content). Works beside a running TUI: it takes no
+    /// lock, and the TUI saves its answers between the import's transactions.
     Import {
         /// The questionnaire the responses answer: an XLSForm (.xlsx, .xlsm,
         /// .xls, .ods, .csv, .md) or native JSON (default: the embedded one)

@@ -1,25 +1,38 @@
 //! `rileva import [--form FILE] DATA [--commit] [--as-drafts]`: responses
 //! keyed elsewhere, judged row by row by the engine (see `crate::import`).
 //!
-//! Without `--commit` it is a dry run: nothing is created, not even the data
-//! directory. With it, the valid rows (and with `--as-drafts` the others, as
-//! drafts) are created in one transaction. Like `export`, it takes no
-//! directory lock: SQLite transactions make it safe beside a running TUI.
+//! The file is read twice and never held whole: once to check that it can be
+//! used at all and to count its rows (so nothing is written for a file that
+//! is broken half-way), then a row at a time: each row judged, reported and,
+//! with `--commit`, written. Without `--commit` it is a dry run: nothing is
+//! created, not even the data directory. With it, the valid rows (and with
+//! `--as-drafts` the others, as drafts) are created in short transactions
+//! (see `run`), so that a TUI on the same data directory saves its answers
+//! in between. Like `export`, it takes no directory lock. Ctrl-C stops it
+//! after the row being read, with what was judged written and a last line
+//! that says what was created.
 //!
 //! A row already in the database (same id, or same key: see
-//! `import::Judged::key`) is never created twice.
+//! `import::Judged::key`) is never created twice: the same file imported
+//! again, or again after an interruption, creates only what is missing.
+
+mod progress;
+mod run;
 
 use super::{LangArg, Out, error, existing_store, form_problem, plural};
 use crate::engine::{Clock, MetaInfo};
 use crate::form::{self, FormBundle};
-use crate::import::{self, Context, Judge, Judged, Note, Source};
-use crate::store::{self, Imported, ImportedResponse, Status, Store, Summary};
+use crate::import::{self, Context, Judge, Mapping, Stop};
+use crate::store::{self, Store};
 use crate::text::sanitize;
-use crate::timefmt;
-use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use progress::Progress;
+use run::Run;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub(super) struct ImportOptions {
     pub form: Option<PathBuf>,
@@ -32,15 +45,6 @@ pub(super) struct ImportOptions {
 /// Operator name for imported responses when none was set in the TUI.
 const OPERATOR: &str = "import";
 
-/// What becomes of a row.
-enum Fate {
-    New,
-    /// Already in the database, as this response.
-    Already(String),
-    /// The same id as an earlier row of this file.
-    SameAs(usize),
-}
-
 pub(super) fn import<W: Write>(
     data_dir: &Path,
     o: &ImportOptions,
@@ -50,9 +54,14 @@ pub(super) fn import<W: Write>(
     let format = import::Format::of_path(&o.data).ok_or_else(|| {
         format!("{shown}: unknown kind of data file: use .csv, .json, .ndjson or .jsonl")
     })?;
-    let bytes = std::fs::read(&o.data).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let open = || {
+        File::open(&o.data)
+            .map(BufReader::new)
+            .map_err(|e| format!("cannot read {shown}: {e}"))
+    };
+    let input = open()?;
     let (bundle, form) = load_form(o.form.as_deref())?;
-    let source = import::read(format, &bytes, &form).map_err(|e| format!("{shown}: {e}"))?;
+    let rows = import::scan(format, input).map_err(|e| format!("{shown}: {e}"))?;
 
     // A dry run creates nothing; --commit creates the data directory and
     // database if needed.
@@ -73,8 +82,7 @@ pub(super) fn import<W: Write>(
         Some(s) => s.setting("device_id").map_err(e)?.unwrap_or_default(),
         None => String::new(),
     };
-
-    let mut judge = Judge::new(
+    let judge = Judge::new(
         form.clone(),
         Context {
             clock: Clock::System,
@@ -86,43 +94,59 @@ pub(super) fn import<W: Write>(
             language: o.lang.to_tui().code().to_string(),
         },
     );
-    let judged: Vec<Judged> = source.rows.iter().map(|r| judge.row(r)).collect();
-    let fates = fates(store.as_ref(), &judged)?;
 
-    report_file(&shown, &form, &source, out);
-    let mut counts = Counts::default();
-    for (j, fate) in judged.iter().zip(&fates) {
-        match fate {
-            Fate::Already(id) => {
-                counts.already += 1;
-                out.line(&format!(
-                    "row {}: already imported (response {id})",
-                    j.number
-                ));
-            }
-            Fate::SameAs(first) => {
-                counts.already += 1;
-                out.line(&format!(
-                    "row {}: the same response (same id) as row {first}: skipped",
-                    j.number
-                ));
-            }
-            Fate::New => {
-                if j.is_valid() {
-                    counts.valid += 1;
-                } else {
-                    counts.invalid += 1;
-                }
-                for n in &j.problems {
-                    out.line(&sanitize(&note_line(j.number, n, ""), false));
-                }
-                for n in &j.warnings {
-                    out.line(&sanitize(&note_line(j.number, n, "warning: "), false));
-                }
-            }
+    let version = if form.version.is_empty() {
+        String::new()
+    } else {
+        format!(" version {}", form.version)
+    };
+    out.line(&sanitize(
+        &format!(
+            "{shown}: {} for the form {}{version}",
+            plural(rows, "row", "rows"),
+            form.id
+        ),
+        false,
+    ));
+    let source = o
+        .data
+        .file_name()
+        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+    let progress = Progress::new(rows, if o.commit { "importing" } else { "checking" });
+    let mut run = Run::new(
+        judge,
+        store.as_mut(),
+        (&bundle, &form),
+        run::Who {
+            operator,
+            device_id,
+            source,
+        },
+        o,
+        &progress,
+    );
+    let signals = Interrupt::watch();
+    let streamed = import::stream(format, open()?, &form, |row| {
+        if signals.happened() {
+            return Err(INTERRUPTED.to_string());
         }
-    }
-
+        run.row(row, out)
+    });
+    // The rows judged before a file that broke off, or before an interrupt,
+    // are written too; after a failed write, nothing more is tried.
+    let flushed = match &streamed {
+        Err(Stop::Handler(e)) if e != INTERRUPTED => Ok(()),
+        _ => run.flush(out),
+    };
+    progress.finish();
+    drop(signals);
+    let mapping = match (streamed, flushed) {
+        (Ok(mapping), Ok(())) => mapping,
+        (Err(Stop::Handler(e)), _) | (_, Err(e)) => return Err(run.stopped(&e)),
+        (Err(Stop::File(e)), Ok(())) => return Err(run.stopped(&format!("{shown}: {e}"))),
+    };
+    report_mapping(&mapping, out);
+    let counts = run.counts();
     if !o.commit {
         let then = if o.as_drafts {
             "--commit imports the valid rows and keeps the others as drafts"
@@ -131,82 +155,62 @@ pub(super) fn import<W: Write>(
         };
         out.line(&format!(
             "dry run, nothing was written: {}; {then}",
-            counts.summary(judged.len())
+            counts.summary()
         ));
-        return Ok(finish(&counts, &source, judged.len(), o.commit));
-    }
-
-    let Some(store) = store.as_mut() else {
-        return Err("the database was not opened".into());
-    };
-    let at = timefmt::now_rfc3339();
-    let mut pending: Vec<(String, Status, Summary, &Judged)> = Vec::new();
-    for (j, fate) in judged.iter().zip(&fates) {
-        if !matches!(fate, Fate::New) || !(j.is_valid() || o.as_drafts) {
-            continue;
-        }
-        let id =
-            j.id.clone()
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let status = if j.is_valid() {
-            Status::Complete
-        } else {
-            Status::Draft
-        };
-        pending.push((id, status, j.summary.clone(), j));
-    }
-    let source_name = o
-        .data
-        .file_name()
-        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-    let items: Vec<ImportedResponse<'_>> = pending
-        .iter()
-        .map(|(id, status, summary, j)| ImportedResponse {
-            id,
-            deprecated_id: j.deprecated_id.as_deref(),
-            status: *status,
-            operator: &operator,
-            device_id: &device_id,
-            language: &j.language,
-            summary,
-            answers: &j.answers,
-            source_key: &j.key,
-            source: &source_name,
-        })
-        .collect();
-    let outcomes = if items.is_empty() {
-        Vec::new()
-    } else {
-        store
-            .import_responses(&bundle, &form, &items, &at)
-            .map_err(|e| format!("nothing was imported: {e}"))?
-    };
-    let (mut complete, mut drafts) = (0usize, 0usize);
-    for ((_, status, _, j), outcome) in pending.iter().zip(&outcomes) {
-        match outcome {
-            Imported::Created if *status == Status::Complete => complete += 1,
-            Imported::Created => drafts += 1,
-            Imported::AlreadyThere(id) => {
-                out.line(&format!(
-                    "row {}: already imported (response {id}), by an import at the same time",
-                    j.number
-                ));
-                counts.already += 1;
-                if j.is_valid() {
-                    counts.valid -= 1;
-                } else {
-                    counts.invalid -= 1;
-                }
-            }
-        }
+        return Ok(finish(&counts, &mapping, o.commit));
     }
     let skipped = if o.as_drafts { 0 } else { counts.invalid };
     out.line(&format!(
-        "created {complete} complete, {}; skipped {skipped} not valid; {} already imported",
-        plural(drafts, "draft", "drafts"),
+        "created {} complete, {}; skipped {skipped} not valid; {} already imported",
+        counts.complete,
+        plural(counts.drafts, "draft", "drafts"),
         counts.already
     ));
-    Ok(finish(&counts, &source, judged.len(), o.commit))
+    Ok(finish(&counts, &mapping, o.commit))
+}
+
+/// Why an import stops at Ctrl-C (or SIGTERM).
+const INTERRUPTED: &str = "interrupted";
+
+/// Ctrl-C and SIGTERM while an import runs: the first stops it after the
+/// row being read (what was judged is written, and the last line says what
+/// was done); a second ends the process at once, as without this.
+struct Interrupt {
+    flag: Arc<AtomicBool>,
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Interrupt {
+    fn watch() -> Interrupt {
+        let flag = Arc::new(AtomicBool::new(false));
+        let mut ids = Vec::new();
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // In this order: the shutdown sees the flag the first one sets.
+            // Without the handlers the signal still ends the import, just
+            // without the last line: nothing is lost either way.
+            if let Ok(id) =
+                signal_hook::flag::register_conditional_shutdown(signal, 2, flag.clone())
+            {
+                ids.push(id);
+            }
+            if let Ok(id) = signal_hook::flag::register(signal, flag.clone()) {
+                ids.push(id);
+            }
+        }
+        Interrupt { flag, ids }
+    }
+
+    fn happened(&self) -> bool {
+        self.flag.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Interrupt {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
 }
 
 /// The form: a file, or the embedded questionnaire. A form with problems
@@ -243,65 +247,24 @@ fn load_form(path: Option<&Path>) -> Result<(FormBundle, Arc<form::Form>), Strin
     }
 }
 
-/// Per row: new, already in the database, or a repeat of an earlier row's id.
-fn fates(store: Option<&Store>, judged: &[Judged]) -> Result<Vec<Fate>, String> {
-    let e = |e: store::StoreError| e.to_string();
-    let mut first_with: HashMap<&str, usize> = HashMap::new();
-    let mut fates = Vec::with_capacity(judged.len());
-    for j in judged {
-        if let Some(id) = j.id.as_deref() {
-            if let Some(&row) = first_with.get(id) {
-                fates.push(Fate::SameAs(row));
-                continue;
-            }
-            first_with.insert(id, j.number);
-        }
-        let Some(store) = store else {
-            fates.push(Fate::New);
-            continue;
-        };
-        let fate = match j.id.as_deref() {
-            Some(id) if store.response_exists(id).map_err(e)? => Fate::Already(id.to_string()),
-            _ => match store.imported_as(&j.key).map_err(e)? {
-                Some(id) => Fate::Already(id),
-                None => Fate::New,
-            },
-        };
-        fates.push(fate);
-    }
-    Ok(fates)
-}
-
-/// What the file is, and its columns or keys left out, each once.
-fn report_file<W: Write>(shown: &str, form: &form::Form, source: &Source, out: &mut Out<W>) {
-    let version = if form.version.is_empty() {
-        String::new()
-    } else {
-        format!(" version {}", form.version)
-    };
-    out.line(&sanitize(
-        &format!(
-            "{shown}: {} for the form {}{version}",
-            plural(source.rows.len(), "row", "rows"),
-            form.id
-        ),
-        false,
-    ));
+/// The columns or keys left out, each once, with the rows that lost a value
+/// (known only now that every row was read).
+fn report_mapping<W: Write>(mapping: &Mapping, out: &mut Out<W>) {
     let mut ignored: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for i in &source.ignored {
+    for i in &mapping.ignored {
         ignored.entry(i.why.as_str()).or_default().push(&i.name);
     }
     for (why, names) in ignored {
         out.line(&sanitize(
-            &format!("ignored {}s ({why}): {}", source.unit, names.join(", ")),
+            &format!("ignored {}s ({why}): {}", mapping.unit, names.join(", ")),
             false,
         ));
     }
-    for r in &source.refused {
+    for r in &mapping.refused {
         out.line(&sanitize(
             &format!(
                 "{} \"{}\" {}: its values are not imported ({})",
-                source.unit,
+                mapping.unit,
                 r.name,
                 r.reason,
                 plural(r.rows, "row", "rows")
@@ -311,51 +274,25 @@ fn report_file<W: Write>(shown: &str, form: &form::Form, source: &Source, out: &
     }
 }
 
-fn note_line(row: usize, n: &Note, prefix: &str) -> String {
-    match &n.field {
-        Some(f) => format!("row {row}, field {f}: {prefix}{}", n.message),
-        None => format!("row {row}: {prefix}{}", n.message),
-    }
-}
-
-#[derive(Default)]
-struct Counts {
-    valid: usize,
-    invalid: usize,
-    already: usize,
-}
-
-impl Counts {
-    fn summary(&self, rows: usize) -> String {
-        format!(
-            "{}: {} valid, {} not valid, {} already imported",
-            plural(rows, "row", "rows"),
-            self.valid,
-            self.invalid,
-            self.already
-        )
-    }
-}
-
 /// 0 when every row is valid (or already imported) and every column or key
 /// was mapped; else 1, with one line on stderr.
-fn finish(counts: &Counts, source: &Source, rows: usize, commit: bool) -> u8 {
+fn finish(counts: &run::Counts, mapping: &Mapping, commit: bool) -> u8 {
     let mut parts = Vec::new();
     if counts.invalid > 0 {
         parts.push(format!(
             "{} of {} {} not valid",
             counts.invalid,
-            plural(rows, "row", "rows"),
+            plural(counts.rows, "row", "rows"),
             if counts.invalid == 1 { "is" } else { "are" }
         ));
     }
-    if !source.refused.is_empty() {
+    if !mapping.refused.is_empty() {
         parts.push(format!(
             "{} not in the form",
             plural(
-                source.refused.len(),
-                source.unit,
-                &format!("{}s", source.unit)
+                mapping.refused.len(),
+                mapping.unit,
+                &format!("{}s", mapping.unit)
             ),
         ));
     }

@@ -5,60 +5,157 @@
 //! array or a space-separated string, numbers as numbers or strings.
 
 use super::resolve::{Resolver, Target, id_priority};
-use super::{Item, Notes, Raw, Row, Source};
+use super::{Item, Mapping, Notes, Raw, Row, Stop, skip_bom};
 use crate::export::FORMAT;
 use crate::form::values::format_decimal;
 use crate::form::{Form, Kind, NodeId};
+use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde_json::error::Category;
 use serde_json::{Map, Value};
+use std::fmt;
+use std::io::BufRead;
 
-/// A `.json` file: one object, or an array of objects.
-pub(super) fn read(bytes: &[u8], form: &Form) -> Result<Source, String> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
-    let mut reader = Reader::new(form);
-    let rows = match value {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| reader.row(v, i + 1))
-            .collect(),
-        v @ Value::Object(_) => vec![reader.row(&v, 1)],
-        _ => return Err("neither an object nor an array of objects".into()),
-    };
-    Ok(reader.notes.into_source(rows, "field"))
+/// A `.json` file read once, without keeping it: one object is one row, an
+/// array has a row per element; anything else, or broken JSON anywhere,
+/// makes the file unusable.
+pub(super) fn scan(mut input: impl BufRead) -> Result<usize, String> {
+    skip_bom(&mut input).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut de = serde_json::Deserializer::from_reader(input);
+    let rows = Count
+        .deserialize(&mut de)
+        .and_then(|rows| de.end().map(|()| rows))
+        .map_err(unusable)?;
+    Ok(rows)
 }
 
-/// A `.ndjson` / `.jsonl` file: one object per line; blank lines are skipped,
-/// a line that is not JSON is a row with a problem.
-pub(super) fn read_lines(bytes: &[u8], form: &Form) -> Result<Source, String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 text (byte {})", e.valid_up_to() + 1))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = Reader::new(form);
-    let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        rows.push(match serde_json::from_str::<Value>(line) {
-            Ok(v) => reader.row(&v, i + 1),
-            Err(e) => Row {
-                number: i + 1,
-                problems: vec![format!("not JSON: {e}")],
-                ..Row::default()
-            },
-        });
+/// Why a `.json` file cannot be read (on).
+fn unusable(e: serde_json::Error) -> String {
+    match e.classify() {
+        Category::Data => "neither an object nor an array of objects".to_string(),
+        Category::Io => format!("cannot read it: {e}"),
+        Category::Syntax | Category::Eof => format!("not JSON: {e}"),
     }
-    Ok(reader.notes.into_source(rows, "field"))
 }
 
-struct Reader<'a> {
+/// A `.json` file, one element of its array at a time (serde's `SeqAccess`:
+/// the array is never in memory, only the element being read).
+pub(super) fn stream<E>(
+    mut input: impl BufRead,
+    form: &Form,
+    mut each: impl FnMut(Row) -> Result<(), E>,
+) -> Result<Mapping, Stop<E>> {
+    skip_bom(&mut input).map_err(|e| Stop::File(format!("cannot read it: {e}")))?;
+    let mut reader = Reader::new(form);
+    let mut stopped = None;
+    let mut de = serde_json::Deserializer::from_reader(input);
+    let read = Rows {
+        reader: &mut reader,
+        each: &mut each,
+        stopped: &mut stopped,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    match (read, stopped) {
+        (_, Some(e)) => Err(Stop::Handler(e)),
+        (Err(e), None) => Err(Stop::File(unusable(e))),
+        (Ok(()), None) => Ok(reader.into_mapping()),
+    }
+}
+
+/// Counts the rows of a `.json` file, reading over every value.
+struct Count;
+
+impl<'de> DeserializeSeed<'de> for Count {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Count {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object or an array of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut rows = 0usize;
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            rows += 1;
+        }
+        Ok(rows)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(1)
+    }
+}
+
+/// Hands each element (or the one object) of a `.json` file over as a row;
+/// a handler's error is kept in `stopped` and ends the reading.
+struct Rows<'r, 'f, F, E> {
+    reader: &'r mut Reader<'f>,
+    each: &'r mut F,
+    stopped: &'r mut Option<E>,
+}
+
+impl<'de, F: FnMut(Row) -> Result<(), E>, E> DeserializeSeed<'de> for Rows<'_, '_, F, E> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, F: FnMut(Row) -> Result<(), E>, E> Visitor<'de> for Rows<'_, '_, F, E> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object or an array of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut number = 0usize;
+        while let Some(value) = seq.next_element::<Value>()? {
+            number += 1;
+            let row = self.reader.row(&value, number);
+            drop(value);
+            if let Err(e) = (self.each)(row) {
+                *self.stopped = Some(e);
+                return Err(A::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let value = Value::deserialize(MapAccessDeserializer::new(map))?;
+        let row = self.reader.row(&value, 1);
+        drop(value);
+        if let Err(e) = (self.each)(row) {
+            *self.stopped = Some(e);
+            return Err(A::Error::custom("stopped"));
+        }
+        Ok(())
+    }
+}
+
+/// Turns JSON objects into rows, and remembers what their keys came to.
+pub(super) struct Reader<'a> {
     form: &'a Form,
     resolver: Resolver<'a>,
     notes: Notes,
 }
 
 impl<'a> Reader<'a> {
-    fn new(form: &'a Form) -> Reader<'a> {
+    pub(super) fn new(form: &'a Form) -> Reader<'a> {
         Reader {
             form,
             resolver: Resolver::new(form),
@@ -66,7 +163,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn row(&mut self, value: &Value, number: usize) -> Row {
+    pub(super) fn into_mapping(self) -> Mapping {
+        self.notes.into_mapping("field")
+    }
+
+    pub(super) fn row(&mut self, value: &Value, number: usize) -> Row {
         let mut row = Row {
             number,
             ..Row::default()
@@ -135,7 +236,7 @@ impl<'a> Reader<'a> {
             match target {
                 Target::Id(_) | Target::ChoiceOf(_) => {}
                 Target::Ignored(why) => self.notes.ignore(&shown, why),
-                Target::Refused(reason) => self.notes.refuse(&shown, reason, !is_empty(value)),
+                Target::Refused(reason) => self.notes.refuse(&shown, &reason, !is_empty(value)),
                 Target::At(slot) => match raw(value) {
                     Ok(value) => items.push(Item::At {
                         slot,

@@ -69,8 +69,9 @@ pub struct Judge {
     ctx: Context,
     /// Per choice list, the trimmed labels (in every language) to choices.
     labels: HashMap<ListId, HashMap<String, Vec<usize>>>,
-    /// How many rows with the same content came before, by content hash.
-    seen: HashMap<String, usize>,
+    /// How many rows with the same content came before, by content hash
+    /// (raw bytes: the one thing an import keeps per row, so kept small).
+    seen: HashMap<[u8; 32], usize>,
 }
 
 /// One value given by the row, as set.
@@ -546,10 +547,10 @@ impl Judge {
             "id": row.id,
             "answers": answers,
         });
-        let content = hex(&Sha256::digest(content.to_string().as_bytes()));
-        let n = self.seen.entry(content.clone()).or_insert(0);
+        let digest: [u8; 32] = Sha256::digest(content.to_string().as_bytes()).into();
+        let n = self.seen.entry(digest).or_insert(0);
         *n += 1;
-        hex(&Sha256::digest(format!("{content}#{n}").as_bytes()))
+        hex(&Sha256::digest(format!("{}#{n}", hex(&digest)).as_bytes()))
     }
 
     /// `household/person[2]/age`.

@@ -1,15 +1,20 @@
 //! Responses keyed elsewhere, brought in: a spreadsheet of paper
 //! questionnaires, a Google Forms or KoboToolbox export, rileva's own JSON.
 //!
-//! Two steps, both pure (no terminal, no database):
+//! Three steps, all pure (no terminal, no database), none holding more than
+//! one row of the file at a time:
 //!
-//! 1. `read` turns a data file (CSV, JSON, NDJSON) into `Row`s: each column
+//! 1. `scan` reads a data file once to tell whether it can be used at all
+//!    (UTF-8, JSON, a header row) and how many rows it has, so that nothing
+//!    is written for a file that breaks half-way.
+//! 2. `stream` reads it again and hands over one `Row` at a time: each column
 //!    or key is mapped once to a question of the form (by XLSForm name, by
 //!    data path `group/name`, by rileva data path with instance numbers
 //!    `person[2]/age`, and for CSV also by question label); the columns or
 //!    keys that are export metadata are left out on purpose (`Ignored`), those
-//!    that match nothing are `Refused`, each reported once.
-//! 2. `Judge` runs each row through the engine, as the TUI would: a new
+//!    that match nothing are `Refused`, each reported once in the `Mapping`
+//!    returned at the end (only then are the rows that lose a value counted).
+//! 3. `Judge` runs each row through the engine, as the TUI would: a new
 //!    response (`Filling::start`: metadata and defaults), every value through
 //!    the question's type, list, constraint and relevance, repeat instances
 //!    added as needed, then the whole response judged for finalizing. What
@@ -19,6 +24,7 @@
 
 mod json;
 mod judge;
+mod lines;
 mod resolve;
 mod table;
 #[cfg(test)]
@@ -29,6 +35,8 @@ pub use judge::{Context, Judge, Judged, Note};
 use crate::engine::Slot;
 use crate::form::{Form, NodeId};
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::io::BufRead;
 use std::path::Path;
 
 /// The data formats `read` knows, by file extension.
@@ -54,7 +62,8 @@ impl Format {
     }
 }
 
-/// A data file read against a form.
+/// A data file read whole against a form (`read`): for small files and
+/// tests; an import streams (`stream`).
 #[derive(Debug, Clone, Default)]
 pub struct Source {
     pub rows: Vec<Row>,
@@ -65,6 +74,28 @@ pub struct Source {
     /// Columns or keys that match nothing in the form, once each: their
     /// values are not imported.
     pub refused: Vec<Refused>,
+}
+
+/// What became of a file's columns or keys, known once every row was read.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    /// "column" for CSV, "field" for JSON: what the file calls its parts.
+    pub unit: &'static str,
+    /// Columns or keys left out on purpose, once each, in file order.
+    pub ignored: Vec<Ignored>,
+    /// Columns or keys that match nothing in the form, once each: their
+    /// values are not imported.
+    pub refused: Vec<Refused>,
+}
+
+/// Why `stream` stopped before the end of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop<E> {
+    /// The file cannot be read on from here (it changed since `scan`, or
+    /// the disk failed): a one-line reason.
+    File(String),
+    /// What the row handler returned.
+    Handler(E),
 }
 
 /// Why a column or key is left out.
@@ -163,15 +194,64 @@ pub enum Raw {
     List(Vec<String>),
 }
 
-/// Reads a data file against a form. `Err` is a one-line reason why the file
-/// cannot be used at all (not UTF-8, not JSON, no header …); problems of
-/// single rows are in the rows.
-pub fn read(format: Format, bytes: &[u8], form: &Form) -> Result<Source, String> {
+/// Reads a data file once, without keeping it: `Err` is a one-line reason
+/// why it cannot be used at all (not UTF-8, not JSON, no header …), else the
+/// number of rows `stream` will hand over. Problems of single rows are not
+/// looked at here.
+pub fn scan(format: Format, input: impl BufRead) -> Result<usize, String> {
     match format {
-        Format::Csv => table::read(bytes, form),
-        Format::Json => json::read(bytes, form),
-        Format::Ndjson => json::read_lines(bytes, form),
+        Format::Csv => table::scan(input),
+        Format::Json => json::scan(input),
+        Format::Ndjson => lines::scan(input),
     }
+}
+
+/// Reads a data file against a form, one row at a time, in file order:
+/// `each` gets every row (and may stop the reading with an error); what the
+/// columns or keys came to is returned at the end. Memory holds one row and
+/// the names of the columns or keys, never the file.
+pub fn stream<E>(
+    format: Format,
+    input: impl BufRead,
+    form: &Form,
+    each: impl FnMut(Row) -> Result<(), E>,
+) -> Result<Mapping, Stop<E>> {
+    match format {
+        Format::Csv => table::stream(input, form, each),
+        Format::Json => json::stream(input, form, each),
+        Format::Ndjson => lines::stream(input, form, each),
+    }
+}
+
+/// A whole data file read against a form, every row in memory. `Err` as for
+/// `scan`.
+pub fn read(format: Format, bytes: &[u8], form: &Form) -> Result<Source, String> {
+    scan(format, bytes)?;
+    let mut rows = Vec::new();
+    let mapping = stream(format, bytes, form, |row| {
+        rows.push(row);
+        Ok::<(), Infallible>(())
+    })
+    .map_err(|e| match e {
+        Stop::File(e) => e,
+        Stop::Handler(never) => match never {},
+    })?;
+    Ok(Source {
+        rows,
+        unit: mapping.unit,
+        ignored: mapping.ignored,
+        refused: mapping.refused,
+    })
+}
+
+/// A byte order mark at the start of the input is skipped (spreadsheets on
+/// Windows write one).
+fn skip_bom(input: &mut impl BufRead) -> std::io::Result<()> {
+    const BOM: &[u8] = b"\xef\xbb\xbf";
+    if input.fill_buf()?.starts_with(BOM) {
+        input.consume(BOM.len());
+    }
+    Ok(())
 }
 
 /// Collects `Ignored` and `Refused` once per name, in the order met.
@@ -194,24 +274,27 @@ impl Notes {
     }
 
     /// A refused column or key; `with_value` counts the rows that lose a value.
-    fn refuse(&mut self, name: &str, reason: String, with_value: bool) {
+    fn refuse(&mut self, name: &str, reason: &str, with_value: bool) {
         match self.seen.get(name) {
             Some(&i) if i != usize::MAX => {
-                self.refused[i].rows += usize::from(with_value);
+                if let Some(r) = self.refused.get_mut(i) {
+                    r.rows += usize::from(with_value);
+                }
             }
             Some(_) => {}
             None => {
                 self.seen.insert(name.to_string(), self.refused.len());
                 self.refused.push(Refused {
                     name: name.to_string(),
-                    reason,
+                    reason: reason.to_string(),
                     rows: usize::from(with_value),
                 });
             }
         }
     }
 
-    fn into_source(self, rows: Vec<Row>, unit: &'static str) -> Source {
+    /// A refused column or key that no row gave a value is only empty.
+    fn into_mapping(self, unit: &'static str) -> Mapping {
         let (refused, empty): (Vec<Refused>, Vec<Refused>) =
             self.refused.into_iter().partition(|r| r.rows > 0);
         let mut ignored = self.ignored;
@@ -219,8 +302,7 @@ impl Notes {
             name: r.name,
             why: Why::Empty,
         }));
-        Source {
-            rows,
+        Mapping {
             unit,
             ignored,
             refused,

@@ -3,9 +3,12 @@
 //! semicolon (KoboToolbox, spreadsheets in Italian) and tab.
 
 use super::resolve::{Resolver, Target};
-use super::{Item, Notes, Raw, Row, Source, Why};
+use super::{Item, Mapping, Notes, Raw, Row, Stop, Why, skip_bom};
+use crate::engine::Slot;
 use crate::form::{Form, NodeId};
+use csv::StringRecord;
 use std::collections::HashMap;
+use std::io::{BufRead, Chain, Cursor, Read};
 
 /// What one column is, decided once.
 enum Column {
@@ -17,7 +20,8 @@ enum Column {
         node: NodeId,
     },
     Value {
-        target: Target,
+        place: Place,
+        /// The header, when it names the question otherwise than its path.
         column: Option<String>,
     },
     Refused {
@@ -26,29 +30,133 @@ enum Column {
     },
 }
 
-pub(super) fn read(bytes: &[u8], form: &Form) -> Result<Source, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (byte {}): save it as \"CSV UTF-8\"",
-            e.valid_up_to() + 1
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
+/// Where a column's values go.
+enum Place {
+    Node(NodeId),
+    At(Slot),
+}
+
+/// A CSV file read once, without keeping it: whether it can be used (UTF-8,
+/// a header row) and how many rows `stream` will hand over.
+pub(super) fn scan(input: impl BufRead) -> Result<usize, String> {
+    let mut reader = open(input)?;
+    let named = reader
+        .headers()
+        .map_err(|e| unreadable(&e))?
+        .iter()
+        .any(|h| !h.trim().is_empty());
+    let mut record = StringRecord::new();
+    let mut rows = 0usize;
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| unreadable(&e))?
+    {
+        if !is_blank(&record) {
+            rows += 1;
+        }
+    }
+    if !named && rows == 0 {
         return Err("empty: a CSV file needs a header row".into());
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator(text))
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    Ok(rows)
+}
+
+/// A CSV file, one record at a time.
+pub(super) fn stream<E>(
+    input: impl BufRead,
+    form: &Form,
+    mut each: impl FnMut(Row) -> Result<(), E>,
+) -> Result<Mapping, Stop<E>> {
+    let mut reader = open(input).map_err(Stop::File)?;
     let headers = reader
         .headers()
-        .map_err(|e| format!("cannot read the header row: {e}"))?
+        .map_err(|e| Stop::File(unreadable(&e)))?
         .clone();
-
-    let resolver = Resolver::new(form);
     let mut notes = Notes::default();
+    let columns = columns(&headers, form, &mut notes);
+    let mut record = StringRecord::new();
+    // The header is row 1, as a spreadsheet numbers it.
+    let mut number = 1usize;
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| Stop::File(unreadable(&e)))?
+    {
+        number += 1;
+        if let Some(row) = row(&record, number, &columns, &mut notes) {
+            each(row).map_err(Stop::Handler)?;
+        }
+    }
+    // Refused columns in a file without rows are still named.
+    for column in &columns {
+        if let Column::Refused { name, reason } = column {
+            notes.refuse(name, reason, false);
+        }
+    }
+    Ok(notes.into_mapping("column"))
+}
+
+/// The input again, its header line (read to find the separator) first.
+type Reread<R> = csv::Reader<Chain<Cursor<Vec<u8>>, R>>;
+
+/// A CSV reader on the input, past a byte order mark, with the separator
+/// its header line uses.
+fn open<R: BufRead>(mut input: R) -> Result<Reread<R>, String> {
+    skip_bom(&mut input).map_err(|e| format!("cannot read it: {e}"))?;
+    let header = first_line(&mut input).map_err(|e| format!("cannot read it: {e}"))?;
+    let separator = separator(&header);
+    Ok(csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(Cursor::new(header).chain(input)))
+}
+
+/// The bytes up to the first line end outside quotes (a header cell may
+/// hold a line break).
+fn first_line(input: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
+    let mut line = Vec::new();
+    let mut quoted = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(line);
+        }
+        let end = buf.iter().position(|&b| {
+            if b == b'"' {
+                quoted = !quoted;
+            }
+            b == b'\n' && !quoted
+        });
+        let used = end.map_or(buf.len(), |i| i + 1);
+        line.extend(buf.iter().take(used));
+        input.consume(used);
+        if end.is_some() {
+            return Ok(line);
+        }
+    }
+}
+
+/// Why the file cannot be read (on), naming the row as a spreadsheet does.
+fn unreadable(e: &csv::Error) -> String {
+    let row = e
+        .position()
+        .map(|p| format!(" (row {})", p.record().saturating_add(1)))
+        .unwrap_or_default();
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => format!("not UTF-8 text{row}: save it as \"CSV UTF-8\""),
+        csv::ErrorKind::Io(e) => format!("cannot read it: {e}"),
+        _ => format!("cannot read it{row}: {e}"),
+    }
+}
+
+fn is_blank(record: &StringRecord) -> bool {
+    record.iter().all(|cell| cell.trim().is_empty())
+}
+
+/// What each column is, from the header: the question it names, the id,
+/// metadata, or refused (each noted once).
+fn columns(headers: &StringRecord, form: &Form, notes: &mut Notes) -> Vec<Column> {
+    let resolver = Resolver::new(form);
     let mut columns = Vec::with_capacity(headers.len());
     let mut taken: HashMap<String, usize> = HashMap::new();
     let mut id_column: Option<(usize, usize)> = None;
@@ -61,55 +169,64 @@ pub(super) fn read(bytes: &[u8], form: &Form) -> Result<Source, String> {
             continue;
         }
         let name = header.to_string();
-        let column = match resolver.column(header) {
-            Target::Id(p) => match id_column {
-                Some((best, _)) if best <= p => {
-                    notes.ignore(&name, Why::Metadata);
-                    Column::Skip
-                }
-                _ => {
-                    id_column = Some((p, i));
-                    Column::Id
-                }
-            },
+        let (place, key, plain) = match resolver.column(header) {
+            Target::Id(p) => {
+                columns.push(match id_column {
+                    Some((best, _)) if best <= p => {
+                        notes.ignore(&name, Why::Metadata);
+                        Column::Skip
+                    }
+                    _ => {
+                        id_column = Some((p, i));
+                        Column::Id
+                    }
+                });
+                continue;
+            }
             Target::Ignored(why) => {
                 notes.ignore(&name, why);
-                Column::Skip
+                columns.push(Column::Skip);
+                continue;
             }
-            Target::ChoiceOf(node) => Column::ChoiceOf { name, node },
-            Target::Refused(reason) => Column::Refused { name, reason },
-            target @ (Target::Node(_) | Target::At(_)) => {
-                let (key, plain) = match &target {
-                    Target::Node(n) => (
-                        format!("{n}"),
-                        [resolver.shown(*n), form.node(*n).name.clone()],
-                    ),
-                    Target::At(s) => (
-                        format!("{}{:?}", s.node, s.idx),
-                        [header.trim().to_string(), String::new()],
-                    ),
-                    _ => unreachable!("only questions here"),
-                };
-                if let Some(&first) = taken.get(&key) {
-                    Column::Refused {
-                        name,
-                        reason: format!(
-                            "names the same question as column {} (\"{}\")",
-                            first + 1,
-                            headers.get(first).unwrap_or_default()
-                        ),
-                    }
-                } else {
-                    taken.insert(key, i);
-                    // The header is shown beside the path when it says
-                    // something else (a label, another path form).
-                    let shown = header.trim().trim_start_matches('/');
-                    Column::Value {
-                        target,
-                        column: (!plain.iter().any(|p| p == shown))
-                            .then(|| header.trim().to_string()),
-                    }
-                }
+            Target::ChoiceOf(node) => {
+                columns.push(Column::ChoiceOf { name, node });
+                continue;
+            }
+            Target::Refused(reason) => {
+                columns.push(Column::Refused { name, reason });
+                continue;
+            }
+            Target::Node(n) => (
+                Place::Node(n),
+                format!("{n}"),
+                [resolver.shown(n), form.node(n).name.clone()],
+            ),
+            Target::At(s) => {
+                let key = format!("{}{:?}", s.node, s.idx);
+                (
+                    Place::At(s),
+                    key,
+                    [header.trim().to_string(), String::new()],
+                )
+            }
+        };
+        let column = if let Some(&first) = taken.get(&key) {
+            Column::Refused {
+                name,
+                reason: format!(
+                    "names the same question as column {} (\"{}\")",
+                    first + 1,
+                    headers.get(first).unwrap_or_default()
+                ),
+            }
+        } else {
+            taken.insert(key, i);
+            // The header is shown beside the path when it says something
+            // else (a label, another path form).
+            let shown = header.trim().trim_start_matches('/');
+            Column::Value {
+                place,
+                column: (!plain.iter().any(|p| p == shown)).then(|| header.trim().to_string()),
             }
         };
         columns.push(column);
@@ -143,80 +260,73 @@ pub(super) fn read(bytes: &[u8], form: &Form) -> Result<Source, String> {
             }
         }
     }
+    columns
+}
 
-    let mut rows = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("cannot read row {}: {e}", n + 2))?;
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        let mut row = Row {
-            number: n + 2,
-            ..Row::default()
+/// One record as a row (`None` when every cell is blank); refused columns
+/// count the rows that lose a value.
+fn row(record: &StringRecord, number: usize, columns: &[Column], notes: &mut Notes) -> Option<Row> {
+    if is_blank(record) {
+        return None;
+    }
+    let mut row = Row {
+        number,
+        ..Row::default()
+    };
+    for (cell, column) in record.iter().zip(columns) {
+        let value = if cell.trim().is_empty() {
+            Raw::Empty
+        } else {
+            Raw::Text(cell.to_string())
         };
-        for (cell, column) in record.iter().zip(&columns) {
-            let value = if cell.trim().is_empty() {
-                Raw::Empty
-            } else {
-                Raw::Text(cell.to_string())
-            };
-            match column {
-                Column::Skip | Column::ChoiceOf { .. } => {}
-                Column::Id => {
-                    row.id = Some(cell.trim().to_string()).filter(|s| !s.is_empty());
-                }
-                Column::Refused { name, reason } => {
-                    notes.refuse(name, reason.clone(), value != Raw::Empty);
-                }
-                Column::Value { target, column } => row.items.push(match target {
-                    Target::Node(node) => Item::Value {
-                        node: *node,
-                        column: column.clone(),
-                        value,
-                    },
-                    Target::At(slot) => Item::At {
-                        slot: slot.clone(),
-                        column: column.clone(),
-                        value,
-                    },
-                    _ => unreachable!("only questions here"),
-                }),
+        match column {
+            Column::Skip | Column::ChoiceOf { .. } => {}
+            Column::Id => {
+                row.id = Some(cell.trim().to_string()).filter(|s| !s.is_empty());
             }
-        }
-        // A refused column that no row gives a value is reported as empty.
-        for column in columns.iter().skip(record.len()) {
-            if let Column::Refused { name, reason } = column {
-                notes.refuse(name, reason.clone(), false);
+            Column::Refused { name, reason } => {
+                notes.refuse(name, reason, value != Raw::Empty);
             }
+            Column::Value { place, column } => row.items.push(match place {
+                Place::Node(node) => Item::Value {
+                    node: *node,
+                    column: column.clone(),
+                    value,
+                },
+                Place::At(slot) => Item::At {
+                    slot: slot.clone(),
+                    column: column.clone(),
+                    value,
+                },
+            }),
         }
-        let extra = record
-            .iter()
-            .skip(columns.len())
-            .filter(|c| !c.trim().is_empty())
-            .count();
-        if extra > 0 {
-            row.problems.push(format!(
-                "{} cells, but the header has {}: the {extra} beyond it are not imported",
-                record.len(),
-                columns.len()
-            ));
-        }
-        rows.push(row);
     }
-    // Refused columns in a file without rows are still named.
-    for column in &columns {
+    // A refused column that no row gives a value is reported as empty.
+    for column in columns.iter().skip(record.len()) {
         if let Column::Refused { name, reason } = column {
-            notes.refuse(name, reason.clone(), false);
+            notes.refuse(name, reason, false);
         }
     }
-    Ok(notes.into_source(rows, "column"))
+    let extra = record
+        .iter()
+        .skip(columns.len())
+        .filter(|c| !c.trim().is_empty())
+        .count();
+    if extra > 0 {
+        row.problems.push(format!(
+            "{} cells, but the header has {}: the {extra} beyond it are not imported",
+            record.len(),
+            columns.len()
+        ));
+    }
+    Some(row)
 }
 
 /// The separator the header line uses most (outside quotes); comma on a tie.
-fn separator(text: &str) -> u8 {
+fn separator(line: &[u8]) -> u8 {
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;
-    for b in text.bytes() {
+    for &b in line {
         match b {
             b'"' => quoted = !quoted,
             b'\n' | b'\r' if !quoted => break,
@@ -245,9 +355,9 @@ mod tests {
 
     #[test]
     fn the_separator_is_the_one_the_header_uses() {
-        assert_eq!(separator("a,b,c\n1;2;3;4;5"), b',');
-        assert_eq!(separator("a;b;\"c,d,e\"\n"), b';');
-        assert_eq!(separator("a\tb\n"), b'\t');
-        assert_eq!(separator("single\n"), b',');
+        assert_eq!(separator(b"a,b,c\n1;2;3;4;5"), b',');
+        assert_eq!(separator(b"a;b;\"c,d,e\"\n"), b';');
+        assert_eq!(separator(b"a\tb\n"), b'\t');
+        assert_eq!(separator(b"single\n"), b',');
     }
 }

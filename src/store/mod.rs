@@ -23,7 +23,7 @@ pub use maintenance::{Health, check};
 pub use reader::Reader;
 
 use lock::OpenLock;
-use responses::{insert_form, upsert_answers};
+use responses::insert_form;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

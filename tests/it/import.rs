@@ -1,7 +1,7 @@
 //! The importer (`rileva::import`) on small native forms and the default
 //! questionnaire: how columns and keys map to questions, how values are
 //! read (names, labels, lists, dates), what the engine refuses, repeats,
-//! ids and keys, and the store's side (`Store::import_responses`).
+//! ids and keys, streaming, and the store's side (`Store::import_batch`).
 
 use crate::common;
 
@@ -11,6 +11,7 @@ use rileva::import::{self, Context, Format, Judge, Judged, Source, Why};
 use rileva::store::{Imported, ImportedResponse, Status, Store, Summary};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A household survey: a group with a nested group, selects with labels in
 /// two languages (one label holds a comma), a constraint with its message,
@@ -588,9 +589,22 @@ fn an_imported_edit_keeps_its_chain_of_versions_in_either_order() {
                 source: "in.ndjson",
             })
             .collect();
-        store
-            .import_responses(&bundle, &form, &items, "2020-06-15T10:00:00.000+02:00")
-            .expect("imported");
+        // One response per transaction (no time at all for each): the chain
+        // is made across transactions too.
+        let mut done = 0;
+        while let Some(rest) = items.get(done..).filter(|r| !r.is_empty()) {
+            let written = store
+                .import_batch(
+                    &bundle,
+                    &form,
+                    rest,
+                    "2020-06-15T10:00:00.000+02:00",
+                    Duration::ZERO,
+                )
+                .expect("imported");
+            assert_eq!(written, [Imported::Created], "at least one, and only one");
+            done += written.len();
+        }
         let newer = store.response(new).expect("read").expect("there");
         assert_eq!(newer.deprecated_id.as_deref(), Some(old));
         assert_eq!(newer.superseded_by, None);
@@ -652,7 +666,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
     let mut store = Store::open(dir.path()).expect("opens");
     let at = "2020-06-15T10:00:00.000+02:00";
     let done = store
-        .import_responses(
+        .import_batch(
             &bundle,
             &form,
             &[
@@ -660,6 +674,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
                 item("0a0b0c0d-0000-4000-8000-000000000000", "k2", Status::Draft),
             ],
             at,
+            Duration::MAX,
         )
         .expect("imported");
     assert_eq!(done, [Imported::Created, Imported::Created]);
@@ -683,7 +698,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
 
     // The same id, or the same key: nothing is written again.
     let again = store
-        .import_responses(
+        .import_batch(
             &bundle,
             &form,
             &[
@@ -695,6 +710,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
                 ),
             ],
             at,
+            Duration::MAX,
         )
         .expect("imported");
     assert_eq!(
@@ -713,4 +729,84 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
         .filling(&store, &row, Clock::System)
         .expect("reopens with its form");
     assert!(filling.can_finalize());
+}
+
+// ---------------------------------------------------------------------------
+// Streaming
+
+/// A data file without end (8 MB, so that a reader that wants it whole
+/// fails rather than hangs): a header or `[` once, then the same row again
+/// and again. It counts what was read of it.
+struct Endless {
+    head: &'static [u8],
+    row: &'static [u8],
+    sent: usize,
+    read: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < buf.len() && self.sent < 8 << 20 {
+            let (text, at) = if self.sent < self.head.len() {
+                (self.head, self.sent)
+            } else {
+                (self.row, (self.sent - self.head.len()) % self.row.len())
+            };
+            let Some(&b) = text.get(at) else { break };
+            buf[n] = b;
+            n += 1;
+            self.sent += 1;
+        }
+        self.read.set(self.read.get() + n);
+        Ok(n)
+    }
+}
+
+/// Was: the importer read the whole file, then held every row and every
+/// judged response in memory (1.5 GB for 100,000 rows). Rows now come one
+/// at a time: a file without end gives its first rows after a few kB.
+#[test]
+fn rows_come_one_at_a_time_from_a_file_without_end() {
+    let f = form(HOUSEHOLD);
+    for (format, head, row) in [
+        (
+            Format::Csv,
+            &b"village,household/size\n"[..],
+            &b"Borgo,4\n"[..],
+        ),
+        (Format::Ndjson, b"", b"{\"village\": \"Borgo\"}\n"),
+        (
+            Format::Json,
+            b"[",
+            b"{\"village\": \"Borgo\", \"person\": [{\"pname\": \"Ana\"}]},",
+        ),
+    ] {
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        let input = std::io::BufReader::new(Endless {
+            head,
+            row,
+            sent: 0,
+            read: read.clone(),
+        });
+        let mut judge = Judge::new(f.clone(), ctx());
+        let mut numbers = Vec::new();
+        let stopped = import::stream(format, input, &f, |r| {
+            assert!(judge.row(&r).is_valid(), "{format:?}");
+            numbers.push(r.number);
+            if numbers.len() == 1_000 {
+                Err("enough")
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(stopped.err(), Some(import::Stop::Handler("enough")));
+        assert_eq!(numbers.len(), 1_000, "{format:?}");
+        let one = row.len();
+        assert!(
+            read.get() < 1_000 * one + 64 * 1024,
+            "{format:?}: {} bytes read for 1,000 rows of {one}",
+            read.get()
+        );
+    }
 }

@@ -12,6 +12,8 @@ mod workbooks;
 
 mod cli;
 mod cli_data;
+mod cli_import;
+mod cli_import_big;
 mod cli_xlsform;
 mod conformance;
 mod e2e;

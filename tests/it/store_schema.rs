@@ -122,7 +122,8 @@ const EARLIER: &[(i64, &str)] = &[
     (0, "SQLite database, no schema"),
     (1, "version 1 with a finalized response"),
     (2, "version 2 with a finalized response"),
-    (3, "version 3 with a finalized response"),
+    (3, "version 3 with an imported response"),
+    (4, "version 4 with an imported response"),
 ];
 
 /// The schema of version 1 as it shipped (frozen here on purpose: a fixture
@@ -156,16 +157,28 @@ const SCHEMA_V2: &str = r#"
     PRAGMA user_version = 2;
 "#;
 
-/// Migration 3 as it shipped.
+/// The schema of version 3 as it shipped: version 2 and the imports table
+/// (frozen here on purpose, as `SCHEMA_V1`).
 const SCHEMA_V3: &str = r#"
-    CREATE TABLE imports (
-        source_key  TEXT PRIMARY KEY,
+    CREATE TABLE imports (source_key TEXT PRIMARY KEY,
         response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
-        source      TEXT NOT NULL,
-        imported_at TEXT NOT NULL
-    ) WITHOUT ROWID;
+        source TEXT NOT NULL, imported_at TEXT NOT NULL) WITHOUT ROWID;
     CREATE INDEX imports_by_response ON imports(response_id);
+    INSERT INTO imports VALUES ('a-key', '11111111-1111-4111-8111-111111111111', 'old.csv',
+        '2020-05-11T09:10:00.000+02:00');
     PRAGMA user_version = 3;
+"#;
+
+/// Version 4: the listings' indexes.
+const SCHEMA_V4: &str = r#"
+    DROP INDEX responses_by_status;
+    CREATE INDEX responses_by_status ON responses(
+        status, julianday(updated_at) DESC, updated_at DESC, id DESC);
+    CREATE INDEX responses_by_pane ON responses(
+        status <> 'draft', julianday(updated_at) DESC, updated_at DESC, id DESC);
+    CREATE INDEX responses_by_change ON responses(
+        julianday(updated_at) DESC, updated_at DESC, id DESC);
+    PRAGMA user_version = 4;
 "#;
 
 fn build_earlier(path: &Path, what: &str) {
@@ -187,11 +200,14 @@ fn build_earlier(path: &Path, what: &str) {
             conn.execute_batch(SCHEMA_V1).expect("version 1 written");
             conn.execute_batch(SCHEMA_V2).expect("version 2 written");
         }
-        "version 3 with a finalized response" => {
+        "version 3 with an imported response" | "version 4 with an imported response" => {
             let conn = Connection::open(path).expect("raw connection");
             conn.execute_batch(SCHEMA_V1).expect("version 1 written");
             conn.execute_batch(SCHEMA_V2).expect("version 2 written");
             conn.execute_batch(SCHEMA_V3).expect("version 3 written");
+            if what.starts_with("version 4") {
+                conn.execute_batch(SCHEMA_V4).expect("version 4 written");
+            }
         }
         other => panic!("no fixture for {other}"),
     }
@@ -233,7 +249,14 @@ fn a_database_at_every_earlier_version_migrates() {
                 "{what}"
             );
         }
-        // Migration 3: the imports table is there, empty.
+        if version >= 3 {
+            assert_eq!(
+                store.imported_as("a-key").expect("read").as_deref(),
+                Some("11111111-1111-4111-8111-111111111111"),
+                "{what}: an earlier import's keys are kept"
+            );
+        }
+        // Migration 3: the imports table is there.
         assert_eq!(
             store
                 .imported_as("no such key")
