@@ -68,7 +68,10 @@ fn check_says_what_is_wrong_and_what_to_do() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let text = stdout(&out);
     assert!(text.contains("integrity: ok"), "{text}");
-    assert!(text.contains("schema: version ") && text.contains(" (current)"), "{text}");
+    assert!(
+        text.contains("schema: version ") && text.contains(" (current)"),
+        "{text}"
+    );
     // A damaged file: exit 1, the advice, and nothing written.
     let db = t.path().join(DB_FILE);
     let mut bytes = fs::read(&db).expect("db");
