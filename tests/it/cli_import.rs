@@ -4,69 +4,19 @@
 //! Big files (batches, interruptions, the progress bar) are in
 //! `cli_import_big`, which shares the helpers below.
 
+use crate::cli_support::{entries, list_json, one_line_error, populated, xml_text};
+use crate::cli_support::{rileva, stderr, stdout, tmp};
 use crate::common;
 
-use assert_cmd::Command;
 use rileva::store::{self, DirLock};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
 const DEFAULT_FORM: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/assets/forms/buone-pratiche-covid19.json"
 );
-
-// The helpers of `cli` these tests use (copied: `cli` is being split).
-
-pub(crate) fn rileva(dir: &Path) -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("rileva");
-    cmd.env_remove("RILEVA_DATA_DIR").arg("--data-dir").arg(dir);
-    cmd
-}
-
-pub(crate) fn tmp() -> TempDir {
-    tempfile::tempdir().expect("tempdir")
-}
-
-pub(crate) fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
-}
-
-pub(crate) fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("UTF-8 stderr")
-}
-
-/// stderr is exactly one line starting with `rileva: `, and it contains `part`.
-fn one_line_error(out: &std::process::Output, part: &str) {
-    let err = stderr(out);
-    assert_eq!(err.lines().count(), 1, "one line expected, got: {err}");
-    assert!(err.starts_with("rileva: "), "{err}");
-    assert!(err.contains(part), "{part:?} not in: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    names
-}
-
-fn list_json(dir: &Path) -> Vec<Value> {
-    let out = rileva(dir).args(["list", "--json"]).output().expect("runs");
-    assert!(out.status.success(), "{}", stderr(&out));
-    serde_json::from_slice::<Value>(&out.stdout)
-        .expect("JSON")
-        .as_array()
-        .expect("array")
-        .clone()
-}
 
 pub(crate) fn write_form(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
@@ -76,23 +26,6 @@ pub(crate) fn write_form(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&fs::read(path).expect("read export")).expect("export is JSON")
-}
-
-fn xml_text<'a>(node: roxmltree::Node<'a, 'a>, path: &[&str]) -> Option<&'a str> {
-    let mut cur = node;
-    for name in path {
-        cur = cur.children().find(|c| c.has_tag_name(*name))?;
-    }
-    Some(cur.text().unwrap_or(""))
-}
-
-/// A data directory with two complete responses and a draft.
-fn populated() -> TempDir {
-    let dir = tmp();
-    common::create(dir.path(), common::COMPLETE, true, 1);
-    common::create(dir.path(), common::DRAFT, false, 2);
-    common::create(dir.path(), common::COMPLETE, true, 3);
-    dir
 }
 
 // ---------------------------------------------------------------------------
@@ -334,7 +267,7 @@ fn import_uses_a_uuid_column_as_the_response_id() {
 
 #[test]
 fn an_ndjson_export_imports_into_a_fresh_data_dir_with_the_same_answers() {
-    let p = populated();
+    let p = populated().dir;
     let out = rileva(p.path())
         .args(["export", "--format", "ndjson"])
         .output()

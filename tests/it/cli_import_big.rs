@@ -2,7 +2,8 @@
 //! between, an import killed or interrupted and run again, the progress bar.
 //! The real binary, with the data directory in a temp dir.
 
-use crate::cli_import::{rileva, stderr, stdout, tmp, write_form};
+use crate::cli_import::write_form;
+use crate::cli_support::{rileva, stderr, stdout, tmp};
 use crate::common;
 use crate::e2e_support::Tui;
 

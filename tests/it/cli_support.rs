@@ -1,6 +1,7 @@
 //! What the command-line tests share: the real binary on a temp data
 //! directory, and reading what it printed.
 
+use crate::common;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
@@ -59,4 +60,32 @@ pub fn list_json(dir: &Path) -> Vec<Value> {
         .as_array()
         .expect("array")
         .clone()
+}
+
+/// A data directory with two complete responses and a draft between them.
+pub struct Populated {
+    pub dir: TempDir,
+    pub complete: Vec<String>,
+    pub draft: String,
+}
+
+pub fn populated() -> Populated {
+    let dir = tmp();
+    let a = common::create(dir.path(), common::COMPLETE, true, 1);
+    let draft = common::create(dir.path(), common::DRAFT, false, 2);
+    let b = common::create(dir.path(), common::COMPLETE, true, 3);
+    Populated {
+        dir,
+        complete: vec![a, b],
+        draft,
+    }
+}
+
+/// The text at a path of child elements, "" when empty.
+pub fn xml_text<'a>(node: roxmltree::Node<'a, 'a>, path: &[&str]) -> Option<&'a str> {
+    let mut cur = node;
+    for name in path {
+        cur = cur.children().find(|c| c.has_tag_name(*name))?;
+    }
+    Some(cur.text().unwrap_or(""))
 }

@@ -12,6 +12,7 @@ mod workbooks;
 
 mod cli;
 mod cli_data;
+mod cli_export;
 mod cli_import;
 mod cli_import_big;
 mod cli_xlsform;
