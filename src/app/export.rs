@@ -3,14 +3,13 @@
 //! at a time in the order they were stored, each rendered from the one walk
 //! (`export`), handed to a sink, and marked exported once it is safely out.
 
-use super::{Forms, LoadError, clock_for};
+use super::render::{Read, Renderers};
+use super::{Forms, LoadError};
 use crate::engine::Filling;
 use crate::export;
-use crate::form::Form;
-use crate::store::{Reader, ResponseRow, Status, Store, StoreError};
+use crate::store::{ResponseRow, Status, Store, StoreError};
 use crate::timefmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// The formats a response is exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,28 +139,43 @@ pub fn to_files(
     progress: &mut dyn Progress,
 ) -> Result<Tally, ExportError> {
     export::remove_stale_temps(dir);
+    let failed = |path: String, e: std::io::Error, written: usize| ExportError::Write {
+        path,
+        reason: e.to_string(),
+        written,
+    };
+    // Files renamed since the last settle (which makes them durable).
+    let unsettled = std::cell::Cell::new(0usize);
     let mut written = 0usize;
+    let mut sink = |row: &ResponseRow, bytes: &[u8]| {
+        let name = format!("{}.{}", row.id, format.extension());
+        let path = export::write_renamed(dir, &name, bytes)
+            .map_err(|e| failed(dir.join(&name).display().to_string(), e, written))?;
+        written += 1;
+        unsettled.set(unsettled.get() + 1);
+        Ok(Some(path))
+    };
+    // The renames of a batch are made durable at once, before it is marked.
+    let mut settle = || {
+        if unsettled.replace(0) == 0 {
+            return Ok(());
+        }
+        export::sync_dir(dir).map_err(|e| failed(dir.display().to_string(), e, 0))
+    };
     run(
         store,
         statuses,
         format,
         Mark::EachBatch,
         progress,
-        &mut |row, bytes| {
-            let name = format!("{}.{}", row.id, format.extension());
-            let path = export::write_atomic(dir, &name, bytes).map_err(|e| ExportError::Write {
-                path: dir.join(&name).display().to_string(),
-                reason: e.to_string(),
-                written,
-            })?;
-            written += 1;
-            Ok(Some(path))
-        },
+        &mut sink,
+        &mut settle,
     )
 }
 
 /// Goes through the responses with `statuses`, rendering each in `format`
-/// and handing it to `sink` (which returns where it put it, if a file).
+/// and handing it to `sink` (which returns where it put it, if a file);
+/// `settle` makes what the sink wrote durable, before each mark.
 pub fn run(
     store: &mut Store,
     statuses: &[Status],
@@ -169,6 +183,7 @@ pub fn run(
     mark: Mark,
     progress: &mut dyn Progress,
     sink: &mut Sink<'_>,
+    settle: &mut dyn FnMut() -> Result<(), ExportError>,
 ) -> Result<Tally, ExportError> {
     let total = total(store, statuses)?;
     let mut tally = Tally {
@@ -177,13 +192,7 @@ pub fn run(
     };
     let mut forms = Forms::default();
     let mut to_mark: Vec<String> = Vec::new();
-    // A read-only connection per core (none where the store has no file to
-    // open again, a read-only directory: then all is read here).
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let mut readers: Vec<Reader> = match threads {
-        1 => Vec::new(),
-        n => (0..n).map_while(|_| store.reader().ok()).collect(),
-    };
+    let mut renderers = Renderers::start(store, format);
     let mut cursor = None;
     loop {
         let (rows, next) = store.batch(statuses, cursor, BATCH)?;
@@ -200,11 +209,12 @@ pub fn run(
                 (row, form)
             })
             .collect();
-        let rendered = render_all(store, &mut readers, &read, format);
-        for ((row, _), bytes) in read.iter().zip(rendered) {
+        for (row, bytes) in renderers.render(store, read) {
+            let row = &row;
             if progress.stop() {
                 // Files in place are marked; a stream's lines never are.
                 if mark == Mark::EachBatch {
+                    settle()?;
                     mark_exported(store, &mut to_mark, &tally)?;
                 }
                 return Err(ExportError::Stopped(format!(
@@ -228,79 +238,13 @@ pub fn run(
             }
         }
         if mark == Mark::EachBatch {
+            settle()?;
             mark_exported(store, &mut to_mark, &tally)?;
         }
     }
+    settle()?;
     mark_exported(store, &mut to_mark, &tally)?;
     Ok(tally)
-}
-
-/// A response to render: its row, and its form or why it has none.
-type Read = (ResponseRow, Result<Arc<Form>, LoadError>);
-
-/// Reads the answers of `read` and renders them, in order: on each reader's
-/// thread when there are several (the engine's work for one response is
-/// independent of the others'), else here.
-fn render_all(
-    store: &Store,
-    readers: &mut [Reader],
-    read: &[Read],
-    format: Format,
-) -> Vec<Result<Vec<u8>, LoadError>> {
-    let render_one = |(row, form): &Read, answers: Vec<(String, String)>| {
-        let form = form.as_ref().map_err(Clone::clone)?;
-        let filling = Filling::to_read(form.clone(), answers, clock_for(row), &row.language);
-        Ok(render(&filling, row, format))
-    };
-    let here = |rows: &[Read]| -> Vec<Result<Vec<u8>, LoadError>> {
-        rows.iter()
-            .map(|r| {
-                let answers = store.answers(&r.0.id)?;
-                render_one(r, answers)
-            })
-            .collect()
-    };
-    if readers.len() < 2 || read.len() < 32 {
-        return here(read);
-    }
-    let part = |reader: &mut Reader, part: &[Read]| -> Vec<Result<Vec<u8>, LoadError>> {
-        let ids: Vec<&str> = part.iter().map(|(row, _)| row.id.as_str()).collect();
-        match reader.answers_of(&ids) {
-            Ok(all) => part
-                .iter()
-                .zip(all)
-                .map(|(r, a)| render_one(r, a))
-                .collect(),
-            Err(e) => part
-                .iter()
-                .map(|_| Err(LoadError::Store(e.clone())))
-                .collect(),
-        }
-    };
-    let chunk = read.len().div_ceil(readers.len());
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = readers
-            .iter_mut()
-            .zip(read.chunks(chunk))
-            .map(|(reader, rows)| {
-                let spawned = std::thread::Builder::new()
-                    .name("rileva-render".into())
-                    .spawn_scoped(scope, move || part(reader, rows));
-                (spawned, rows)
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|(spawned, rows)| match spawned {
-                // A panic in a worker is a bug: carry it on here.
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                // No thread to be had: that part here.
-                Err(_) => here(rows),
-            })
-            .collect()
-    })
 }
 
 /// One response in a format.

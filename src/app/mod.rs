@@ -3,6 +3,7 @@
 //! form it was started on.
 
 pub mod export;
+mod render;
 
 use crate::engine::{Clock, Filling};
 use crate::form::{self, Form, FormBundle, FormError};

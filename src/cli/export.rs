@@ -92,6 +92,8 @@ pub(super) fn export<W: Write>(
                         None => Ok(None),
                     }
                 },
+                // Each line is out when written (stdout is line-buffered).
+                &mut || Ok(()),
             );
             match result {
                 Ok(tally) => {

@@ -21,6 +21,16 @@ use std::path::{Path, PathBuf};
 /// (0700, with its parents) if missing. On error the temp file is removed and
 /// an existing file of that name is left as it was.
 pub fn write_atomic(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    let target = write_renamed(dir, file_name, bytes)?;
+    sync_dir(dir)?;
+    Ok(target)
+}
+
+/// `write_atomic` for many files in one directory: each file is written and
+/// synced, then renamed into place; the rename itself is durable once
+/// `sync_dir` has run, which the caller does once for all of them (before
+/// it tells anyone they are there).
+pub fn write_renamed(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     if !is_plain_file_name(file_name) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -44,7 +54,6 @@ pub fn write_atomic(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<Pat
         let _ = fs::remove_file(&temp);
     }
     result?;
-    sync_dir(dir)?;
     Ok(target)
 }
 
@@ -106,13 +115,14 @@ fn write_then_rename(temp: &Path, target: &Path, bytes: &[u8]) -> io::Result<()>
     fs::rename(temp, target)
 }
 
+/// Makes the renames done in `dir` durable (an fsync of the directory).
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
+pub fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
