@@ -133,3 +133,16 @@ fn the_end_of_a_very_long_one_line_answer_is_on_screen() {
         assert_eq!(stored(&h, &id, "one").len(), n + 3);
     }
 }
+
+/// The same typed key by key on the default form's A04, as in a terminal.
+#[test]
+fn the_end_of_a_long_typed_answer_is_on_screen() {
+    let mut h = Harness::new();
+    h.keys("Mario<Enter>n2<Enter>1<Enter>6<Enter>aglie<Enter>");
+    assert_eq!(h.current(), "A04");
+    let long = String::from("Comune di ") + &"abcdefghij".repeat(450) + "FINE";
+    h.keys(&long);
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("FINE"), "{screen}");
+    assert_eq!(h.value(), long);
+}

@@ -343,6 +343,8 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
         Outcome::Unchanged => Vec::new(),
         Outcome::JobStarted => {
             app.job = Some(crate::tui::state::Progress::default());
+            // What was said before is old news beside the progress.
+            app.flash = None;
             Vec::new()
         }
         Outcome::JobProgress { done, total } => {
