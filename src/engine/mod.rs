@@ -7,6 +7,7 @@
 //! 0-based). Stored answers are keyed by data path, where the instances show
 //! as 1-based indices: `/household/person[2]/age`.
 
+mod codes;
 mod context;
 mod entry;
 mod nav;
@@ -14,6 +15,8 @@ mod problems;
 mod slots;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_codes;
 #[cfg(test)]
 mod tests_entry;
 #[cfg(test)]
@@ -28,6 +31,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 pub use crate::form::values::canonical;
+pub use codes::CodeEntry;
 pub use entry::{EndStamp, Summary};
 pub use nav::ScreenRef;
 pub use problems::type_text;

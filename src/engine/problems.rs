@@ -60,6 +60,10 @@ const NOT_A_CHOICE: Tr = Tr {
     it: "Non è una scelta dell'elenco",
     en: "Not a choice of the list",
 };
+const TWO_DIGIT_YEAR: Tr = Tr {
+    it: "Anno di due cifre: scrivere l'anno intero (15/03/2020 o 15032020)",
+    en: "Two-digit year: write the whole year (15/03/2020 or 15032020)",
+};
 const EXPRESSION: Tr = Tr {
     it: "Errore nel questionario",
     en: "Error in the questionnaire",
@@ -72,6 +76,7 @@ pub fn type_text(e: &TypeError, lang: Lang) -> &'static str {
         TypeError::IntegerTooLarge => INT_TOO_LARGE,
         TypeError::NotDecimal => NOT_DECIMAL,
         TypeError::NotDate => NOT_DATE,
+        TypeError::TwoDigitYear => TWO_DIGIT_YEAR,
         TypeError::NotTime => NOT_TIME,
         TypeError::NotDateTime => NOT_DATETIME,
         TypeError::NotGeopoint => NOT_GEOPOINT,

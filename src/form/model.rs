@@ -289,9 +289,31 @@ pub struct ChoiceList {
     pub by_name: HashMap<String, usize>,
     /// column -> value -> choice indices, for the columns used by `column = …` filters.
     pub index: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// Every name is a number (`01`, `16`, `015012`): the names are the
+    /// codes printed on paper; otherwise the positions 1, 2, 3… are.
+    pub numbered: bool,
 }
 
 impl ChoiceList {
+    /// Called once the choices are in: decides how codes are written.
+    pub fn seal(&mut self) {
+        self.numbered = !self.choices.is_empty()
+            && self
+                .choices
+                .iter()
+                .all(|c| !c.name.is_empty() && c.name.bytes().all(|b| b.is_ascii_digit()));
+    }
+
+    /// The code printed beside choice `i` and keyed by a transcriber: its
+    /// name when every name of the list is a number, else its position
+    /// (1-based).
+    pub fn code(&self, i: usize) -> String {
+        match self.choices.get(i) {
+            Some(c) if self.numbered => c.name.clone(),
+            _ => (i + 1).to_string(),
+        }
+    }
+
     pub fn choice(&self, name: &str) -> Option<&Choice> {
         self.by_name.get(name).and_then(|&i| self.choices.get(i))
     }

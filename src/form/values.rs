@@ -14,6 +14,8 @@ pub enum TypeError {
     IntegerTooLarge,
     NotDecimal,
     NotDate,
+    /// A date whose year has two digits (`15/03/20`).
+    TwoDigitYear,
     NotTime,
     NotDateTime,
     /// Not "lat lon [alt [acc]]" with latitude in -90..90 and longitude in -180..180.
@@ -83,6 +85,7 @@ pub const INT_MIN: i64 = i32::MIN as i64;
 
 pub fn parse_integer(s: &str) -> Result<String, TypeError> {
     let t = s.trim().replace(['\u{a0}', ' ', '\''], "");
+    let t = without_thousands_points(&t);
     let t = t.strip_prefix('+').unwrap_or(&t);
     let digits = t.strip_prefix('-').unwrap_or(t);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -93,6 +96,24 @@ pub fn parse_integer(s: &str) -> Result<String, TypeError> {
         return Err(TypeError::IntegerTooLarge);
     }
     Ok(v.to_string())
+}
+
+/// `316.000` and `1.316.000` as Italians write thousands: points only
+/// between groups of three digits after a first group of one to three, so
+/// that it reads only one way. Anything else is returned as it was.
+fn without_thousands_points(t: &str) -> String {
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let groups: Vec<&str> = body.split('.').collect();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let grouped = groups.len() > 1
+        && groups.iter().all(|g| digits(g))
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if grouped {
+        t.replace('.', "")
+    } else {
+        t.to_string()
+    }
 }
 
 /// Accepts a point or a comma as the decimal separator (Italian operators type
@@ -125,9 +146,11 @@ pub fn format_decimal(v: f64) -> String {
 /// Accepts `2020-03-15`, `15/03/2020`, `15-03-2020`, `15.03.2020` and one-digit
 /// days and months. Returns the ISO form.
 pub fn parse_date(s: &str) -> Result<String, TypeError> {
-    date_of(s)
-        .map(temporal::date_text)
-        .ok_or(TypeError::NotDate)
+    match date_of(s) {
+        Some(d) => Ok(temporal::date_text(d)),
+        None if temporal::has_short_year(s) => Err(TypeError::TwoDigitYear),
+        None => Err(TypeError::NotDate),
+    }
 }
 
 pub fn date_of(s: &str) -> Option<Date> {

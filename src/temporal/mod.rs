@@ -89,7 +89,29 @@ impl Moment {
 /// A date as operators type it and imports bring it: `2020-03-15`,
 /// `15/03/2020`, `15-03-2020`, `15.03.2020`, one-digit days and months.
 pub fn read_date(text: &str) -> Option<Date> {
-    rules::OPERATOR.date(text.trim())
+    let text = text.trim();
+    // As paper forms have it in boxes: `15032020`, day first.
+    if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Date::strptime("%d%m%Y", text).ok();
+    }
+    rules::OPERATOR.date(text)
+}
+
+/// A date written with a two-digit year (`15/03/20`, `150320`): refused
+/// with its own message, as `20` could be 1920 or 2020.
+pub fn has_short_year(text: &str) -> bool {
+    let text = text.trim();
+    if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let groups: Vec<&str> = text.split(['/', '.', '-']).collect();
+    groups.len() == 3
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[0].len() <= 2
+        && groups[1].len() <= 2
+        && groups[2].len() == 2
 }
 
 /// A time as operators type it (`14:30`, `9.05`, `14:30:05`) or as ODK

@@ -70,6 +70,7 @@ impl Compiler<'_> {
         if choices.is_empty() {
             self.err(format!("choices.{name}"), "the list has no choices");
         }
+        list.seal();
         self.list_ids.insert(name.to_string(), self.lists.len());
         self.lists.push(list);
     }
@@ -174,6 +175,7 @@ impl Compiler<'_> {
         if list.choices.is_empty() {
             self.err(loc.field("type"), format!("\"{file}\" has no choices"));
         }
+        list.seal();
         let id = self.lists.len();
         self.list_ids.insert(key, id);
         self.lists.push(list);
