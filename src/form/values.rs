@@ -201,7 +201,8 @@ mod tests {
     #[case("15-03-2020", Ok("2020-03-15"))]
     #[case("31/02/2020", Err(TypeError::NotDate))]
     #[case("2020/03/15", Err(TypeError::NotDate))]
-    #[case("15/03/20", Err(TypeError::NotDate))]
+    #[case("15/03/20", Err(TypeError::TwoDigitYear))]
+    #[case("15032020", Ok("2020-03-15"))]
     #[case("oggi", Err(TypeError::NotDate))]
     #[case("", Err(TypeError::NotDate))]
     fn dates(#[case] input: &str, #[case] expected: Result<&str, TypeError>) {
