@@ -21,6 +21,8 @@ mod tests_codes;
 mod tests_entry;
 #[cfg(test)]
 mod tests_repeats;
+#[cfg(test)]
+mod tests_sections;
 
 use crate::expr::{self, Value};
 use crate::form::values::{self, TypeError};
@@ -162,6 +164,9 @@ pub struct Filling {
     clock: Clock,
     lang: String,
     nav: nav::Screens,
+    /// The transcription layout: one screen per section (a top-level group)
+    /// and per repeat entry, as paper has them.
+    sections: bool,
     progress: (usize, usize),
 }
 
@@ -239,6 +244,7 @@ impl Filling {
             clock,
             lang,
             nav: nav::Screens::default(),
+            sections: false,
             progress: (0, 0),
         };
         for (path, value) in stored {

@@ -39,7 +39,7 @@ pub(super) struct Screens {
 impl Screens {
     pub fn build(f: &Filling) -> Screens {
         let mut s = Screens::default();
-        s.walk(f, &f.form.top, &Vec::new());
+        s.walk(f, &f.form.top, &Vec::new(), true);
         s
     }
 
@@ -48,7 +48,9 @@ impl Screens {
         self.list.push(screen);
     }
 
-    fn walk(&mut self, f: &Filling, children: &[NodeId], idx: &Idx) {
+    /// Pushes the screens under `children`. `questions` false: only the
+    /// repeats among them (their questions are on the page just pushed).
+    fn walk(&mut self, f: &Filling, children: &[NodeId], idx: &Idx, questions: bool) {
         for &c in children {
             let node = f.form.node(c);
             match node.kind {
@@ -60,12 +62,17 @@ impl Screens {
                     if !f.is_relevant(&slot) {
                         continue;
                     }
-                    if node.is_field_list() {
+                    let section = f.sections && node.parent.is_none();
+                    if !questions {
+                        self.walk(f, &node.children, idx, false);
+                    } else if section {
+                        self.page(f, slot, &node.children);
+                    } else if node.is_field_list() {
                         if !f.fields(&ScreenRef::Group(slot.clone())).is_empty() {
                             self.push(f, ScreenRef::Group(slot));
                         }
                     } else {
-                        self.walk(f, &node.children, idx);
+                        self.walk(f, &node.children, idx, true);
                     }
                 }
                 Kind::Repeat => {
@@ -73,11 +80,17 @@ impl Screens {
                     for k in 0..n {
                         let mut inner = idx.clone();
                         inner.push(k);
-                        if f.is_relevant(&Slot {
+                        let entry = Slot {
                             node: c,
                             idx: inner.clone(),
-                        }) {
-                            self.walk(f, &node.children, &inner);
+                        };
+                        if !f.is_relevant(&entry) {
+                            continue;
+                        }
+                        if f.sections {
+                            self.page(f, entry, &node.children);
+                        } else {
+                            self.walk(f, &node.children, &inner, true);
                         }
                     }
                     if node.repeat_count.is_none()
@@ -93,7 +106,7 @@ impl Screens {
                         );
                     }
                 }
-                k if k.is_screen() => {
+                k if k.is_screen() && questions => {
                     let slot = Slot {
                         node: c,
                         idx: idx.clone(),
@@ -105,6 +118,17 @@ impl Screens {
                 _ => {}
             }
         }
+    }
+
+    /// The transcription layout's page of a section or a repeat entry: its
+    /// questions on one screen, then its repeats' own pages.
+    fn page(&mut self, f: &Filling, slot: Slot, children: &[NodeId]) {
+        let idx = slot.idx.clone();
+        let screen = ScreenRef::Group(slot);
+        if !f.fields(&screen).is_empty() {
+            self.push(f, screen);
+        }
+        self.walk(f, children, &idx, false);
     }
 
     fn position(&self, f: &Filling, screen: &ScreenRef) -> Result<usize, usize> {
@@ -212,6 +236,9 @@ impl Filling {
     /// The screen a slot is shown on (its field-list group, if any).
     pub fn screen_of(&self, slot: &Slot) -> ScreenRef {
         let form = &self.form;
+        if self.sections {
+            return self.page_of(slot);
+        }
         for a in form.ancestors(slot.node) {
             if form.node(a).is_field_list() {
                 let depth = form.node(a).repeats.len();
@@ -222,6 +249,69 @@ impl Filling {
             }
         }
         ScreenRef::Question(slot.clone())
+    }
+
+    /// The transcription layout's page of a slot: its repeat entry, else its
+    /// section, else its own screen.
+    fn page_of(&self, slot: &Slot) -> ScreenRef {
+        let form = &self.form;
+        let node = form.node(slot.node);
+        if let Some(&r) = node.repeats.last() {
+            let depth = form.node(r).repeats.len();
+            return ScreenRef::Group(Slot {
+                node: r,
+                idx: slot.idx[..depth.min(slot.idx.len())].to_vec(),
+            });
+        }
+        match form.section_of(slot.node) {
+            Some(s) if form.node(s).kind == Kind::Group => ScreenRef::Group(Slot::root(s)),
+            _ if node.kind == Kind::Group && node.parent.is_none() => {
+                ScreenRef::Group(slot.clone())
+            }
+            _ => ScreenRef::Question(slot.clone()),
+        }
+    }
+
+    /// The transcription layout (one page per section and per repeat entry)
+    /// or the usual one; the screens are built again.
+    pub fn set_sections(&mut self, on: bool) {
+        if self.sections != on {
+            self.sections = on;
+            self.nav = Screens::build(self);
+        }
+    }
+
+    pub fn sections(&self) -> bool {
+        self.sections
+    }
+
+    /// Every question and note a page would show, relevant or not (a
+    /// transcription page lists the others dim, as paper prints them), in
+    /// document order; not the ones of the repeats under it.
+    pub fn page_members(&self, screen: &ScreenRef) -> Vec<(Slot, bool)> {
+        let mut out = Vec::new();
+        match screen {
+            ScreenRef::Question(s) => out.push((s.clone(), self.is_relevant(s))),
+            ScreenRef::RepeatEnd { .. } => {}
+            ScreenRef::Group(g) => self.collect_members(g.node, &g.idx, &mut out),
+        }
+        out
+    }
+
+    fn collect_members(&self, group: NodeId, idx: &Idx, out: &mut Vec<(Slot, bool)>) {
+        for &c in &self.form.node(group).children {
+            let node = self.form.node(c);
+            let slot = Slot {
+                node: c,
+                idx: idx.clone(),
+            };
+            if node.kind == Kind::Group {
+                self.collect_members(c, idx, out);
+            } else if node.kind.is_screen() {
+                let relevant = self.is_relevant(&slot);
+                out.push((slot, relevant));
+            }
+        }
     }
 
     /// The relevant questions and notes a screen shows.
@@ -279,11 +369,13 @@ impl Filling {
                     repeat: slot.node,
                     parent: parent.to_vec(),
                 }
+            } else if self.sections {
+                ScreenRef::Group(slot)
             } else {
                 // The first screen inside that instance comes right after it.
                 return self.next_screen(Some(&ScreenRef::Question(slot)));
             }
-        } else if node.kind == Kind::Group && node.is_field_list() {
+        } else if node.kind == Kind::Group && node.is_field_list() && !self.sections {
             ScreenRef::Group(slot)
         } else {
             self.screen_of(&slot)
