@@ -26,6 +26,22 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
 
+    /// Key paper questionnaires: new responses start in the transcription
+    /// layout (a page per section, codes as printed), after the paper's
+    /// number. Only for the TUI (`t` on the start screen does the same once).
+    #[arg(long)]
+    pub transcribe: bool,
+
+    /// Transcription: a field never moves on by itself (a complete code or
+    /// an 8-digit date waits for Enter)
+    #[arg(long)]
+    pub no_advance: bool,
+
+    /// Transcription: a refused value flashes the status line instead of
+    /// ringing the terminal's bell
+    #[arg(long)]
+    pub no_bell: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -129,6 +129,7 @@ fn list_item(r: &ResponseRow) -> Value {
         "status": r.status.as_str(),
         "form": { "id": r.form_id, "version": r.form_version },
         "instanceName": r.instance_name,
+        "paperId": r.paper_id,
         "answered": r.answered,
         "relevant": r.relevant,
         "operator": r.operator,
@@ -148,6 +149,15 @@ fn cell(s: &str, max: usize) -> String {
         let mut cut: String = s.chars().take(max.saturating_sub(1)).collect();
         cut.push('…');
         cut
+    }
+}
+
+/// A response's name, after the number of the paper it was keyed from.
+fn shown_name(r: &ResponseRow) -> String {
+    let name = r.instance_name.as_deref().unwrap_or("-");
+    match &r.paper_id {
+        Some(p) => format!("[{p}] {name}"),
+        None => name.to_string(),
     }
 }
 
@@ -182,7 +192,7 @@ fn table(rows: &[ResponseRow], fixed: bool) -> Vec<String> {
         lines.push([
             cell(&r.id, 40),
             r.status.as_str().to_string(),
-            cell(r.instance_name.as_deref().unwrap_or("-"), 36),
+            cell(&shown_name(r), 36),
             format!("{}/{}", r.answered, r.relevant),
             cell(
                 if r.operator.is_empty() {

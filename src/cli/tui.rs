@@ -41,6 +41,11 @@ pub(super) fn tui(cli: &Cli) -> Result<u8, String> {
         bundle,
         form,
         lang,
+        keying: crate::tui::state::Keying {
+            auto_advance: !cli.no_advance,
+            bell: !cli.no_bell,
+            transcribe: cli.transcribe,
+        },
     })?;
     Ok(0)
 }

@@ -104,6 +104,9 @@ pub enum Problem {
     OutOfRange,
     /// An expression could not be evaluated (e.g. an invalid regex).
     Expression(String),
+    /// Typed as a printed code (transcription) that no choice of the list,
+    /// as its filter leaves it, has.
+    NotACode(String),
 }
 
 /// The state of one slot for the operator.

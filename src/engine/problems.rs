@@ -56,6 +56,10 @@ const FILTERED_OUT: Tr = Tr {
     it: "La scelta non è (più) ammessa per le risposte date: sceglierne un'altra",
     en: "The choice is not (or no longer) allowed for the answers given: pick another",
 };
+const NOT_A_CODE: Tr = Tr {
+    it: "Nessuna voce dell'elenco ha il codice",
+    en: "No item of the list has the code",
+};
 const NOT_A_CHOICE: Tr = Tr {
     it: "Non è una scelta dell'elenco",
     en: "Not a choice of the list",
@@ -122,6 +126,7 @@ impl Filling {
                 None => format!("{} («{name}»)", NOT_A_CHOICE.get(lang)),
             },
             Problem::Expression(msg) => format!("{}: {msg}", EXPRESSION.get(lang)),
+            Problem::NotACode(code) => format!("{} «{code}»", NOT_A_CODE.get(lang)),
         }
     }
 

@@ -102,6 +102,7 @@ impl Serialize for Response<'_> {
                 ("timeEnd", row.completed_at.as_deref()),
                 ("operator", Some(row.operator.as_str())),
                 ("deviceID", Some(row.device_id.as_str())),
+                ("paperID", row.paper_id.as_deref()),
             ]),
         )?;
         m.serialize_entry("status", row.status.as_str())?;

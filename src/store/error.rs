@@ -61,6 +61,10 @@ pub enum StoreError {
     NotFinal(String),
     #[error("response {id} was already edited: its newer version is {by}")]
     Superseded { id: String, by: String },
+    #[error(
+        "paper {paper} is already keyed (response {id}): look it up there, or check the number"
+    )]
+    PaperKeyed { paper: String, id: String },
     #[error("cannot write the backup {path}: {reason}")]
     Backup { path: String, reason: String },
     #[error("database error: {0}")]
@@ -128,6 +132,9 @@ impl StoreError {
             StoreError::Superseded { id, by } => {
                 format!("la risposta {id} è già stata modificata: la versione nuova è {by}")
             }
+            StoreError::PaperKeyed { paper, id } => format!(
+                "la carta {paper} è già stata trascritta (risposta {id}): cercarla lì, o controllare il numero"
+            ),
             StoreError::Backup { path, reason } => {
                 format!("impossibile scrivere la copia {path}: {reason}")
             }

@@ -7,6 +7,7 @@
 //! closed data directory is one self-contained file; a WAL found there with
 //! nobody using it is checked before SQLite applies it.
 
+mod audit;
 mod error;
 mod import;
 mod lock;
@@ -16,6 +17,7 @@ mod responses;
 mod schema;
 
 pub use crate::engine::Summary;
+pub use audit::{AuditEvent, AuditRow, EVENTS as AUDIT_EVENTS, now_ms};
 pub use error::StoreError;
 pub use import::{Imported, ImportedResponse};
 pub use lock::{DirLock, LockError};
@@ -77,6 +79,8 @@ pub struct ResponseRow {
     pub deprecated_id: Option<String>,
     /// The version that replaced this one, once it was edited.
     pub superseded_by: Option<String>,
+    /// The number written on the paper it was keyed from (transcription).
+    pub paper_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub completed_at: Option<String>,
@@ -93,6 +97,8 @@ pub struct NewResponse<'a> {
     pub created_at: &'a str,
     pub summary: &'a Summary,
     pub answers: &'a [(String, String)],
+    /// Keyed from paper: the number written on it.
+    pub paper: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -140,6 +146,8 @@ pub struct Store {
     path: PathBuf,
     /// Absent for a read-only store (nothing to checkpoint, no lock file).
     open_lock: Option<OpenLock>,
+    /// Audit events noted by the interface, written with the next write.
+    pending: std::cell::RefCell<Vec<(AuditEvent, String)>>,
 }
 
 /// Creates the data directory (0700) if needed.
@@ -233,6 +241,7 @@ impl Store {
             conn,
             path,
             open_lock: Some(open_lock),
+            pending: Default::default(),
         })
     }
 
@@ -281,6 +290,7 @@ impl Store {
             conn,
             path,
             open_lock: None,
+            pending: Default::default(),
         })
     }
 
@@ -298,6 +308,9 @@ impl Drop for Store {
     /// The last store out checkpoints the WAL into the database and
     /// truncates it: a closed data directory is one self-contained file.
     fn drop(&mut self) {
+        if self.open_lock.is_some() {
+            let _ = self.flush_audit();
+        }
         if let Some(lock) = &self.open_lock
             && lock.last_out()
         {

@@ -1,6 +1,7 @@
 //! Settings, stored form snapshots, responses and their answers: every
 //! read and write of the data itself.
 
+use super::audit::{self, AuditEvent};
 use super::{
     Counts, Cursor, Listing, NewResponse, ResponseRow, Result, Status, Store, StoreError, Summary,
 };
@@ -74,6 +75,7 @@ impl Store {
 
     /// Creates a draft with its first answers (defaults), in one transaction.
     pub fn create_response(&mut self, r: &NewResponse<'_>) -> Result<()> {
+        let noted = self.take_noted();
         let tx = self.write()?;
         tx.execute(
             "INSERT INTO responses(id, form_sha256, status, operator, device_id, language,
@@ -100,6 +102,21 @@ impl Store {
                 insert.execute(params![r.id, path, value, r.operator, r.created_at])?;
             }
         }
+        if let Some(paper) = r.paper {
+            // The first entry of a paper: a second is the next issue's
+            // verification, not a new response.
+            if let Some(id) = audit::keyed(&tx, paper)? {
+                return Err(StoreError::PaperKeyed {
+                    paper: paper.to_string(),
+                    id,
+                });
+            }
+            audit::set_paper(&tx, r.id, paper)?;
+        }
+        let mut start = AuditEvent::new(r.id, "form start", None);
+        start.new_value = r.paper.map(str::to_string);
+        audit::insert(&tx, &start, r.operator)?;
+        audit::write_all(&tx, &noted)?;
         tx.commit()?;
         Ok(())
     }
@@ -115,8 +132,12 @@ impl Store {
         summary: &Summary,
         at: &str,
     ) -> Result<()> {
+        let noted = self.take_noted();
         let tx = self.write()?;
         update_summary(&tx, id, summary, at)?;
+        let old = audit::stored_value(&tx, id, path)?;
+        audit::answer_changed(&tx, id, path, old, value, operator)?;
+        audit::write_all(&tx, &noted)?;
         match value {
             Some(v) => upsert_answers(&tx, id, &[(path.to_string(), v.to_string())], operator, at)?,
             None => {
@@ -131,11 +152,15 @@ impl Store {
     }
 
     /// Remembers the screen a draft was left on.
-    pub fn save_position(&self, id: &str, position: &str) -> Result<()> {
-        self.conn.execute(
+    pub fn save_position(&mut self, id: &str, position: &str) -> Result<()> {
+        let noted = self.take_noted();
+        let tx = self.write()?;
+        tx.execute(
             "UPDATE responses SET position = ?2 WHERE id = ?1 AND status = 'draft'",
             params![id, position],
         )?;
+        audit::write_all(&tx, &noted)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -149,6 +174,7 @@ impl Store {
         operator: &str,
         at: &str,
     ) -> Result<()> {
+        let noted = self.take_noted();
         let tx = self.write()?;
         let changed = tx.execute(
             "UPDATE responses SET status = 'complete', instance_name = ?2, answered = ?3, relevant = ?4,
@@ -160,6 +186,8 @@ impl Store {
             return Err(self_not_draft(&tx, id));
         }
         upsert_answers(&tx, id, answers, operator, at)?;
+        audit::insert(&tx, &AuditEvent::new(id, "form finalize", None), operator)?;
+        audit::write_all(&tx, &noted)?;
         tx.commit()?;
         Ok(())
     }
@@ -175,6 +203,7 @@ impl Store {
         summary: &Summary,
         at: &str,
     ) -> Result<()> {
+        let noted = self.take_noted();
         let tx = self.write()?;
         update_summary(&tx, id, summary, at)?;
         let current: std::collections::HashMap<String, String> = {
@@ -189,6 +218,7 @@ impl Store {
                 tx.prepare("DELETE FROM answers WHERE response_id = ?1 AND path = ?2")?;
             for path in current.keys().filter(|p| !wanted.contains(p.as_str())) {
                 delete.execute(params![id, path])?;
+                audit::answer_changed(&tx, id, path, current.get(path).cloned(), None, operator)?;
             }
         }
         let changed: Vec<(String, String)> = answers
@@ -196,6 +226,17 @@ impl Store {
             .filter(|(p, v)| current.get(p) != Some(v))
             .cloned()
             .collect();
+        for (path, value) in &changed {
+            audit::answer_changed(
+                &tx,
+                id,
+                path,
+                current.get(path).cloned(),
+                Some(value),
+                operator,
+            )?;
+        }
+        audit::write_all(&tx, &noted)?;
         upsert_answers(&tx, id, &changed, operator, at)?;
         tx.commit()?;
         Ok(())
@@ -206,6 +247,7 @@ impl Store {
     /// old one, which is kept as it was and notes its successor. One
     /// transaction.
     pub fn new_version(&mut self, old: &str, new: &str, operator: &str, at: &str) -> Result<()> {
+        let noted = self.take_noted();
         let tx = self.write()?;
         let status: Option<(String, Option<String>)> = tx
             .query_row(
@@ -242,6 +284,11 @@ impl Store {
             "UPDATE responses SET superseded_by = ?2 WHERE id = ?1",
             params![old, new],
         )?;
+        audit::copy_paper(&tx, old, new)?;
+        let mut edit = AuditEvent::new(new, "form edit", None);
+        edit.old_value = Some(old.to_string());
+        audit::insert(&tx, &edit, operator)?;
+        audit::write_all(&tx, &noted)?;
         tx.commit()?;
         Ok(())
     }
@@ -339,7 +386,7 @@ impl Store {
                 wanted(Status::Exported),
                 limit
             ],
-            |r| Ok((r.get::<_, i64>(19)?, row(r)?)),
+            |r| Ok((r.get::<_, i64>(20)?, row(r)?)),
         )?;
         let mut out = Vec::new();
         let mut last = None;
@@ -494,7 +541,8 @@ macro_rules! select_row {
             "SELECT r.id, r.form_sha256, '', '', '', r.status, r.operator, r.device_id,
                 r.language, r.instance_name, r.answered, r.relevant, r.position,
                 r.deprecated_id, r.created_at, r.updated_at, r.completed_at, r.exported_at,
-                r.superseded_by",
+                r.superseded_by,
+                (SELECT p.paper_id FROM papers p WHERE p.response_id = r.id)",
             $(", ", $extra,)?
             " FROM responses r"
         )
@@ -503,7 +551,7 @@ macro_rules! select_row {
 
 const SELECT_ROW: &str = select_row!();
 
-/// `SELECT_ROW` with the rowid last (column 19), for `batch`.
+/// `SELECT_ROW` with the rowid last (column 20), for `batch`.
 const SELECT_ROW_ID: &str = select_row!("r.rowid");
 
 /// Responses by status, from the index.
@@ -545,6 +593,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResponseRow> {
         completed_at: r.get(16)?,
         exported_at: r.get(17)?,
         superseded_by: r.get(18)?,
+        paper_id: r.get(19)?,
     })
 }
 

@@ -104,6 +104,38 @@ pub(super) const MIGRATIONS: &[Step] = &[
         WHERE deprecated_id IS NOT NULL;
     "#,
     ),
+    // 6: paper transcription. A response keyed from paper keeps the number
+    // written on the paper (the key by which a second entry finds its
+    // first). Every event of every response goes into an append-only audit
+    // log (ODK's client audit columns; times in milliseconds since the
+    // epoch, as ODK writes them), which triggers keep from being changed.
+    Step::Sql(
+        r#"
+    CREATE TABLE papers (
+        response_id TEXT PRIMARY KEY REFERENCES responses(id) ON DELETE CASCADE,
+        paper_id    TEXT NOT NULL,
+        layout      TEXT NOT NULL DEFAULT 'transcription'
+    ) WITHOUT ROWID;
+    CREATE INDEX papers_by_paper ON papers(paper_id);
+
+    CREATE TABLE audit (
+        seq         INTEGER PRIMARY KEY,
+        response_id TEXT NOT NULL,
+        event       TEXT NOT NULL,
+        node        TEXT,
+        start_ms    INTEGER NOT NULL,
+        end_ms      INTEGER,
+        old_value   TEXT,
+        new_value   TEXT,
+        user        TEXT NOT NULL
+    );
+    CREATE INDEX audit_by_response ON audit(response_id, seq);
+    CREATE TRIGGER audit_never_changed BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
+    ),
 ];
 
 /// The number of the latest migration.

@@ -19,6 +19,11 @@ pub enum Action {
     Edit(KeyEvent),
     /// Text pasted in one go (bracketed paste).
     Paste(String),
+    /// A key typed while a refused value waits for Esc: put nowhere.
+    HeldBack,
+    /// Esc and a key at once (Alt+key) after a refused value: acknowledged,
+    /// and the key goes into the field keyed again.
+    Rekey(KeyEvent),
     /// Rows available for lists, from the terminal size.
     Resize {
         rows: u16,
@@ -68,6 +73,8 @@ pub enum Outcome {
         all: bool,
     },
     PositionSaved,
+    /// An audit event was noted.
+    Noted,
     Finalized,
     /// A write failed: nothing changed in the database. The change already
     /// shown is taken back with `undo`.

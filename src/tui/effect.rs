@@ -8,7 +8,7 @@ use crate::app::Forms;
 use crate::app::export::Format;
 use crate::engine::{Clock, Filling, MetaInfo};
 use crate::form::{Form, FormBundle};
-use crate::store::{Counts, NewResponse, Status, Store, StoreError, Summary};
+use crate::store::{AuditEvent, Counts, NewResponse, Status, Store, StoreError, Summary};
 use crate::timefmt::now_rfc3339;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,6 +35,8 @@ pub enum Effect {
     /// A new draft on the current form, in the given language.
     Create {
         language: String,
+        /// Keyed from paper (the transcription layout): its number.
+        paper: Option<String>,
     },
     Open {
         id: String,
@@ -70,6 +72,14 @@ pub enum Effect {
         language: String,
         answers: Vec<(String, String)>,
     },
+    /// An event for the audit log that only the interface sees (a question
+    /// shown, a value refused): noted, and written with the next write.
+    Audit(AuditEvent),
+    /// A refused value while keying heads down: the terminal's bell, or
+    /// (`audible` false) only the visible flash the screen shows anyway.
+    Bell {
+        audible: bool,
+    },
 }
 
 /// Executes effects against the store.
@@ -86,9 +96,24 @@ pub struct Runtime {
     pub data_dir: PathBuf,
     /// Slow work, off the screen's thread.
     pub lane: Lane,
+    /// Times the bell rang (audible or not), for tests and statistics.
+    pub rings: u32,
+    /// Whether the bell goes to the real terminal (the TUI; not tests).
+    pub terminal_bell: bool,
 }
 
 impl Runtime {
+    /// Rings the terminal's bell (BEL), where there is one and it is wanted;
+    /// the screen shows the refusal either way.
+    pub fn ring(&mut self, audible: bool) {
+        self.rings += 1;
+        if audible && self.terminal_bell {
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+        }
+    }
+
     fn load_start(&mut self, offsets: [usize; 2]) -> Result<Outcome, StoreError> {
         self.seen = self.store.data_version()?;
         let counts = self.store.counts()?;
@@ -164,7 +189,7 @@ impl Runtime {
                 let window = self.window(pane, offset, None)?;
                 Ok(Outcome::PaneLoaded { pane, window })
             }
-            Effect::Create { language } => {
+            Effect::Create { language, paper } => {
                 let form = self.form.clone();
                 let at = now_rfc3339();
                 self.store.save_form(&self.bundle, &form, &at)?;
@@ -188,6 +213,7 @@ impl Runtime {
                     created_at: &at,
                     summary: &summary,
                     answers: &answers,
+                    paper: paper.as_deref(),
                 })?;
                 self.forms.insert(form);
                 let row = self.store.response(&id)?.ok_or(Failure::Vanished)?;
@@ -249,6 +275,12 @@ impl Runtime {
             Effect::SavePosition { id, path } => {
                 self.store.save_position(&id, &path)?;
                 Ok(Outcome::PositionSaved)
+            }
+            // The terminal is rung by the event loop, which owns it.
+            Effect::Bell { .. } => Ok(Outcome::Noted),
+            Effect::Audit(event) => {
+                self.store.note(event, &self.operator);
+                Ok(Outcome::Noted)
             }
             Effect::Finalize {
                 id,

@@ -15,6 +15,12 @@ strings! {
     OPERATOR_PROMPT = "Nome e cognome dell'operatore (registrato su ogni risposta)", "Operator's full name (recorded on every response)";
     OPERATOR_TITLE = "Chi sta compilando?", "Who is entering data?";
     OPERATOR_EMPTY = "Scrivere un nome", "Type a name";
+    PAPER_TITLE = "Nuova trascrizione da carta", "New transcription from paper";
+    PAPER_PROMPT = "Numero scritto sul questionario cartaceo (identificativo della carta)", "Number written on the paper questionnaire (the paper ID)";
+    PAPER_EMPTY = "Scrivere il numero della carta", "Type the paper's number";
+    PAPER = "Carta", "Paper";
+    HELD = "Valore rifiutato: Esc, poi riscrivere il campo", "Value refused: Esc, then key the field again";
+    HELD_KEYS = "tasti trattenuti", "keys held back";
     DRAFTS = "Bozze", "Drafts";
     COMPLETED = "Completate", "Completed";
     EXPORTED = "Esportate", "Exported";

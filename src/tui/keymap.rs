@@ -27,6 +27,9 @@ pub enum Mode {
     ReadOnly,
     Help,
     Confirm,
+    /// A value was refused while keying heads down: every key is held back
+    /// until Esc.
+    Held,
 }
 
 use Mode::*;
@@ -69,6 +72,11 @@ pub enum Cmd {
     FormLanguage,
     PrevInstance,
     NextInstance,
+    /// A new response keyed from paper, in the transcription layout.
+    NewTranscription,
+    /// Esc after a refused value: the held keys are let go, the field is
+    /// keyed again.
+    Acknowledge,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +180,16 @@ pub const BINDINGS: &[Binding] = &[
         cmd: Cmd::New,
         help: tr!("Nuova risposta", "New response"),
         hint: Some(tr!("nuova", "new")),
+    },
+    Binding {
+        keys: &[c('t')],
+        modes: &[Start],
+        cmd: Cmd::NewTranscription,
+        help: tr!(
+            "Nuova trascrizione da un questionario cartaceo (una pagina per sezione, codici)",
+            "New transcription of a paper questionnaire (a page per section, codes)"
+        ),
+        hint: Some(tr!("carta", "paper")),
     },
     Binding {
         keys: &[k(KeyCode::Enter)],
@@ -536,6 +554,27 @@ pub const BINDINGS: &[Binding] = &[
         ),
         hint: Some(tr!("torna", "back")),
     },
+    // Held keys after a refused value
+    Binding {
+        keys: &[k(KeyCode::Esc)],
+        modes: &[Held],
+        cmd: Cmd::Acknowledge,
+        help: tr!(
+            "Preso atto: il campo si riscrive (i tasti battuti dopo l'errore sono stati scartati)",
+            "Acknowledged: key the field again (the keys typed after the error were dropped)"
+        ),
+        hint: Some(tr!("riscrivi", "rekey")),
+    },
+    Binding {
+        keys: &[ctrl('c')],
+        modes: &[Held],
+        cmd: Cmd::Quit,
+        help: tr!(
+            "Esci dal programma (la bozza è salvata)",
+            "Quit the program (the draft is saved)"
+        ),
+        hint: None,
+    },
     // Dialogs
     Binding {
         keys: &[c('s'), c('y'), c('S'), c('Y')],
@@ -605,6 +644,12 @@ pub fn resolve(mode: Mode, ev: KeyEvent) -> Option<Action> {
     }
     match mode {
         Operator | Text | Multiline | Filter => Some(Action::Edit(ev)),
+        // Esc typed fast and a key after it reach us as Alt+key: the
+        // acknowledgement, and that key the first of the field keyed again.
+        Held if ev.modifiers.contains(ALT) && matches!(ev.code, KeyCode::Char(_)) => {
+            Some(Action::Rekey(KeyEvent::new(ev.code, ev.modifiers - ALT)))
+        }
+        Held => Some(Action::HeldBack),
         _ => None,
     }
 }

@@ -39,6 +39,7 @@ pub struct Options {
     pub bundle: FormBundle,
     pub form: Arc<Form>,
     pub lang: Lang,
+    pub keying: state::Keying,
 }
 
 /// Rows a list gets on a terminal of `height` rows (header, status, footer and
@@ -80,6 +81,8 @@ pub fn setup(
         device_id,
         clock,
         seen: 0,
+        rings: 0,
+        terminal_bell: false,
         lane: lane::Lane::start(data_dir.clone()),
         data_dir,
     };
@@ -91,6 +94,9 @@ pub fn dispatch(app: &mut App, rt: &mut Runtime, action: Action) {
     let mut queue = VecDeque::from([action]);
     while let Some(a) = queue.pop_front() {
         for effect in update::update(app, a) {
+            if let Effect::Bell { audible } = effect {
+                rt.ring(audible);
+            }
             queue.push_back(rt.execute(effect));
         }
     }
@@ -104,9 +110,12 @@ pub fn run(opts: Options) -> Result<(), String> {
         bundle,
         form,
         lang,
+        keying,
     } = opts;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (mut app, mut rt, first) = setup(store, bundle, form, lang, Clock::System, no_color)?;
+    app.keying = keying;
+    rt.terminal_bell = true;
 
     // SIGTERM / SIGHUP (a closed SSH session): save what is typed, then leave.
     let stop = Arc::new(AtomicBool::new(false));

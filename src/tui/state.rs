@@ -29,6 +29,48 @@ pub struct App {
     pub leaving: Leaving,
     /// The background lane's job, while it runs: how far it is.
     pub job: Option<Progress>,
+    pub keying: Keying,
+    /// This keying session's figures (from start to quit).
+    pub session: Session,
+}
+
+/// How keying from paper behaves (command-line settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keying {
+    /// A field whose value is complete moves on by itself.
+    pub auto_advance: bool,
+    /// A refused value rings the terminal bell (else the status line flashes).
+    pub bell: bool,
+    /// New responses start in the transcription layout (`--transcribe`).
+    pub transcribe: bool,
+}
+
+impl Default for Keying {
+    fn default() -> Keying {
+        Keying {
+            auto_advance: true,
+            bell: true,
+            transcribe: false,
+        }
+    }
+}
+
+/// One keying session's figures, for `rileva stats`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Session {
+    pub keys: u64,
+    /// Keys held back after a refused value, and values refused.
+    pub bad_keys: u64,
+    /// Answers committed.
+    pub fields: u64,
+    /// Answers changed after they were first committed.
+    pub corrections: u64,
+    /// Responses started or resumed.
+    pub responses: u64,
+    /// Milliseconds of gaps between keys longer than a minute.
+    pub idle_ms: i64,
+    /// Whether any response was keyed in the transcription layout.
+    pub transcribed: bool,
 }
 
 /// How far a background job is.
@@ -101,6 +143,9 @@ pub struct OperatorScreen {
     /// False on first start: a name must be given.
     pub can_cancel: bool,
     pub error: bool,
+    /// The prompt asks for the number written on a paper questionnaire (a
+    /// new transcription), not for the operator's name.
+    pub paper: bool,
 }
 
 impl OperatorScreen {
@@ -109,6 +154,17 @@ impl OperatorScreen {
             editor: editor(current.unwrap_or(""), false),
             can_cancel: current.is_some(),
             error: false,
+            paper: false,
+        }
+    }
+
+    /// The paper ID asked before a transcription starts.
+    pub fn paper() -> OperatorScreen {
+        OperatorScreen {
+            editor: editor("", false),
+            can_cancel: true,
+            error: false,
+            paper: true,
         }
     }
 }
@@ -150,6 +206,21 @@ pub struct Fill {
     /// with their defaults, or left by a failed write): the next write
     /// writes every answer.
     pub unsaved_structure: bool,
+    /// A value was refused while keying heads down: the keys typed since
+    /// (counted here) are held back, put into no field, until Esc.
+    pub held: Option<u32>,
+    /// Audit events of the last step, for the store to note.
+    pub noted: Vec<crate::store::AuditEvent>,
+    /// Answers committed, and of them changes of an answer already given.
+    pub fields: u64,
+    pub corrections: u64,
+}
+
+impl Fill {
+    /// Keyed from paper: one page per section, codes, auto-advance, the bell.
+    pub fn transcribing(&self) -> bool {
+        self.filling.sections()
+    }
 }
 
 impl Fill {
@@ -188,6 +259,8 @@ impl App {
             no_color,
             leaving: Leaving::No,
             job: None,
+            keying: Keying::default(),
+            session: Session::default(),
         }
     }
 
@@ -218,6 +291,7 @@ impl App {
             Screen::Operator(_) => Mode::Operator,
             Screen::Start(_) => Mode::Start,
             Screen::Fill(f) if f.confirm.is_some() => Mode::Confirm,
+            Screen::Fill(f) if f.held.is_some() => Mode::Held,
             Screen::Fill(f) => match &f.view {
                 View::Outline(_) => Mode::Outline,
                 View::Review(_) if f.read_only => Mode::ReadOnly,

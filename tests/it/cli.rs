@@ -421,6 +421,7 @@ fn export_skips_a_response_whose_form_is_broken() {
             created_at: "2020-05-11T09:00:00.000+02:00",
             summary: &Default::default(),
             answers: &[],
+            paper: None,
         })
         .expect("created");
         s.finalize(

@@ -121,6 +121,7 @@ fn list_json_has_every_field() {
             "status",
             "form",
             "instanceName",
+            "paperId",
             "answered",
             "relevant",
             "operator",

@@ -110,6 +110,7 @@ pub fn create(data_dir: &Path, answers: &[(&str, &str)], complete: bool, n: u32)
             created_at: &at,
             summary: &Summary::default(),
             answers: &[],
+            paper: None,
         })
         .expect("response created");
     let mut so_far: Vec<(&str, &str)> = Vec::new();
@@ -172,6 +173,7 @@ pub fn create_many(store: &mut Store, n: usize) -> Vec<String> {
                     created_at: &at,
                     summary: &summary,
                     answers: &answers,
+                    paper: None,
                 })
                 .expect("response created");
             store
@@ -212,6 +214,7 @@ pub fn hand_row(form: &Form, status: Status) -> ResponseRow {
         position: None,
         deprecated_id: None,
         superseded_by: None,
+        paper_id: None,
         created_at: "2020-05-11T10:30:00.000+02:00".into(),
         updated_at: "2020-05-11T10:55:00.000+02:00".into(),
         completed_at: if status == Status::Draft {

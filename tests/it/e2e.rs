@@ -464,6 +464,7 @@ fn escape_sequences_in_stored_answers_are_shown_inert() {
                     position: Some("/sez_A/A04".into()),
                 },
                 answers: &answers,
+                paper: None,
             })
             .unwrap();
     }

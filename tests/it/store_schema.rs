@@ -75,6 +75,7 @@ fn foreign_keys_are_enforced_on_the_store_connection() {
         created_at: &at(1),
         summary: &Summary::default(),
         answers: &[],
+        paper: None,
     });
     assert!(
         matches!(&result, Err(StoreError::Sql(m)) if m.contains("FOREIGN KEY")),
@@ -124,6 +125,7 @@ const EARLIER: &[(i64, &str)] = &[
     (2, "version 2 with a finalized response"),
     (3, "version 3 with an imported response"),
     (4, "version 4 with an imported response"),
+    (5, "version 5 with an imported response"),
 ];
 
 /// The schema of version 1 as it shipped (frozen here on purpose: a fixture
@@ -181,6 +183,13 @@ const SCHEMA_V4: &str = r#"
     PRAGMA user_version = 4;
 "#;
 
+/// Version 5: the index of edits by the version they replace.
+const SCHEMA_V5: &str = r#"
+    CREATE INDEX responses_by_deprecated ON responses(deprecated_id)
+        WHERE deprecated_id IS NOT NULL;
+    PRAGMA user_version = 5;
+"#;
+
 fn build_earlier(path: &Path, what: &str) {
     match what {
         "empty file" => std::fs::write(path, b"").expect("empty file"),
@@ -200,13 +209,18 @@ fn build_earlier(path: &Path, what: &str) {
             conn.execute_batch(SCHEMA_V1).expect("version 1 written");
             conn.execute_batch(SCHEMA_V2).expect("version 2 written");
         }
-        "version 3 with an imported response" | "version 4 with an imported response" => {
+        "version 3 with an imported response"
+        | "version 4 with an imported response"
+        | "version 5 with an imported response" => {
             let conn = Connection::open(path).expect("raw connection");
             conn.execute_batch(SCHEMA_V1).expect("version 1 written");
             conn.execute_batch(SCHEMA_V2).expect("version 2 written");
             conn.execute_batch(SCHEMA_V3).expect("version 3 written");
-            if what.starts_with("version 4") {
+            if !what.starts_with("version 3") {
                 conn.execute_batch(SCHEMA_V4).expect("version 4 written");
+            }
+            if what.starts_with("version 5") {
+                conn.execute_batch(SCHEMA_V5).expect("version 5 written");
             }
         }
         other => panic!("no fixture for {other}"),
@@ -243,6 +257,10 @@ fn a_database_at_every_earlier_version_migrates() {
                 .expect("the old response");
             assert_eq!(row.status, Status::Complete, "{what}");
             assert_eq!(row.superseded_by, None, "{what}");
+            assert_eq!(
+                row.paper_id, None,
+                "{what}: keyed on screen, not from paper"
+            );
             assert_eq!(
                 store.answers(old).expect("answers"),
                 pairs(&[("/q", "kept")]),

@@ -76,6 +76,7 @@ pub fn draft_on(store: &mut Store, bundle: &FormBundle, form: &Form, minute: u32
             created_at: &created,
             summary: &Summary::default(),
             answers: &[("/sez_A/A01".to_string(), "comune".to_string())],
+            paper: None,
         })
         .expect("response created");
     id

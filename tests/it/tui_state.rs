@@ -114,7 +114,14 @@ fn a_failed_save_keeps_the_answer_on_screen_and_says_not_saved() {
     assert!(h.screen(80, 24).contains("NON SALVATO"));
     // Ctrl+C now tries to save again; a second failure arms a forced quit.
     let effects = update(&mut h.app, Action::Cmd(rileva::tui::keymap::Cmd::Quit));
-    assert!(matches!(effects.as_slice(), [Effect::SaveAnswer { .. }]));
+    // The audit log notes the exit first, then the save is tried again.
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Audit(e), Effect::SaveAnswer { .. }] if e.event == "form exit"
+        ),
+        "{effects:?}"
+    );
     assert!(!h.app.leaves());
     h.action(disk_full(&effects));
     assert!((h.app.leaving == rileva::tui::state::Leaving::Armed));

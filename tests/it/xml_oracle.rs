@@ -310,6 +310,7 @@ fn row() -> ResponseRow {
         position: None,
         deprecated_id: None,
         superseded_by: None,
+        paper_id: None,
         created_at: t.clone(),
         updated_at: t,
         completed_at: None,

@@ -227,7 +227,8 @@ impl Field {
                     cursor,
                     selected,
                     unknown,
-                    filter: long.then(|| editor("", false)),
+                    // Keyed from paper, every list takes codes typed.
+                    filter: (long || filling.sections()).then(|| editor("", false)),
                     lang_index: form.language_index(filling.language()),
                 })
             }
@@ -378,6 +379,42 @@ impl Choices {
     pub fn clear(&mut self) {
         self.selected.clear();
         self.unknown.clear();
+    }
+
+    /// Codes typed (transcription): the choices they pick are selected, and
+    /// the list shows the ones whose code begins with the last code typed
+    /// (all of them once it is complete).
+    pub fn show_codes(&mut self, filling: &Filling, slot: &Slot, typed: &str, picked: Vec<usize>) {
+        let last = typed
+            .split_whitespace()
+            .last()
+            .filter(|_| !typed.ends_with(char::is_whitespace))
+            .unwrap_or("");
+        let open: Vec<usize> = self
+            .items
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let code = filling.choice_code(slot, i);
+                code.starts_with(last) && code != last
+            })
+            .collect();
+        self.shown = if open.is_empty() || self.multi {
+            self.items.clone()
+        } else {
+            self.items
+                .iter()
+                .copied()
+                .filter(|&i| filling.choice_code(slot, i).starts_with(last))
+                .collect()
+        };
+        self.selected = picked;
+        self.unknown.clear();
+        self.cursor = self
+            .selected
+            .last()
+            .and_then(|s| self.shown.iter().position(|i| i == s))
+            .unwrap_or(0);
     }
 
     /// Applies the typed filter: labels and codes that contain it, ignoring

@@ -161,6 +161,7 @@ mod tests {
             position: None,
             deprecated_id: None,
             superseded_by: None,
+            paper_id: None,
             created_at: String::new(),
             updated_at: String::new(),
             completed_at: None,

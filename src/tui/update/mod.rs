@@ -8,6 +8,7 @@
 
 mod navigate;
 mod question;
+mod transcribe;
 mod writes;
 
 use super::action::{Action, After, Opened, Outcome, Undo};
@@ -19,12 +20,37 @@ use super::screens::question::Page;
 use super::screens::start::Start;
 use super::state::{App, Confirm, Fill, Flash, Leaving, OperatorScreen, Screen, View};
 use crate::engine::{ScreenRef, Slot};
-use crate::store::Status as RowStatus;
+use crate::store::{AuditEvent, Status as RowStatus};
 use navigate::{go, navigate};
 use question::{question_action, set_form_language};
 use writes::{add_instance, batch, finalize, remove_instance, save_typed};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    if matches!(
+        action,
+        Action::Cmd(_)
+            | Action::Pick(_)
+            | Action::Edit(_)
+            | Action::Paste(_)
+            | Action::HeldBack
+            | Action::Rekey(_)
+    ) {
+        app.session.keys += 1;
+    }
+    let effects = step(app, action);
+    // What the step did that the audit log records, noted before its writes
+    // so that it goes into the same transaction.
+    match &mut app.screen {
+        Screen::Fill(f) if !f.noted.is_empty() => {
+            let mut all: Vec<Effect> = f.noted.drain(..).map(Effect::Audit).collect();
+            all.extend(effects);
+            all
+        }
+        _ => effects,
+    }
+}
+
+fn step(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Resize { rows } => {
             app.rows = rows.max(1);
@@ -94,6 +120,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 /// Ctrl+C (or a signal): what is typed is saved first, then rileva leaves.
 /// After a save that failed, a second Ctrl+C leaves anyway.
 fn quit(app: &mut App) -> Vec<Effect> {
+    if let Screen::Fill(f) = &mut app.screen
+        && app.leaving == Leaving::No
+    {
+        f.noted.push(AuditEvent::new(&f.row.id, "form exit", None));
+    }
     if app.leaving != Leaving::Armed
         && let Screen::Fill(f) = &mut app.screen
     {
@@ -125,6 +156,11 @@ fn operator(app: &mut App, action: Action) -> Vec<Effect> {
                 .to_string();
             if name.is_empty() {
                 s.error = true;
+            } else if s.paper {
+                return vec![Effect::Create {
+                    language: app.lang.code().to_string(),
+                    paper: Some(name),
+                }];
             } else {
                 return vec![Effect::SaveOperator(name)];
             }
@@ -146,8 +182,16 @@ fn reload_start(app: &App) -> Vec<Effect> {
 }
 
 pub(super) fn to_start(app: &mut App) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Screen::Fill(f) = &mut app.screen {
+        app.session.fields += f.fields;
+        app.session.corrections += f.corrections;
+        effects.extend(f.noted.drain(..).map(Effect::Audit));
+        effects.push(Effect::Audit(AuditEvent::new(&f.row.id, "form exit", None)));
+    }
     app.screen = Screen::Start(Start::default());
-    vec![Effect::LoadStart { offsets: [0, 0] }]
+    effects.push(Effect::LoadStart { offsets: [0, 0] });
+    effects
 }
 
 fn start(app: &mut App, action: Action) -> Vec<Effect> {
@@ -157,10 +201,15 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
     };
     let page = app.rows as isize;
     match action {
-        Action::Cmd(Cmd::New) => {
+        Action::Cmd(Cmd::New) if !app.keying.transcribe => {
             return vec![Effect::Create {
                 language: lang.code().to_string(),
+                paper: None,
             }];
+        }
+        Action::Cmd(Cmd::New | Cmd::NewTranscription) => {
+            app.screen = Screen::Operator(Box::new(OperatorScreen::paper()));
+            return Vec::new();
         }
         Action::Cmd(Cmd::Open) => {
             if let Some(row) = s.selected() {
@@ -373,7 +422,7 @@ fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
         }
         Outcome::Opened(opened) => open(app, *opened),
         Outcome::Saved { all } => saved(app, all),
-        Outcome::PositionSaved => Vec::new(),
+        Outcome::PositionSaved | Outcome::Noted => Vec::new(),
         Outcome::Finalized => {
             let effects = to_start(app);
             app.flash = Some(Flash::Info(&i18n::FINALIZED));
@@ -486,6 +535,10 @@ fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
         return effects;
     }
     filling.set_language(app.lang.code());
+    // Keyed from paper: the transcription layout, whoever opens it.
+    filling.set_sections(row.paper_id.is_some());
+    app.session.responses += 1;
+    app.session.transcribed |= row.paper_id.is_some();
     let unsaved_structure = filling.take_structure_change();
     let read_only = row.status != RowStatus::Draft;
     let current = row
@@ -516,6 +569,10 @@ fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
         save_error: None,
         batch: None,
         unsaved_structure,
+        held: None,
+        noted: Vec::new(),
+        fields: 0,
+        corrections: 0,
     }));
     Vec::new()
 }

@@ -2,6 +2,7 @@
 //! or previous screen, a given question, the outline or the review.
 
 use crate::engine::ScreenRef;
+use crate::store::AuditEvent;
 use crate::tui::action::After;
 use crate::tui::effect::Effect;
 use crate::tui::screens::lists::{Outline, Review};
@@ -45,11 +46,29 @@ pub(super) fn go(f: &mut Fill, then: After) -> Option<ScreenRef> {
             return None;
         }
     };
+    if let Some(slot) = &focus {
+        f.noted.push(AuditEvent::new(
+            &f.row.id,
+            "jump",
+            Some(f.filling.slot_path(slot)),
+        ));
+    }
     f.page = match &focus {
         Some(slot) => Page::focused_on(&f.filling, screen.clone(), slot),
         None => Page::new(&f.filling, screen.clone()),
     };
     f.view = View::Question;
+    if screen != here || focus.is_some() {
+        let event = match &screen {
+            ScreenRef::Group(_) => "group questions",
+            _ => "question",
+        };
+        f.noted.push(AuditEvent::new(
+            &f.row.id,
+            event,
+            Some(f.filling.screen_path(&screen)),
+        ));
+    }
     (screen != here).then_some(screen)
 }
 
@@ -74,8 +93,9 @@ fn next_field_on_page(f: &mut Fill) -> bool {
     }
 }
 
-/// Rebuilds the page's fields from the response, keeping the fields (and what
-/// is typed in them) that are still there.
+/// Rebuilds the page's fields from the response, keeping what is typed in
+/// the fields that are still there. The others are made again: an answer
+/// on the page may have changed what they offer (a choice filter on it).
 fn refresh_page(f: &mut Fill) {
     let mut old = std::mem::take(&mut f.page.fields);
     f.page.fields = f
@@ -83,8 +103,8 @@ fn refresh_page(f: &mut Fill) {
         .fields(&f.page.screen)
         .into_iter()
         .map(|slot| match old.iter().position(|q| q.slot == slot) {
-            Some(i) => old.swap_remove(i),
-            None => question::Field::new(&f.filling, slot),
+            Some(i) if old[i].dirty(&f.filling) => old.swap_remove(i),
+            _ => question::Field::new(&f.filling, slot),
         })
         .collect();
     f.page.focus = f.page.focus.min(f.page.fields.len().saturating_sub(1));

@@ -3,6 +3,7 @@
 
 use super::navigate::navigate;
 use super::to_start;
+use super::transcribe;
 use super::writes::{add_instance, batch, leave, save};
 use crate::engine::ScreenRef;
 use crate::form::NodeId;
@@ -18,7 +19,14 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
         return Vec::new();
     };
     let editable = !f.read_only;
+    let transcribing = f.transcribing();
     match action {
+        Action::HeldBack => transcribe::held_back(app),
+        Action::Cmd(Cmd::Acknowledge) => transcribe::acknowledge(f),
+        Action::Rekey(ev) => {
+            transcribe::acknowledge(f);
+            return question_action(app, Action::Edit(ev), page);
+        }
         Action::Edit(ev) => {
             if let Some(field) = f.page.fields.get_mut(f.page.focus)
                 && editable
@@ -39,6 +47,9 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
                     }
                     Input::Note => {}
                 }
+            }
+            if transcribing {
+                return transcribe::keyed(app);
             }
         }
         Action::Paste(text) => {
@@ -109,6 +120,7 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
                 field.error = None;
             }
         }
+        Action::Cmd(Cmd::Confirm) if transcribing => return transcribe::confirm_keyed(app),
         Action::Cmd(Cmd::Confirm) => return confirm(f, &mut app.flash),
         Action::Cmd(Cmd::Prev) => {
             if f.page.focus > 0 {

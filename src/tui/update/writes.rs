@@ -7,6 +7,7 @@
 use super::navigate::navigate;
 use crate::engine::{EndStamp, Filling, ScreenRef, Slot};
 use crate::form::NodeId;
+use crate::store::AuditEvent;
 use crate::tui::action::{After, Undo};
 use crate::tui::effect::Effect;
 use crate::tui::state::{Batch, Fill, View};
@@ -61,6 +62,10 @@ pub(super) fn save_typed(f: &mut Fill, then: &After) -> Vec<Effect> {
 /// back should it fail.
 pub(super) fn save(f: &mut Fill, slot: Slot, value: Option<String>, then: &After) -> Effect {
     let previous = f.filling.answer(&slot).map(str::to_string);
+    f.fields += 1;
+    if previous.is_some() && previous != value {
+        f.corrections += 1;
+    }
     f.filling.set_answer(&slot, value.clone());
     // The answer made instances (repeat_count), with their defaults: all of
     // that must be written, not this answer alone.
@@ -118,7 +123,12 @@ pub(super) fn add_instance(f: &mut Fill, repeat: NodeId, parent: &[u32]) -> Vec<
     };
     let first = f
         .filling
-        .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx))));
+        .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx.clone()))));
+    f.noted.push(AuditEvent::new(
+        &f.row.id,
+        "add repeat",
+        Some(f.filling.slot_path(&Slot::new(repeat, idx.clone()))),
+    ));
     let (write, then) = structural_write(f, before, first, After::Next);
     effects.push(write);
     batch(f, effects, then)
@@ -127,6 +137,13 @@ pub(super) fn add_instance(f: &mut Fill, repeat: NodeId, parent: &[u32]) -> Vec<
 pub(super) fn remove_instance(f: &mut Fill, repeat: NodeId, parent: &[u32], k: u32) -> Vec<Effect> {
     let before = Box::new(f.filling.clone());
     let here = f.screen().clone();
+    let mut gone = parent.to_vec();
+    gone.push(k);
+    f.noted.push(AuditEvent::new(
+        &f.row.id,
+        "delete repeat",
+        Some(f.filling.slot_path(&Slot::new(repeat, gone))),
+    ));
     f.filling.remove_instance(repeat, parent, k);
     let position = if f.filling.is_screen(&here) {
         Some(here)

@@ -25,12 +25,21 @@ pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, th
         Constraint::Length(1),
     ])
     .areas(rect);
+    let (title_text, prompt_text, empty_text) = if s.paper {
+        (i18n::PAPER_TITLE, i18n::PAPER_PROMPT, i18n::PAPER_EMPTY)
+    } else {
+        (
+            i18n::OPERATOR_TITLE,
+            i18n::OPERATOR_PROMPT,
+            i18n::OPERATOR_EMPTY,
+        )
+    };
     frame.render_widget(
-        Paragraph::new(Span::styled(i18n::OPERATOR_TITLE.get(lang), theme.accent())),
+        Paragraph::new(Span::styled(title_text.get(lang), theme.accent())),
         title,
     );
     frame.render_widget(
-        Paragraph::new(i18n::OPERATOR_PROMPT.get(lang)).wrap(Wrap { trim: true }),
+        Paragraph::new(prompt_text.get(lang)).wrap(Wrap { trim: true }),
         prompt,
     );
     let mut editor = super::shown_editor(&s.editor);
@@ -43,7 +52,7 @@ pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, th
     frame.render_widget(&editor, input);
     if s.error {
         frame.render_widget(
-            Paragraph::new(Span::styled(i18n::OPERATOR_EMPTY.get(lang), theme.error())),
+            Paragraph::new(Span::styled(empty_text.get(lang), theme.error())),
             error,
         );
     }

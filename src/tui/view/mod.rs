@@ -2,6 +2,7 @@
 
 mod lists;
 mod question;
+mod section;
 
 use super::i18n::{self, Lang};
 use super::keymap::{self, Mode};
@@ -166,6 +167,25 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 /// The status line's text and style: the last thing that happened.
 fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
     let lang = app.lang;
+    // A refused value while keying: said until Esc, in reverse video (the
+    // visible bell) when the terminal's bell is off.
+    if let Screen::Fill(f) = &app.screen
+        && let Some(n) = f.held
+    {
+        let style = if app.keying.bell {
+            theme.error()
+        } else {
+            theme.error().add_modifier(Modifier::REVERSED)
+        };
+        return Some((
+            format!(
+                "✗ {} ({n} {})",
+                i18n::HELD.get(lang),
+                i18n::HELD_KEYS.get(lang)
+            ),
+            style,
+        ));
+    }
     let flash = flash_text(app, theme);
     let Some(p) = app.job else {
         return flash;

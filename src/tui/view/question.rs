@@ -82,6 +82,9 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
         (ScreenRef::RepeatEnd { repeat, parent }, _) => {
             repeat_end(app, f, *repeat, parent, frame, body, theme)
         }
+        (screen @ ScreenRef::Group(_), _) if f.transcribing() => {
+            super::section::render(app, f, screen, frame, body, theme)
+        }
         (_, 1) => field(app, f, &f.page.fields[0], frame, body, theme),
         (ScreenRef::Group(g), _) => field_list(app, f, g.node, frame, body, theme),
         _ => {}

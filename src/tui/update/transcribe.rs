@@ -1,0 +1,124 @@
+//! Keying from paper, heads down: codes typed into a choice field, fields
+//! that move on by themselves when their value is complete, and a refused
+//! value that rings and holds every key typed after it until Esc.
+
+use super::question::confirm;
+use crate::engine::{CodeEntry, Problem};
+use crate::form::Kind;
+use crate::store::AuditEvent;
+use crate::tui::effect::Effect;
+use crate::tui::screens::question::{self, Input};
+use crate::tui::state::{App, Fill, Screen};
+
+/// After a key went into the focused field of a transcription: a choice
+/// field reads what is typed as codes (letters filter by name, as
+/// elsewhere); a field whose value is complete moves on by itself.
+pub(super) fn keyed(app: &mut App) -> Vec<Effect> {
+    let auto = app.keying.auto_advance;
+    let Screen::Fill(f) = &mut app.screen else {
+        return Vec::new();
+    };
+    let Some(field) = f.page.fields.get_mut(f.page.focus) else {
+        return Vec::new();
+    };
+    let kind = f.filling.form().node(field.slot.node).kind;
+    match &mut field.input {
+        Input::Choices(c) if !c.ack => {
+            let Some(filter) = &c.filter else {
+                return Vec::new();
+            };
+            let typed = question::editor_text(filter);
+            if !typed
+                .trim_start()
+                .starts_with(|ch: char| ch.is_ascii_digit())
+            {
+                return Vec::new();
+            }
+            match f.filling.read_codes(&field.slot, &typed) {
+                CodeEntry::Complete(picked) => {
+                    c.show_codes(&f.filling, &field.slot, &typed, picked);
+                    field.error = None;
+                    if auto {
+                        return confirm_keyed(app);
+                    }
+                }
+                CodeEntry::Partial(picked) => {
+                    c.show_codes(&f.filling, &field.slot, &typed, picked);
+                    field.error = None;
+                }
+                CodeEntry::Refused(code) => {
+                    field.error = Some(Problem::NotACode(code));
+                    return refuse(app);
+                }
+            }
+        }
+        Input::Text { editor, .. } if kind == Kind::Date && auto => {
+            let typed = question::editor_text(editor);
+            if typed.len() == 8 && typed.chars().all(|c| c.is_ascii_digit()) {
+                return confirm_keyed(app);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Enter (or a complete value) on a transcription: as elsewhere, and a
+/// refused value rings and holds the keys that follow.
+pub(super) fn confirm_keyed(app: &mut App) -> Vec<Effect> {
+    let Screen::Fill(f) = &mut app.screen else {
+        return Vec::new();
+    };
+    let effects = confirm(f, &mut app.flash);
+    if f.transcribing() && f.page.field().is_some_and(|q| q.error.is_some()) {
+        return refuse(app);
+    }
+    effects
+}
+
+/// A refused value while keying: the bell (or a visible flash), the reason
+/// in place, and every key after it held back until Esc.
+fn refuse(app: &mut App) -> Vec<Effect> {
+    app.session.bad_keys += 1;
+    let bell = app.keying.bell;
+    let Screen::Fill(f) = &mut app.screen else {
+        return Vec::new();
+    };
+    f.held = Some(0);
+    if let Some(q) = f.page.field() {
+        let mut e = AuditEvent::new(
+            &f.row.id,
+            "constraint error",
+            Some(f.filling.slot_path(&q.slot)),
+        );
+        e.new_value = Some(q.value(&f.filling))
+            .filter(|v| !v.is_empty())
+            .or_else(|| match &q.input {
+                Input::Choices(c) => c.filter.as_ref().map(question::editor_text),
+                _ => None,
+            });
+        f.noted.push(e);
+    }
+    vec![Effect::Bell { audible: bell }]
+}
+
+/// A key typed while a refused value waits: counted, put nowhere.
+pub(super) fn held_back(app: &mut App) {
+    if let Screen::Fill(f) = &mut app.screen
+        && let Some(n) = &mut f.held
+    {
+        *n += 1;
+        app.session.bad_keys += 1;
+    }
+}
+
+/// Esc after a refused value: the held keys are let go, and the field shows
+/// what is stored, to be keyed again (its error stays until it is).
+pub(super) fn acknowledge(f: &mut Fill) {
+    f.held = None;
+    let filling = &f.filling;
+    if let Some(field) = f.page.fields.get_mut(f.page.focus) {
+        let fresh = question::Field::new(filling, field.slot.clone());
+        field.input = fresh.input;
+    }
+}
