@@ -173,6 +173,26 @@ pub fn to_files(
     )
 }
 
+/// Writes the audit log of each response `ids` names beside its export, as
+/// `<uuid>.audit.csv`, made durable at once. Returns the files written.
+pub fn audit_files(store: &Store, ids: &[String], dir: &Path) -> Result<Vec<PathBuf>, ExportError> {
+    let failed = |path: String, e: std::io::Error, written: usize| ExportError::Write {
+        path,
+        reason: e.to_string(),
+        written,
+    };
+    let mut written = Vec::with_capacity(ids.len());
+    for id in ids {
+        let rows = store.audit_log(id)?;
+        let name = format!("{id}.audit.csv");
+        let path = export::write_renamed(dir, &name, &export::audit::audit_csv(&rows))
+            .map_err(|e| failed(dir.join(&name).display().to_string(), e, written.len()))?;
+        written.push(path);
+    }
+    export::sync_dir(dir).map_err(|e| failed(dir.display().to_string(), e, written.len()))?;
+    Ok(written)
+}
+
 /// Goes through the responses with `statuses`, rendering each in `format`
 /// and handing it to `sink` (which returns where it put it, if a file);
 /// `settle` makes what the sink wrote durable, before each mark.

@@ -126,6 +126,10 @@ pub enum Command {
         /// accept; ndjson: one JSON response per line on stdout
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
+        /// Also write each response's audit log beside it, as
+        /// <uuid>.audit.csv (json and xml only)
+        #[arg(long)]
+        audit: bool,
     },
     /// Import responses keyed elsewhere from CSV, JSON or NDJSON (a dry run
     /// unless --commit)
@@ -177,6 +181,14 @@ pub enum Command {
     /// and say what is wrong and what to do; writes nothing (exit 0 when
     /// sound, 1 when not)
     Check,
+    /// Print a response's audit log as CSV, in the columns of ODK's client
+    /// audit log (event, node, start, end, old-value, new-value, user; times
+    /// in milliseconds since the epoch): every event, oldest first
+    Audit {
+        /// The response's id (as `rileva list` shows it)
+        #[arg(value_name = "ID")]
+        id: String,
+    },
     /// Print where rileva keeps its data
     Paths,
 }
@@ -251,7 +263,8 @@ mod tests {
                 out: None,
                 all: false,
                 drafts: false,
-                format: ExportFormat::Json
+                format: ExportFormat::Json,
+                audit: false
             })
         ));
     }

@@ -15,17 +15,21 @@ pub(super) struct ExportOptions {
     pub all: bool,
     pub drafts: bool,
     pub format: ExportFormat,
+    pub audit: bool,
 }
 
 /// Prints each file as it is written, and says which could not be read.
 struct Report<'a, W: Write> {
     out: &'a mut Out<W>,
+    /// The responses written (for their audit logs, with --audit).
+    ids: Vec<String>,
 }
 
 impl<W: Write> Progress for Report<'_, W> {
-    fn written(&mut self, _: &ResponseRow, path: Option<&Path>, _: usize, _: usize) {
+    fn written(&mut self, row: &ResponseRow, path: Option<&Path>, _: usize, _: usize) {
         if let Some(p) = path {
             self.out.line(&p.display().to_string());
+            self.ids.push(row.id.clone());
         }
     }
 
@@ -64,8 +68,20 @@ pub(super) fn export<W: Write>(
                 .out
                 .clone()
                 .unwrap_or_else(|| app::exports_dir(data_dir));
-            let tally = job::to_files(&mut store, &statuses, format, &dir, &mut Report { out })
+            let mut report = Report {
+                out,
+                ids: Vec::new(),
+            };
+            let tally = job::to_files(&mut store, &statuses, format, &dir, &mut report)
                 .map_err(|e| e.to_string())?;
+            if options.audit {
+                let written =
+                    job::audit_files(&store, &report.ids, &dir).map_err(|e| e.to_string())?;
+                for p in written {
+                    report.out.line(&p.display().to_string());
+                }
+            }
+            let out = report.out;
             out.line(&format!(
                 "exported {} to {}",
                 plural(tally.written, "response", "responses"),
@@ -84,6 +100,7 @@ pub(super) fn export<W: Write>(
                 Mark::AtEnd,
                 &mut Report {
                     out: &mut Out::new(io::sink()),
+                    ids: Vec::new(),
                 },
                 &mut |_, bytes| {
                     out.line(&String::from_utf8_lossy(bytes));

@@ -46,6 +46,28 @@ pub(super) fn backup<W: Write>(
     Ok(0)
 }
 
+/// `rileva audit ID`: the response's audit log, as CSV on stdout.
+pub(super) fn audit<W: Write>(data_dir: &Path, id: &str, out: &mut Out<W>) -> Result<u8, String> {
+    let none = || format!("response {id} was not found in {}", data_dir.display());
+    let Some(store) = reading_store(data_dir)? else {
+        return Err(none());
+    };
+    if store.response(id).map_err(|e| e.to_string())?.is_none() {
+        return Err(none());
+    }
+    let rows = store.audit_log(id).map_err(|e| e.to_string())?;
+    let csv = crate::export::audit::audit_csv(&rows);
+    // Answers are typed by people: on a terminal, nothing in them may act
+    // on it (a file or a pipe gets the bytes as they are).
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        let text = String::from_utf8_lossy(&csv);
+        out.raw(crate::text::sanitize(&text, true).as_bytes());
+    } else {
+        out.raw(&csv);
+    }
+    Ok(0)
+}
+
 pub(super) fn check<W: Write>(data_dir: &Path, out: &mut Out<W>) -> Result<u8, String> {
     let db = data_dir.join(store::DB_FILE);
     if !db.exists() {

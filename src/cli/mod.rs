@@ -101,12 +101,14 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             all,
             drafts,
             format,
+            audit,
         }) => {
             let options = export::ExportOptions {
                 out: dir.clone(),
                 all: *all,
                 drafts: *drafts,
                 format: *format,
+                audit: *audit,
             };
             export::export(&data_dir()?, &options, out)
         }
@@ -129,6 +131,7 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             maintenance::backup(&data_dir()?, file, *force, out)
         }
         Some(Command::Check) => maintenance::check(&data_dir()?, out),
+        Some(Command::Audit { id }) => maintenance::audit(&data_dir()?, id, out),
         Some(Command::Paths) => maintenance::paths(&data_dir()?, out),
     }
 }

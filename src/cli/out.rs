@@ -28,6 +28,15 @@ impl<W: Write> Out<W> {
         }
     }
 
+    /// Bytes as they are (a CSV, a stream of data).
+    pub fn raw(&mut self, bytes: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = self.w.write_all(bytes)
+        {
+            self.error = Some(e);
+        }
+    }
+
     pub fn flush(&mut self) {
         if self.error.is_none()
             && let Err(e) = self.w.flush()

@@ -5,6 +5,7 @@
 //! The format is `rileva-response/1`; its JSON Schema is
 //! `assets/schema/response.schema.json`.
 
+pub mod audit;
 pub mod json;
 pub mod walk;
 pub mod xml;

@@ -150,11 +150,12 @@ impl Store {
         Ok(())
     }
 
-    /// A response's events, oldest first.
+    /// A response's events, oldest first (an event noted by the interface
+    /// is written after it happened, with the next write).
     pub fn audit_log(&self, id: &str) -> Result<Vec<AuditRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, event, node, start_ms, end_ms, old_value, new_value, user
-             FROM audit WHERE response_id = ?1 ORDER BY seq",
+             FROM audit WHERE response_id = ?1 ORDER BY start_ms, seq",
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok(AuditRow {

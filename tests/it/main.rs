@@ -11,6 +11,7 @@ mod tui_support;
 mod workbooks;
 
 mod cli;
+mod cli_audit;
 mod cli_data;
 mod cli_export;
 mod cli_import;
@@ -34,5 +35,6 @@ mod tui_screens;
 mod tui_start;
 mod tui_state;
 mod tui_text;
+mod tui_transcribe;
 mod xlsform_fuzz;
 mod xml_oracle;

@@ -8,7 +8,7 @@ use rileva::form::FormBundle;
 use rileva::tui::keymap::Mode;
 use rileva::tui::screens::lists::OutlineRow;
 use rileva::tui::state::View;
-use tui_support::Harness;
+use tui_support::{Harness, masked};
 
 const FORM: &str = r#"{"format":"rileva-form/1","settings":{"form_id":"hh","version":"1"},
   "survey":[
@@ -313,11 +313,6 @@ fn repeat_and_field_list_screens() {
     insta::assert_snapshot!("field_list_page", masked(h.screen(80, 24)));
     h.keys("<F3>");
     insta::assert_snapshot!("outline_with_instances", masked(h.screen(80, 24)));
-}
-
-fn masked(screen: String) -> String {
-    let time = regex::Regex::new(r"\d\d:\d\d:\d\d").expect("regex");
-    time.replace_all(&screen, "HH:MM:SS").into_owned()
 }
 
 /// Was: a completed response open to read offered "Enter go · f finalize",

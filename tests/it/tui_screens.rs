@@ -3,14 +3,7 @@
 
 use crate::tui_support;
 
-use tui_support::Harness;
-
-fn masked(screen: String) -> String {
-    let time = regex::Regex::new(r"\d\d:\d\d:\d\d").expect("regex");
-    let date = regex::Regex::new(r"\d\d/\d\d/\d{4} \d\d:\d\d").expect("regex");
-    let screen = time.replace_all(&screen, "HH:MM:SS");
-    date.replace_all(&screen, "DD/MM/YYYY HH:MM").into_owned()
-}
+use tui_support::{Harness, masked};
 
 fn snap(h: &Harness, name: &str) {
     insta::assert_snapshot!(name, masked(h.screen(80, 24)));

@@ -225,3 +225,11 @@ pub fn parse_keys(script: &str) -> Vec<KeyEvent> {
     }
     out
 }
+
+/// A screen with its clock times and dates masked, for snapshots.
+pub fn masked(screen: String) -> String {
+    let time = regex::Regex::new(r"\d\d:\d\d:\d\d").expect("regex");
+    let date = regex::Regex::new(r"\d\d/\d\d/\d{4} \d\d:\d\d").expect("regex");
+    let screen = time.replace_all(&screen, "HH:MM:SS");
+    date.replace_all(&screen, "DD/MM/YYYY HH:MM").into_owned()
+}

@@ -245,6 +245,11 @@ impl Field {
         }
     }
 
+    /// Whether the field takes an answer (not a note).
+    pub fn input_takes_answer(&self) -> bool {
+        !matches!(self.input, Input::Note)
+    }
+
     /// The answer as the screen holds it now, in stored form (choice names
     /// separated by spaces, text as typed).
     pub fn value(&self, filling: &Filling) -> String {

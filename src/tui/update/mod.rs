@@ -558,7 +558,32 @@ fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
             filling.form().screens.first().copied().unwrap_or_default(),
         ))
     });
-    let page = Page::new(&filling, screen);
+    let mut page = Page::new(&filling, screen);
+    // A paper's page resumes on its first field not yet answered.
+    if filling.sections() {
+        page.focus = page
+            .fields
+            .iter()
+            .position(|q| q.stored.is_none() && q.input_takes_answer())
+            .unwrap_or(0);
+    }
+    let mut noted = Vec::new();
+    if matches!(view, View::Question) {
+        // A draft changed since it was started is resumed (the store
+        // recorded its start).
+        if row.created_at != row.updated_at {
+            noted.push(AuditEvent::new(&row.id, "form resume", None));
+        }
+        let shown = match &page.screen {
+            ScreenRef::Group(_) => "group questions",
+            _ => "question",
+        };
+        noted.push(AuditEvent::new(
+            &row.id,
+            shown,
+            Some(filling.screen_path(&page.screen)),
+        ));
+    }
     app.screen = Screen::Fill(Box::new(Fill {
         row,
         filling,
@@ -570,7 +595,7 @@ fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
         batch: None,
         unsaved_structure,
         held: None,
-        noted: Vec::new(),
+        noted,
         fields: 0,
         corrections: 0,
     }));

@@ -42,7 +42,7 @@ pub fn render(
         .max()
         .unwrap_or(3)
         .clamp(3, 12) as u16;
-    let input_w = (lines_area.width / 3).clamp(12, 36);
+    let input_w = (lines_area.width / 3).clamp(12, 60);
     let cursor = members
         .iter()
         .position(|(s, _)| Some(s) == focus_slot.as_ref())
@@ -81,10 +81,13 @@ fn line(
     let filling = &f.filling;
     let form = filling.form();
     let node = form.node(slot.node);
+    // On a wide terminal the label stops at a readable length and the
+    // input follows it, not at the far edge.
+    let label_w = area.width.saturating_sub(3 + name_w + input_w).clamp(4, 72);
     let [mark_a, name_a, label_a, input_a] = Layout::horizontal([
         Constraint::Length(2),
         Constraint::Length(name_w + 1),
-        Constraint::Min(4),
+        Constraint::Length(label_w),
         Constraint::Length(input_w),
     ])
     .areas(area);

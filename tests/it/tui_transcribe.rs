@@ -1,0 +1,233 @@
+//! Layer 2: the transcription layout's keys (paper ID, codes, auto-advance,
+//! the bell and held keys), through keymap + update against a real store;
+//! and what the audit log keeps of it.
+
+use crate::tui_support;
+
+use rileva::form::FormBundle;
+use rileva::tui::keymap::Mode;
+use rileva::tui::state::Screen;
+use tui_support::{Harness, masked};
+
+/// The default form, a transcription started on paper `P-7`.
+fn keyed() -> Harness {
+    let mut h = Harness::new();
+    h.keys("Mario Rossi<Enter>t");
+    assert!(matches!(&h.app.screen, Screen::Operator(s) if s.paper));
+    h.keys("<Enter>");
+    assert!(
+        matches!(&h.app.screen, Screen::Operator(s) if s.error),
+        "an empty paper number is refused"
+    );
+    h.keys("P-7<Enter>");
+    assert!(h.fill().transcribing());
+    assert_eq!(h.current(), "A01");
+    h
+}
+
+fn stored_value(h: &Harness, name: &str) -> Option<String> {
+    let path = h.path(name);
+    h.stored(&h.response_id())
+        .into_iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, v)| v)
+}
+
+/// A small form with a date, a multiple choice with one-digit codes, and a
+/// question that is relevant only for one answer.
+fn small() -> Harness {
+    let json = r#"{"format":"rileva-form/1","settings":{"form_id":"small"},"survey":[
+      {"type":"group","name":"s1","label":"Uno","children":[
+        {"type":"select_one","list":"yn","name":"q1","label":"Yes or no"},
+        {"type":"text","name":"q2","label":"Why","relevant":"${q1} = 'y'"},
+        {"type":"date","name":"q3","label":"When"},
+        {"type":"select_multiple","list":"colours","name":"q4","label":"Colours"},
+        {"type":"integer","name":"q5","label":"How many","constraint":". < 100"}
+      ]}],
+      "choices":{"yn":[{"name":"y","label":"Yes"},{"name":"n","label":"No"}],
+        "colours":[{"name":"r","label":"Red"},{"name":"g","label":"Green"},{"name":"b","label":"Blue"}]}}"#;
+    let mut h = Harness::with_bundle(FormBundle {
+        definition: json.into(),
+        files: Default::default(),
+    });
+    h.keys("Anna<Enter>tA1<Enter>");
+    assert!(h.fill().transcribing());
+    h
+}
+
+#[test]
+fn codes_as_printed_pick_and_a_complete_code_moves_on() {
+    let mut h = keyed();
+    // A01: 2 is "Comune" (its position); no longer code: it moves on.
+    h.keys("2");
+    assert_eq!(stored_value(&h, "A01").as_deref(), Some("comune"));
+    assert_eq!(h.current(), "A02", "A01_altro is not relevant: skipped");
+    // A02: regions are numbered 01–20; 1 begins 10–19 and waits.
+    h.keys("1");
+    assert_eq!(h.current(), "A02");
+    assert_eq!(stored_value(&h, "A02"), None);
+    h.keys("6");
+    assert_eq!(
+        stored_value(&h, "A02").as_deref(),
+        Some("16"),
+        "Puglia, not the 16th item"
+    );
+    // A03: province codes among Puglia's only (the choice filter).
+    h.keys("272");
+    assert_eq!(stored_value(&h, "A03").as_deref(), Some("272"));
+    // A03b, the municipality list from a file: its code typed.
+    h.keys("072006");
+    assert_eq!(stored_value(&h, "A03b").as_deref(), Some("072006"));
+    // A text moves on with Enter.
+    h.keys("Comune di Bari<Enter>");
+    assert_eq!(stored_value(&h, "A04").as_deref(), Some("Comune di Bari"));
+    assert_eq!(h.current(), "A06", "A05 is for Ambiti only");
+    // Italian thousands points, as paper has them.
+    h.keys("316.000<Enter>");
+    assert_eq!(stored_value(&h, "A06").as_deref(), Some("316000"));
+    assert_eq!(h.rt.rings, 0);
+    assert_eq!(h.fill().row.paper_id.as_deref(), Some("P-7"));
+}
+
+#[test]
+fn a_refused_code_rings_and_holds_every_key_until_esc() {
+    let mut h = keyed();
+    h.keys("216");
+    assert_eq!(h.current(), "A03");
+    // No province of Puglia has a code beginning with 9.
+    h.keys("9");
+    assert_eq!(h.rt.rings, 1, "the bell rang");
+    assert_eq!(h.app.mode(), Mode::Held);
+    // Typed blind after the error: held back, put in no field.
+    h.keys("272072006Comune<Enter><Tab>");
+    assert_eq!(h.current(), "A03", "the cursor stayed on the field");
+    assert_eq!(stored_value(&h, "A03"), None);
+    assert_eq!(stored_value(&h, "A03b"), None);
+    assert_eq!(h.fill().held, Some(17));
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("Nessuna voce dell'elenco ha il codice «9»"),
+        "{screen}"
+    );
+    assert!(screen.contains("17 tasti trattenuti"), "{screen}");
+    assert!(h.app.session.bad_keys >= 18);
+    // Esc: acknowledged; the field is keyed again.
+    h.keys("<Esc>272");
+    assert_eq!(stored_value(&h, "A03").as_deref(), Some("272"));
+    assert_eq!(h.current(), "A03b");
+    assert_eq!(h.rt.rings, 1);
+}
+
+#[test]
+fn esc_and_a_key_typed_at_once_acknowledge_and_key_the_field() {
+    let mut h = keyed();
+    h.keys("2169");
+    assert_eq!(h.app.mode(), Mode::Held);
+    // A fast Esc followed by 2 reaches the terminal as Alt+2.
+    h.keys("<A-2>72");
+    assert_eq!(stored_value(&h, "A03").as_deref(), Some("272"));
+}
+
+#[test]
+fn dates_of_eight_digits_and_several_codes_move_on_or_wait() {
+    let mut h = small();
+    h.keys("2");
+    assert_eq!(h.current(), "q3", "q2 is only for yes");
+    h.keys("15032020");
+    assert_eq!(stored_value(&h, "q3").as_deref(), Some("2020-03-15"));
+    assert_eq!(h.current(), "q4");
+    // One-digit codes of a multiple choice go together; Enter ends it.
+    h.keys("13");
+    assert_eq!(h.current(), "q4", "a multiple choice waits for Enter");
+    h.keys("<Enter>");
+    assert_eq!(stored_value(&h, "q4").as_deref(), Some("r b"));
+    // A value the constraint refuses: the bell, and the keys held.
+    h.keys("150<Enter>9");
+    assert_eq!(h.rt.rings, 1);
+    assert_eq!(h.fill().held, Some(1));
+    assert_eq!(stored_value(&h, "q5"), None);
+    h.keys("<Esc><C-u>");
+    assert_eq!(h.app.mode(), Mode::Text);
+}
+
+#[test]
+fn the_page_follows_relevance_and_shows_the_rest_dim() {
+    let mut h = small();
+    let before = h.screen(80, 24);
+    assert!(before.contains("q2") && before.contains("[—]"), "{before}");
+    h.keys("1");
+    assert_eq!(h.current(), "q2", "Why is asked after a yes");
+    h.keys("<S-Tab><S-Tab>");
+    insta::assert_snapshot!("transcription_page_80x24", masked(h.screen(80, 24)));
+    insta::assert_snapshot!("transcription_page_200x60", masked(h.screen(200, 60)));
+}
+
+#[test]
+fn without_auto_advance_a_complete_code_waits_for_enter() {
+    let mut h = small();
+    h.app.keying.auto_advance = false;
+    h.keys("1");
+    assert_eq!(h.current(), "q1");
+    h.keys("<Enter>");
+    assert_eq!(stored_value(&h, "q1").as_deref(), Some("y"));
+    assert_eq!(h.current(), "q2");
+}
+
+#[test]
+fn a_paper_keyed_twice_is_refused_and_its_draft_reopens_in_the_layout() {
+    let mut h = keyed();
+    h.keys("2<Esc>");
+    h.keys("tP-7<Enter>");
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("la carta P-7 è già stata trascritta"),
+        "{screen}"
+    );
+    assert!(matches!(&h.app.screen, Screen::Operator(s) if s.paper));
+    h.keys("<Esc><Enter>");
+    assert!(
+        h.fill().transcribing(),
+        "a paper's draft opens as it was keyed"
+    );
+    assert_eq!(h.current(), "A02");
+}
+
+/// An audit row as (event, node, old value, new value).
+type Event<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+#[test]
+fn the_audit_log_keeps_every_event_with_old_and_new_values() {
+    let mut h = keyed();
+    h.keys("2");
+    // Back to A01 and changed: the change keeps the old value.
+    h.keys("<S-Tab>1");
+    let id = h.response_id();
+    h.keys("<Esc>");
+    // What only the screens saw is written with the next write, or when
+    // the store closes.
+    h.rt.store.flush_audit().expect("written");
+    let log = h.rt.store.audit_log(&id).expect("audit");
+    let events: Vec<Event<'_>> = log
+        .iter()
+        .map(|e| {
+            (
+                e.event.as_str(),
+                e.node.as_deref(),
+                e.old_value.as_deref(),
+                e.new_value.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(events[0], ("form start", None, None, Some("P-7")));
+    assert!(events.contains(&("answer", Some("/sez_A/A01"), None, Some("comune"))));
+    assert!(
+        events.contains(&("answer", Some("/sez_A/A01"), Some("comune"), Some("ambito"))),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&("group questions", Some("/sez_A"), None, None)),
+        "{events:?}"
+    );
+    assert_eq!(events.last().map(|e| e.0), Some("form exit"));
+    assert!(log.iter().all(|e| e.user == "Mario Rossi"));
+}
