@@ -19,6 +19,7 @@ mod cli_import_big;
 mod cli_xlsform;
 mod conformance;
 mod e2e;
+mod e2e_transcribe;
 mod e2e_xlsform;
 mod export;
 mod import;
