@@ -181,6 +181,21 @@ pub enum Command {
     /// and say what is wrong and what to do; writes nothing (exit 0 when
     /// sound, 1 when not)
     Check,
+    /// Write the questionnaire as a paper form to print from any browser
+    /// (A4): each question with its number, answer boxes, every choice with
+    /// the code the transcription layout takes, a box for the paper's number
+    /// on each page, and the skip instructions
+    Print {
+        /// The questionnaire (default: the embedded Ministry questionnaire)
+        #[arg(long, value_name = "FILE")]
+        form: Option<PathBuf>,
+        /// Where to write the HTML
+        #[arg(short, long, value_name = "FILE.html")]
+        output: PathBuf,
+        /// Replace the file if it exists
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a response's audit log as CSV, in the columns of ODK's client
     /// audit log (event, node, start, end, old-value, new-value, user; times
     /// in milliseconds since the epoch): every event, oldest first

@@ -75,3 +75,47 @@ pub(super) fn convert<W: Write>(
     }
     Ok(0)
 }
+
+/// `rileva print -o FILE.html`: the questionnaire as a paper form.
+pub(super) fn print<W: Write>(
+    file: Option<&Path>,
+    output: &Path,
+    force: bool,
+    lang: crate::lang::Lang,
+    out: &mut Out<W>,
+) -> Result<u8, String> {
+    if !force && output.exists() {
+        return Err(format!(
+            "{} exists; use --force to replace it",
+            output.display()
+        ));
+    }
+    let (_, form) = match crate::app::load_form(file) {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            let shown =
+                file.map_or_else(|| "embedded form".to_string(), |p| p.display().to_string());
+            for e in &errors {
+                out.line(&sanitize(&form_problem(&shown, e), false));
+            }
+            error(&format!("{shown} is not valid; nothing written"));
+            return Ok(1);
+        }
+    };
+    let html = export::print::paper_form(&form, lang);
+    let dir = match output.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = output
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| format!("{} is not a file name", output.display()))?;
+    let written = export::write_atomic(&dir, name, html.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    out.line(&sanitize(
+        &format!("paper form written to {}", written.display()),
+        false,
+    ));
+    Ok(0)
+}

@@ -131,6 +131,17 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             maintenance::backup(&data_dir()?, file, *force, out)
         }
         Some(Command::Check) => maintenance::check(&data_dir()?, out),
+        Some(Command::Print {
+            form,
+            output,
+            force,
+        }) => convert::print(
+            form.as_deref(),
+            output,
+            *force,
+            cli.lang.unwrap_or(LangArg::It).to_tui(),
+            out,
+        ),
         Some(Command::Audit { id }) => maintenance::audit(&data_dir()?, id, out),
         Some(Command::Paths) => maintenance::paths(&data_dir()?, out),
     }

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod json;
+pub mod print;
 pub mod walk;
 pub mod xml;
 
