@@ -196,6 +196,18 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Keying statistics: the sessions (an operator from start to quit)
+    /// totalled per operator and layout: time at the keys (gaps of over a
+    /// minute are idle), fields per hour, keystrokes per field, bad
+    /// keystrokes, corrections
+    Stats {
+        /// Only this operator's sessions
+        #[arg(long, value_name = "NAME")]
+        operator: Option<String>,
+        /// Print a JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a response's audit log as CSV, in the columns of ODK's client
     /// audit log (event, node, start, end, old-value, new-value, user; times
     /// in milliseconds since the epoch): every event, oldest first

@@ -22,6 +22,7 @@ mod import;
 mod list;
 mod maintenance;
 mod out;
+mod stats;
 mod tui;
 mod validate;
 
@@ -142,6 +143,9 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             cli.lang.unwrap_or(LangArg::It).to_tui(),
             out,
         ),
+        Some(Command::Stats { operator, json }) => {
+            stats::stats(&data_dir()?, operator.as_deref(), *json, out)
+        }
         Some(Command::Audit { id }) => maintenance::audit(&data_dir()?, id, out),
         Some(Command::Paths) => maintenance::paths(&data_dir()?, out),
     }

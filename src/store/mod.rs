@@ -15,6 +15,7 @@ mod maintenance;
 mod reader;
 mod responses;
 mod schema;
+mod sessions;
 
 pub use crate::engine::Summary;
 pub use audit::{AuditEvent, AuditRow, EVENTS as AUDIT_EVENTS, now_ms};
@@ -23,6 +24,7 @@ pub use import::{Imported, ImportedResponse};
 pub use lock::{DirLock, LockError};
 pub use maintenance::{Health, check};
 pub use reader::Reader;
+pub use sessions::SessionRecord;
 
 use lock::OpenLock;
 use responses::insert_form;

@@ -104,7 +104,8 @@ pub(super) const MIGRATIONS: &[Step] = &[
         WHERE deprecated_id IS NOT NULL;
     "#,
     ),
-    // 6: paper transcription. A response keyed from paper keeps the number
+    // 6: paper transcription. Keying sessions (an operator from start to
+    // quit) keep their figures for `rileva stats`. A response keyed from paper keeps the number
     // written on the paper (the key by which a second entry finds its
     // first). Every event of every response goes into an append-only audit
     // log (ODK's client audit columns; times in milliseconds since the
@@ -134,6 +135,21 @@ pub(super) const MIGRATIONS: &[Step] = &[
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+    CREATE TABLE sessions (
+        id          INTEGER PRIMARY KEY,
+        operator    TEXT NOT NULL,
+        layout      TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        ended_at    TEXT NOT NULL,
+        idle_ms     INTEGER NOT NULL,
+        responses   INTEGER NOT NULL,
+        fields      INTEGER NOT NULL,
+        keys        INTEGER NOT NULL,
+        bad_keys    INTEGER NOT NULL,
+        corrections INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_by_operator ON sessions(operator, started_at);
     "#,
     ),
 ];

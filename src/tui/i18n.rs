@@ -18,7 +18,11 @@ strings! {
     PAPER_TITLE = "Nuova trascrizione da carta", "New transcription from paper";
     PAPER_PROMPT = "Numero scritto sul questionario cartaceo (identificativo della carta)", "Number written on the paper questionnaire (the paper ID)";
     PAPER_EMPTY = "Scrivere il numero della carta", "Type the paper's number";
-    PAPER = "Carta", "Paper";
+    SESSION = "Questa sessione", "This session";
+    FIELDS = "campi", "fields";
+    KEYS = "tasti", "keys";
+    BAD_KEYS = "errati", "bad";
+    CORRECTIONS = "correzioni", "corrections";
     HELD = "Valore rifiutato: Esc, poi riscrivere il campo", "Value refused: Esc, then key the field again";
     HELD_KEYS = "tasti trattenuti", "keys held back";
     DRAFTS = "Bozze", "Drafts";

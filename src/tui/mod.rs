@@ -133,6 +133,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         let _ = execute!(std::io::stdout(), DisableBracketedPaste);
         previous(info);
     }));
+    let started_at = crate::timefmt::now_rfc3339();
     let mut terminal = ratatui::init();
     let _paste = PasteGuard::enable();
     let result = event_loop(&mut terminal, &mut app, &mut rt, first, &stop);
@@ -140,6 +141,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         // The terminal is gone: still save what was typed.
         dispatch(&mut app, &mut rt, Action::Terminate);
     }
+    save_session(&app, &mut rt, started_at);
     drop(_paste);
     ratatui::restore();
     drop(lock);
@@ -166,6 +168,7 @@ fn event_loop(
         let a = rt.execute(effect);
         dispatch(app, rt, a);
     }
+    let mut last_key = std::time::Instant::now();
     loop {
         if app.leaves() {
             return Ok(());
@@ -179,7 +182,15 @@ fn event_loop(
             quiet = false;
             waited = true;
             let action = match event::read().map_err(io)? {
-                Event::Key(k) if k.kind == KeyEventKind::Press => keymap::resolve(app.mode(), k),
+                Event::Key(k) if k.kind == KeyEventKind::Press => {
+                    // Gaps of over a minute between keys are idle time.
+                    let gap = last_key.elapsed();
+                    last_key = std::time::Instant::now();
+                    if gap > Duration::from_secs(60) {
+                        app.session.idle_ms += i64::try_from(gap.as_millis()).unwrap_or(i64::MAX);
+                    }
+                    keymap::resolve(app.mode(), k)
+                }
                 Event::Paste(s) => Some(Action::Paste(s)),
                 Event::Resize(_, h) => Some(Action::Resize { rows: list_rows(h) }),
                 _ => None,
@@ -202,6 +213,39 @@ fn event_loop(
             dispatch(app, rt, Action::Tick);
         }
     }
+}
+
+/// The keying session's figures, for `rileva stats` (a session in which
+/// nothing was typed is not one).
+fn save_session(app: &App, rt: &mut Runtime, started_at: String) {
+    let s = app.session_totals();
+    let Some(operator) = app.operator.clone() else {
+        return;
+    };
+    if s.keys == 0 {
+        return;
+    }
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let record = crate::store::SessionRecord {
+        operator,
+        layout: if s.transcribed {
+            "transcription"
+        } else {
+            "screens"
+        }
+        .into(),
+        started_at,
+        ended_at: crate::timefmt::now_rfc3339(),
+        idle_ms: s.idle_ms,
+        responses: n(s.responses),
+        fields: n(s.fields),
+        keys: n(s.keys),
+        bad_keys: n(s.bad_keys),
+        corrections: n(s.corrections),
+    };
+    // The answers are saved already; figures that cannot be written are
+    // only figures.
+    let _ = rt.store.save_session(&record);
 }
 
 /// Bracketed paste on while the TUI runs, off again however it ends.

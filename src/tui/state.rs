@@ -264,6 +264,16 @@ impl App {
         }
     }
 
+    /// This session's figures so far, with the response open now.
+    pub fn session_totals(&self) -> Session {
+        let mut s = self.session;
+        if let Screen::Fill(f) = &self.screen {
+            s.fields += f.fields;
+            s.corrections += f.corrections;
+        }
+        s
+    }
+
     /// Whether the program is to end now.
     pub fn leaves(&self) -> bool {
         self.leaving == Leaving::Now

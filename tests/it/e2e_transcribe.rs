@@ -6,7 +6,7 @@
 use crate::e2e_support;
 
 use e2e_support::keys::*;
-use e2e_support::{Tui, drafts_ndjson};
+use e2e_support::{Tui, cli, drafts_ndjson};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -61,6 +61,20 @@ fn a_blind_burst_keys_a_section_with_codes_alone() {
     assert_eq!(a["A03b"], "072006");
     assert_eq!(a["A04"], "Comune di Bari");
     assert_eq!(a["A06"], json!(316000));
+    // The session's figures: 6 fields keyed, no bad key, no correction.
+    let (code, out, err) = cli(dir.path(), &["stats", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let stats: Value = serde_json::from_str(&out).expect("JSON");
+    let me = &stats[0];
+    assert_eq!(me["operator"], "Mario Rossi");
+    assert_eq!(me["layout"], "transcription");
+    assert_eq!(me["fields"], 6);
+    assert_eq!(me["badKeystrokes"], 0);
+    assert_eq!(me["corrections"], 0);
+    let keys = me["keystrokes"].as_i64().expect("a number");
+    // The operator's name, n, the paper's number, the section, Ctrl+C.
+    assert!(keys >= 35, "{me}");
+    println!("stats: {me}");
 }
 
 #[test]

@@ -119,7 +119,26 @@ pub fn start(app: &App, s: &Start, frame: &mut Frame, area: Rect, theme: Theme) 
         Span::raw(" · "),
         Span::raw(format!("{} {}", i18n::EXPORTED.get(lang), c.exported)),
     ]);
-    frame.render_widget(Paragraph::new(line), counts);
+    let mut lines = vec![line];
+    let session = app.session_totals();
+    if session.fields > 0 || session.bad_keys > 0 {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{}: {} {} · {} {} · {} {} ({} {})",
+                i18n::SESSION.get(lang),
+                session.fields,
+                i18n::FIELDS.get(lang),
+                session.keys,
+                i18n::KEYS.get(lang),
+                session.bad_keys,
+                i18n::BAD_KEYS.get(lang),
+                session.corrections,
+                i18n::CORRECTIONS.get(lang),
+            ),
+            theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), counts);
     pane(app, s, Pane::Drafts, frame, drafts_area, theme);
     pane(app, s, Pane::Completed, frame, completed_area, theme);
 }
