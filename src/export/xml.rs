@@ -87,8 +87,8 @@ fn children(items: &[Item<'_>], out: &mut String) {
 }
 
 /// Text and attribute escaping; characters XML 1.0 cannot hold at all (most
-/// C0 controls) become U+FFFD.
-fn escape(s: &str) -> String {
+/// C0 controls) become U+FFFD. Also right for HTML text and attributes.
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -76,3 +76,33 @@ fn the_audit_log_cannot_be_changed_or_emptied() {
         .expect("counts");
     assert_eq!(after, n);
 }
+
+#[test]
+fn print_writes_the_paper_form_once_and_in_english_on_request() {
+    let dir = crate::cli_support::tmp();
+    let file = dir.path().join("paper.html");
+    let out = rileva(dir.path())
+        .args(["print", "-o"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    let html = std::fs::read_to_string(&file).expect("written");
+    assert!(html.contains("<b class=\"code\">16</b> Puglia"));
+    assert!(html.contains("N. questionario"));
+    let again = rileva(dir.path())
+        .args(["print", "-o"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(again.status.code(), Some(2));
+    one_line_error(&again, "exists; use --force");
+    let en = rileva(dir.path())
+        .args(["--lang", "en", "print", "--force", "-o"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(en.status.success(), "{en:?}");
+    let html = std::fs::read_to_string(&file).expect("written");
+    assert!(html.contains("Questionnaire no.") && html.contains("<html lang=\"en\">"));
+}
