@@ -25,6 +25,7 @@ strings! {
     CORRECTIONS = "correzioni", "corrections";
     HELD = "Valore rifiutato: Esc, poi riscrivere il campo", "Value refused: Esc, then key the field again";
     HELD_KEYS = "tasti trattenuti", "keys held back";
+    HELD_KEY = "tasto trattenuto", "key held back";
     DRAFTS = "Bozze", "Drafts";
     COMPLETED = "Completate", "Completed";
     EXPORTED = "Esportate", "Exported";

@@ -181,7 +181,12 @@ fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
             format!(
                 "✗ {} ({n} {})",
                 i18n::HELD.get(lang),
-                i18n::HELD_KEYS.get(lang)
+                if n == 1 {
+                    i18n::HELD_KEY
+                } else {
+                    i18n::HELD_KEYS
+                }
+                .get(lang)
             ),
             style,
         ));
