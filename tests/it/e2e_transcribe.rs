@@ -95,7 +95,7 @@ fn one_wrong_code_in_a_blind_burst_rings_and_spills_into_nothing() {
     assert_eq!(bells, 1, "one bell for one error");
     // Acknowledged, the field keyed again, and the rest of the paper.
     t.esc("Esc");
-    t.wait_until("the hold is over", |s| !s.contains("tasti trattenuti"));
+    t.wait_until("the hold is over", |s| !s.contains("Valore rifiutato"));
     t.send("072006Comune di Bari\r316.000\r");
     t.wait_until("A06 saved", |s| s.contains("Salvato A06"));
     t.send(CTRL_C);
@@ -111,7 +111,8 @@ fn without_the_bell_the_refusal_flashes_and_no_bel_is_sent() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut t = transcribing(dir.path(), &["--no-bell"]);
     t.send("299");
-    t.wait_for("tasti trattenuti");
+    // One key held: said in the singular.
+    t.wait_for("(1 tasto trattenuto)");
     assert!(!t.raw().contains(&0x07), "no BEL with --no-bell");
     // The status line is in reverse video: the visible bell.
     let reversed = t.with_screen(|s| {
