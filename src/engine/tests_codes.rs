@@ -126,3 +126,20 @@ fn paper_dates_and_numbers_are_read() {
         assert!(f.check(&n, typed).is_err(), "{typed}");
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Whatever a transcriber types into a choice field, reading it as codes
+    /// never panics, and a refusal names text that was typed.
+    #[test]
+    fn reading_any_text_as_codes_never_panics(typed in "\\PC{0,12}|[0-9 ]{0,12}") {
+        let f = filling();
+        for name in ["region", "yn", "many", "regs", "south", "n"] {
+            let slot = Slot::root(f.form().by_name(name).expect("question"));
+            if let CodeEntry::Refused(code) = f.read_codes(&slot, &typed) {
+                proptest::prop_assert!(typed.contains(code.as_str()) || code.is_empty());
+            }
+        }
+    }
+}
