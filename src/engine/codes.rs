@@ -73,6 +73,15 @@ impl Filling {
         }
     }
 
+    /// Whether what is typed into a question that is not a choice is a
+    /// complete value as paper writes it, so that the field can move on by
+    /// itself: a date of 8 digits (`15032020`).
+    pub fn typed_complete(&self, slot: &Slot, typed: &str) -> bool {
+        self.form.node(slot.node).kind == Kind::Date
+            && typed.len() == 8
+            && typed.chars().all(|c| c.is_ascii_digit())
+    }
+
     /// The code of choice `index` of the question's list.
     pub fn choice_code(&self, slot: &Slot, index: usize) -> String {
         self.form

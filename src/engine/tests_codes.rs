@@ -127,6 +127,20 @@ fn paper_dates_and_numbers_are_read() {
     }
 }
 
+#[test]
+fn eight_digits_complete_a_date_and_nothing_else() {
+    let f = filling();
+    let d = Slot::root(f.form().by_name("d").expect("d"));
+    let n = Slot::root(f.form().by_name("n").expect("n"));
+    assert!(f.typed_complete(&d, "15032020"));
+    assert!(!f.typed_complete(&d, "1503202"));
+    assert!(!f.typed_complete(&d, "15/03/20"));
+    assert!(
+        !f.typed_complete(&n, "15032020"),
+        "an integer waits for Enter"
+    );
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 

@@ -4,7 +4,6 @@
 
 use super::question::confirm;
 use crate::engine::{CodeEntry, Problem};
-use crate::form::Kind;
 use crate::store::AuditEvent;
 use crate::tui::effect::Effect;
 use crate::tui::screens::question::{self, Input};
@@ -21,7 +20,6 @@ pub(super) fn keyed(app: &mut App) -> Vec<Effect> {
     let Some(field) = f.page.fields.get_mut(f.page.focus) else {
         return Vec::new();
     };
-    let kind = f.filling.form().node(field.slot.node).kind;
     match &mut field.input {
         Input::Choices(c) if !c.ack => {
             let Some(filter) = &c.filter else {
@@ -52,11 +50,12 @@ pub(super) fn keyed(app: &mut App) -> Vec<Effect> {
                 }
             }
         }
-        Input::Text { editor, .. } if kind == Kind::Date && auto => {
-            let typed = question::editor_text(editor);
-            if typed.len() == 8 && typed.chars().all(|c| c.is_ascii_digit()) {
-                return confirm_keyed(app);
-            }
+        Input::Text { editor, .. }
+            if auto
+                && f.filling
+                    .typed_complete(&field.slot, &question::editor_text(editor)) =>
+        {
+            return confirm_keyed(app);
         }
         _ => {}
     }
