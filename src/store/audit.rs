@@ -182,16 +182,23 @@ impl Store {
     }
 }
 
-/// The response already keyed from a paper, if any (an edit's new version
-/// keeps its paper: the newest, the one not superseded, is the one).
-pub(super) fn keyed(tx: &Transaction<'_>, paper_id: &str) -> Result<Option<String>> {
-    Ok(tx
+/// Refuses a paper already keyed, naming the response that has it (an edit's
+/// new version keeps its paper: the newest, the one not superseded, is named).
+pub(super) fn refuse_keyed(conn: &rusqlite::Connection, paper_id: &str) -> Result<()> {
+    let found: Option<String> = conn
         .prepare_cached(
             "SELECT p.response_id FROM papers p JOIN responses r ON r.id = p.response_id
              WHERE p.paper_id = ?1 ORDER BY r.superseded_by IS NULL DESC LIMIT 1",
         )?
         .query_row([paper_id], |r| r.get(0))
-        .optional()?)
+        .optional()?;
+    match found {
+        Some(id) => Err(super::StoreError::PaperKeyed {
+            paper: paper_id.to_string(),
+            id,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Records the paper a new response is keyed from.

@@ -75,6 +75,11 @@ impl Store {
 
     /// Creates a draft with its first answers (defaults), in one transaction.
     pub fn create_response(&mut self, r: &NewResponse<'_>) -> Result<()> {
+        // A paper keyed already is refused before the noted events are
+        // taken (they stay for the next write); checked again inside.
+        if let Some(paper) = r.paper {
+            audit::refuse_keyed(&self.conn, paper)?;
+        }
         let noted = self.take_noted();
         let tx = self.write()?;
         tx.execute(
@@ -105,12 +110,7 @@ impl Store {
         if let Some(paper) = r.paper {
             // The first entry of a paper: a second is the next issue's
             // verification, not a new response.
-            if let Some(id) = audit::keyed(&tx, paper)? {
-                return Err(StoreError::PaperKeyed {
-                    paper: paper.to_string(),
-                    id,
-                });
-            }
+            audit::refuse_keyed(&tx, paper)?;
             audit::set_paper(&tx, r.id, paper)?;
         }
         let mut start = AuditEvent::new(r.id, "form start", None);

@@ -190,6 +190,13 @@ fn a_paper_keyed_twice_is_refused_and_its_draft_reopens_in_the_layout() {
         "a paper's draft opens as it was keyed"
     );
     assert_eq!(h.current(), "A02");
+    // Was: the refused second paper took the audit events noted before it
+    // (the first response's exit) into its failed transaction.
+    let id = h.response_id();
+    h.rt.store.flush_audit().expect("written");
+    let log = h.rt.store.audit_log(&id).expect("audit");
+    assert!(log.iter().any(|e| e.event == "form exit"), "{log:?}");
+    assert!(log.iter().any(|e| e.event == "form resume"), "{log:?}");
 }
 
 /// An audit row as (event, node, old value, new value).

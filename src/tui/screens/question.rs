@@ -245,6 +245,17 @@ impl Field {
         }
     }
 
+    /// The problem the field shows: the one its last Enter found, else the
+    /// stored answer's (unless something else is typed over it).
+    pub fn shown_problem(&self, filling: &Filling) -> Option<Problem> {
+        self.error
+            .clone()
+            .or_else(|| match filling.status(&self.slot) {
+                crate::engine::Status::Invalid(p) if !self.dirty(filling) => Some(p.clone()),
+                _ => None,
+            })
+    }
+
     /// Whether the field takes an answer (not a note).
     pub fn input_takes_answer(&self) -> bool {
         !matches!(self.input, Input::Note)

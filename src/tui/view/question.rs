@@ -349,11 +349,7 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
     };
     frame.render_widget(Paragraph::new(indicator_line), indicator);
 
-    let shown_error = q.error.clone().or_else(|| match filling.status(&q.slot) {
-        crate::engine::Status::Invalid(p) if !dirty => Some(p.clone()),
-        _ => None,
-    });
-    if let Some(problem) = shown_error {
+    if let Some(problem) = q.shown_problem(filling) {
         let text = filling.problem_text(q.slot.node, &problem, lang);
         frame.render_widget(
             Paragraph::new(Span::styled(

@@ -230,11 +230,7 @@ fn detail(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: 
             theme.dim(),
         )));
     }
-    let problem = q.error.clone().or_else(|| match filling.status(&q.slot) {
-        crate::engine::Status::Invalid(p) if !q.dirty(filling) => Some(p.clone()),
-        _ => None,
-    });
-    let error_line = problem.map(|p| {
+    let error_line = q.shown_problem(filling).map(|p| {
         Line::from(Span::styled(
             format!(
                 "✗ {}",
