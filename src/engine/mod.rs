@@ -10,6 +10,7 @@
 mod codes;
 mod context;
 mod entry;
+mod keying;
 mod nav;
 mod problems;
 mod slots;
@@ -19,6 +20,8 @@ mod tests;
 mod tests_codes;
 #[cfg(test)]
 mod tests_entry;
+#[cfg(test)]
+mod tests_keying;
 #[cfg(test)]
 mod tests_repeats;
 #[cfg(test)]
@@ -35,6 +38,7 @@ use std::sync::Arc;
 pub use crate::form::values::canonical;
 pub use codes::CodeEntry;
 pub use entry::{EndStamp, Summary};
+pub use keying::JumpRefused;
 pub use nav::ScreenRef;
 pub use problems::type_text;
 pub use slots::MAX_INSTANCES;

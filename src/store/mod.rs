@@ -12,6 +12,7 @@ mod error;
 mod import;
 mod lock;
 mod maintenance;
+mod previous;
 mod reader;
 mod responses;
 mod schema;
@@ -23,6 +24,7 @@ pub use error::StoreError;
 pub use import::{Imported, ImportedResponse};
 pub use lock::{DirLock, LockError};
 pub use maintenance::{Health, check};
+pub use previous::Earlier;
 pub use reader::Reader;
 pub use sessions::SessionRecord;
 

@@ -152,6 +152,14 @@ pub(super) const MIGRATIONS: &[Step] = &[
     CREATE INDEX sessions_by_operator ON sessions(operator, started_at);
     "#,
     ),
+    // 7: the ditto key copies from the operator's previous response: found
+    // by walking this index back from the response's rowid, not by reading
+    // every response.
+    Step::Sql(
+        r#"
+    CREATE INDEX responses_by_operator ON responses(operator);
+    "#,
+    ),
 ];
 
 /// The number of the latest migration.

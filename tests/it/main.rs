@@ -27,6 +27,7 @@ mod regressions;
 mod schema;
 mod store;
 mod store_health;
+mod store_previous;
 mod store_schema;
 mod store_support;
 mod tui_lane;

@@ -126,6 +126,7 @@ const EARLIER: &[(i64, &str)] = &[
     (3, "version 3 with an imported response"),
     (4, "version 4 with an imported response"),
     (5, "version 5 with an imported response"),
+    (6, "version 6 with an imported response"),
 ];
 
 /// The schema of version 1 as it shipped (frozen here on purpose: a fixture
@@ -190,6 +191,48 @@ const SCHEMA_V5: &str = r#"
     PRAGMA user_version = 5;
 "#;
 
+/// Version 6: paper transcription (papers, the append-only audit log, the
+/// keying sessions).
+const SCHEMA_V6: &str = r#"
+    CREATE TABLE papers (
+        response_id TEXT PRIMARY KEY REFERENCES responses(id) ON DELETE CASCADE,
+        paper_id    TEXT NOT NULL,
+        layout      TEXT NOT NULL DEFAULT 'transcription'
+    ) WITHOUT ROWID;
+    CREATE INDEX papers_by_paper ON papers(paper_id);
+    CREATE TABLE audit (
+        seq         INTEGER PRIMARY KEY,
+        response_id TEXT NOT NULL,
+        event       TEXT NOT NULL,
+        node        TEXT,
+        start_ms    INTEGER NOT NULL,
+        end_ms      INTEGER,
+        old_value   TEXT,
+        new_value   TEXT,
+        user        TEXT NOT NULL
+    );
+    CREATE INDEX audit_by_response ON audit(response_id, seq);
+    CREATE TRIGGER audit_never_changed BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TABLE sessions (
+        id          INTEGER PRIMARY KEY,
+        operator    TEXT NOT NULL,
+        layout      TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        ended_at    TEXT NOT NULL,
+        idle_ms     INTEGER NOT NULL,
+        responses   INTEGER NOT NULL,
+        fields      INTEGER NOT NULL,
+        keys        INTEGER NOT NULL,
+        bad_keys    INTEGER NOT NULL,
+        corrections INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_by_operator ON sessions(operator, started_at);
+    PRAGMA user_version = 6;
+"#;
+
 fn build_earlier(path: &Path, what: &str) {
     match what {
         "empty file" => std::fs::write(path, b"").expect("empty file"),
@@ -211,7 +254,8 @@ fn build_earlier(path: &Path, what: &str) {
         }
         "version 3 with an imported response"
         | "version 4 with an imported response"
-        | "version 5 with an imported response" => {
+        | "version 5 with an imported response"
+        | "version 6 with an imported response" => {
             let conn = Connection::open(path).expect("raw connection");
             conn.execute_batch(SCHEMA_V1).expect("version 1 written");
             conn.execute_batch(SCHEMA_V2).expect("version 2 written");
@@ -219,8 +263,11 @@ fn build_earlier(path: &Path, what: &str) {
             if !what.starts_with("version 3") {
                 conn.execute_batch(SCHEMA_V4).expect("version 4 written");
             }
-            if what.starts_with("version 5") {
+            if what.starts_with("version 5") || what.starts_with("version 6") {
                 conn.execute_batch(SCHEMA_V5).expect("version 5 written");
+            }
+            if what.starts_with("version 6") {
+                conn.execute_batch(SCHEMA_V6).expect("version 6 written");
             }
         }
         other => panic!("no fixture for {other}"),
