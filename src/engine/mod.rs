@@ -111,6 +111,9 @@ pub enum Problem {
     /// Typed as a printed code (transcription) that no choice of the list,
     /// as its filter leaves it, has.
     NotACode(String),
+    /// The ditto key, where the operator's previous response has no answer
+    /// to this question (or there is no previous response).
+    NoDitto,
 }
 
 /// The state of one slot for the operator.

@@ -68,6 +68,10 @@ const TWO_DIGIT_YEAR: Tr = Tr {
     it: "Anno di due cifre: scrivere l'anno intero (15/03/2020 o 15032020)",
     en: "Two-digit year: write the whole year (15/03/2020 or 15032020)",
 };
+const NO_DITTO: Tr = Tr {
+    it: "Niente da copiare: la risposta precedente dell'operatore non ha risposto a questa domanda",
+    en: "Nothing to copy: the operator's previous response did not answer this question",
+};
 const EXPRESSION: Tr = Tr {
     it: "Errore nel questionario",
     en: "Error in the questionnaire",
@@ -127,6 +131,7 @@ impl Filling {
             },
             Problem::Expression(msg) => format!("{}: {msg}", EXPRESSION.get(lang)),
             Problem::NotACode(code) => format!("{} «{code}»", NOT_A_CODE.get(lang)),
+            Problem::NoDitto => NO_DITTO.get(lang).to_string(),
         }
     }
 

@@ -143,6 +143,9 @@ impl PartialEq for Undo {
 pub struct Opened {
     pub row: ResponseRow,
     pub filling: Filling,
+    /// The operator's previous response to the form, for the ditto key
+    /// (drafts only).
+    pub earlier: Option<crate::store::Earlier>,
 }
 
 impl PartialEq for Opened {

@@ -163,6 +163,20 @@ impl Runtime {
         Action::Done(outcome)
     }
 
+    /// A response read to be shown; a draft with the operator's previous
+    /// response, where the ditto key copies from.
+    fn opened(&self, row: crate::store::ResponseRow, filling: Filling) -> Result<Outcome, Failure> {
+        let earlier = match row.status {
+            Status::Draft => self.store.previous_response(&row.id, &self.operator)?,
+            _ => None,
+        };
+        Ok(Outcome::Opened(Box::new(Opened {
+            row,
+            filling,
+            earlier,
+        })))
+    }
+
     fn run(&mut self, effect: Effect) -> Result<Outcome, Failure> {
         match effect {
             Effect::SaveOperator(name) => {
@@ -217,7 +231,7 @@ impl Runtime {
                 })?;
                 self.forms.insert(form);
                 let row = self.store.response(&id)?.ok_or(Failure::Vanished)?;
-                Ok(Outcome::Opened(Box::new(Opened { row, filling })))
+                self.opened(row, filling)
             }
             Effect::Open { id } => {
                 let row = self
@@ -230,7 +244,7 @@ impl Runtime {
                     fixed => fixed.clone(),
                 };
                 let filling = self.forms.filling(&self.store, &row, clock)?;
-                Ok(Outcome::Opened(Box::new(Opened { row, filling })))
+                self.opened(row, filling)
             }
             Effect::NewVersion { id } => {
                 let new = uuid::Uuid::new_v4().to_string();
@@ -238,7 +252,7 @@ impl Runtime {
                     .new_version(&id, &new, &self.operator, &now_rfc3339())?;
                 let row = self.store.response(&new)?.ok_or(Failure::Vanished)?;
                 let filling = self.forms.filling(&self.store, &row, self.clock.clone())?;
-                Ok(Outcome::Opened(Box::new(Opened { row, filling })))
+                self.opened(row, filling)
             }
             Effect::SaveAnswer {
                 id,

@@ -26,6 +26,7 @@ strings! {
     HELD = "Valore rifiutato: Esc, poi riscrivere il campo", "Value refused: Esc, then key the field again";
     HELD_KEYS = "tasti trattenuti", "keys held back";
     HELD_KEY = "tasto trattenuto", "key held back";
+    JUMP_TO = "Vai alla domanda n.", "Go to question no.";
     DRAFTS = "Bozze", "Drafts";
     COMPLETED = "Completate", "Completed";
     EXPORTED = "Esportate", "Exported";

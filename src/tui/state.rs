@@ -214,6 +214,27 @@ pub struct Fill {
     /// Answers committed, and of them changes of an answer already given.
     pub fields: u64,
     pub corrections: u64,
+    /// The operator's previous response to this form (the ditto key).
+    pub earlier: Option<crate::store::Earlier>,
+    /// The jump key's prompt, while a printed number is typed.
+    pub jump: Option<JumpPrompt>,
+}
+
+/// The jump key's prompt: a printed number (`B07`) typed, then Enter.
+#[derive(Debug, Clone)]
+pub struct JumpPrompt {
+    pub editor: TextArea<'static>,
+    /// Why the number typed goes nowhere (after an Enter).
+    pub error: Option<crate::engine::JumpRefused>,
+}
+
+impl Default for JumpPrompt {
+    fn default() -> JumpPrompt {
+        JumpPrompt {
+            editor: editor("", false),
+            error: None,
+        }
+    }
 }
 
 impl Fill {
@@ -302,6 +323,7 @@ impl App {
             Screen::Start(_) => Mode::Start,
             Screen::Fill(f) if f.confirm.is_some() => Mode::Confirm,
             Screen::Fill(f) if f.held.is_some() => Mode::Held,
+            Screen::Fill(f) if f.jump.is_some() => Mode::Jump,
             Screen::Fill(f) => match &f.view {
                 View::Outline(_) => Mode::Outline,
                 View::Review(_) if f.read_only => Mode::ReadOnly,

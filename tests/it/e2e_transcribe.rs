@@ -127,3 +127,42 @@ fn without_the_bell_the_refusal_flashes_and_no_bel_is_sent() {
     t.send(CTRL_C);
     t.wait_exit();
 }
+
+#[test]
+fn the_ditto_key_keys_a_second_paper_of_the_same_body_and_the_jump_key_goes_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut t = transcribing(dir.path(), &[]);
+    t.send(&PAPER_A.concat());
+    t.wait_until("A06 saved", |s| s.contains("Salvato A06"));
+    // The same body's second practice: section A is the same on paper.
+    t.esc("Bozze 1");
+    t.send("n");
+    t.wait_for("Numero scritto sul questionario cartaceo");
+    t.send("P-43\r");
+    t.wait_for("A. Ente compilatore e referente");
+    // Ctrl+R six times, blind, then Ctrl+G and a printed number.
+    let burst = format!("{}\x07B01\rCentro diurno\r", "\x12".repeat(6));
+    t.send(&burst);
+    t.wait_until("B01 saved", |s| s.contains("Salvato B01"));
+    println!(
+        "keys for section A of the second paper: 6 (its values: {} characters)",
+        PAPER_A.concat().chars().count()
+    );
+    t.send(CTRL_C);
+    t.wait_exit();
+    let drafts = drafts_ndjson(dir.path());
+    let second = drafts
+        .iter()
+        .find(|d| d["meta"]["paperID"] == "P-43")
+        .unwrap_or_else(|| panic!("{drafts:?}"));
+    let first = drafts
+        .iter()
+        .find(|d| d["meta"]["paperID"] == "P-42")
+        .unwrap_or_else(|| panic!("{drafts:?}"));
+    assert_eq!(second["data"]["sez_A"], first["data"]["sez_A"]);
+    assert_eq!(second["data"]["sez_A"]["A06"], json!(316000));
+    assert_eq!(second["data"]["sez_B"]["B01"], "Centro diurno");
+    assert_eq!(first["data"]["sez_B"]["B01"], Value::Null);
+    let bells = t.raw().iter().filter(|&&b| b == 0x07).count();
+    assert_eq!(bells, 0, "nothing was refused");
+}

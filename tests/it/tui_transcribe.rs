@@ -238,3 +238,122 @@ fn the_audit_log_keeps_every_event_with_old_and_new_values() {
     assert_eq!(events.last().map(|e| e.0), Some("form exit"));
     assert!(log.iter().all(|e| e.user == "Mario Rossi"));
 }
+
+/// The first paper of `keyed()`, its section A keyed as far as A06.
+fn first_paper_keyed() -> Harness {
+    let mut h = keyed();
+    h.keys("216272072006Comune di Bari<Enter>316.000<Enter>");
+    assert_eq!(stored_value(&h, "A06").as_deref(), Some("316000"));
+    h
+}
+
+#[test]
+fn the_ditto_key_copies_the_operators_previous_answer_and_moves_on() {
+    let mut h = first_paper_keyed();
+    h.keys("<Esc>tP-8<Enter>");
+    assert_eq!(h.fill().row.paper_id.as_deref(), Some("P-8"));
+    assert_eq!(h.current(), "A01");
+    // Ctrl+R on each field: the answer of P-7 to the same question.
+    h.keys("<C-r><C-r><C-r><C-r><C-r>");
+    assert_eq!(stored_value(&h, "A01").as_deref(), Some("comune"));
+    assert_eq!(stored_value(&h, "A02").as_deref(), Some("16"));
+    assert_eq!(stored_value(&h, "A03").as_deref(), Some("272"));
+    assert_eq!(stored_value(&h, "A03b").as_deref(), Some("072006"));
+    assert_eq!(stored_value(&h, "A04").as_deref(), Some("Comune di Bari"));
+    assert_eq!(h.current(), "A06");
+    assert_eq!(h.rt.rings, 0);
+    // A ditto is an answer like any other in the audit log.
+    let id = h.response_id();
+    h.rt.store.flush_audit().expect("written");
+    let log = h.rt.store.audit_log(&id).expect("audit");
+    assert!(
+        log.iter().any(|e| e.event == "answer"
+            && e.node.as_deref() == Some("/sez_A/A04")
+            && e.new_value.as_deref() == Some("Comune di Bari")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn a_ditto_with_nothing_to_copy_rings_and_holds_the_keys_after_it() {
+    let mut h = first_paper_keyed();
+    // A07 was not answered on P-7.
+    h.keys("<Esc>tP-8<Enter><C-r><C-r><C-r><C-r><C-r><C-r>");
+    assert_eq!(h.current(), "A07");
+    h.keys("<C-r>");
+    assert_eq!(h.rt.rings, 1);
+    assert_eq!(h.app.mode(), Mode::Held);
+    h.keys("x");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Niente da copiare"), "{screen}");
+    assert!(screen.contains("1 tasto trattenuto"), "{screen}");
+    h.keys("<Esc>");
+    assert_ne!(h.app.mode(), Mode::Held, "acknowledged");
+    // The first response of an operator has nothing before it either.
+    let mut h = keyed();
+    h.keys("<C-r>");
+    assert_eq!(h.rt.rings, 1);
+    assert_eq!(stored_value(&h, "A01"), None);
+}
+
+#[test]
+fn the_ditto_key_copies_from_the_same_operator_only() {
+    let mut h = first_paper_keyed();
+    // Another operator (o on the start screen changes who keys).
+    h.keys("<Esc>o");
+    h.keys(&"<BS>".repeat("Mario Rossi".len()));
+    h.keys("Luca Bianchi<Enter>");
+    assert_eq!(h.app.operator.as_deref(), Some("Luca Bianchi"));
+    h.keys("tP-9<Enter><C-r>");
+    assert_eq!(h.rt.rings, 1, "Mario's paper is not Luca's previous one");
+    assert_eq!(stored_value(&h, "A01"), None);
+}
+
+#[test]
+fn the_jump_key_goes_to_a_printed_number_or_says_why_not() {
+    let mut h = first_paper_keyed();
+    h.keys("<C-g>");
+    assert_eq!(h.app.mode(), Mode::Jump);
+    h.keys("B01");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Vai alla domanda n. B01"), "{screen}");
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "B01");
+    assert!(h.fill().jump.is_none());
+    // In any case, and back to section A.
+    h.keys("<C-g>a04<Enter>");
+    assert_eq!(h.current(), "A04");
+    // No such number: the bell, the reason, the keys after it held.
+    h.keys("<C-g>Z99<Enter>");
+    assert_eq!(h.rt.rings, 1);
+    assert_eq!(h.app.mode(), Mode::Held);
+    h.keys("Comune");
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("Nessuna domanda ha il numero «Z99»"),
+        "{screen}"
+    );
+    assert_eq!(stored_value(&h, "A04").as_deref(), Some("Comune di Bari"));
+    h.keys("<Esc>");
+    assert!(h.fill().jump.is_none(), "Esc closes the prompt too");
+    // A05 is for Ambiti only, and A01 says Comune.
+    h.keys("<C-g>A05<Enter>");
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("A05 non va compilata per le risposte date"),
+        "{screen}"
+    );
+    h.keys("<Esc>");
+    // Esc in the prompt itself closes it and stays.
+    h.keys("<C-g>B0<Esc>");
+    assert!(h.fill().jump.is_none());
+    assert_eq!(h.current(), "A04");
+    let id = h.response_id();
+    h.rt.store.flush_audit().expect("written");
+    let log = h.rt.store.audit_log(&id).expect("audit");
+    assert!(
+        log.iter()
+            .any(|e| e.event == "jump" && e.node.as_deref() == Some("/sez_B/B01")),
+        "{log:?}"
+    );
+}

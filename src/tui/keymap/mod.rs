@@ -30,6 +30,8 @@ pub enum Mode {
     /// A value was refused while keying heads down: every key is held back
     /// until Esc.
     Held,
+    /// The jump key's prompt: a printed number is being typed.
+    Jump,
 }
 
 use Mode::*;
@@ -77,6 +79,10 @@ pub enum Cmd {
     /// Esc after a refused value: the held keys are let go, the field is
     /// keyed again.
     Acknowledge,
+    /// The same question's answer in the operator's previous response.
+    Ditto,
+    /// Go to a question by its printed number (a prompt follows).
+    Jump,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +148,7 @@ pub fn resolve(mode: Mode, ev: KeyEvent) -> Option<Action> {
         });
     }
     match mode {
-        Operator | Text | Multiline | Filter => Some(Action::Edit(ev)),
+        Operator | Text | Multiline | Filter | Jump => Some(Action::Edit(ev)),
         // Esc typed fast and a key after it reach us as Alt+key: the
         // acknowledgement, and that key the first of the field keyed again.
         Held if ev.modifiers.contains(ALT) && matches!(ev.code, KeyCode::Char(_)) => {

@@ -310,6 +310,26 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
+        keys: &[ctrl('r')],
+        modes: FIELDS,
+        cmd: Cmd::Ditto,
+        help: tr!(
+            "Come prima: la risposta della scheda precedente",
+            "Ditto: the answer of your previous response"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('g')],
+        modes: QUESTION,
+        cmd: Cmd::Jump,
+        help: tr!(
+            "Vai alla domanda n. (es. B07, poi Invio)",
+            "Go to question no. (e.g. B07, then Enter)"
+        ),
+        hint: None,
+    },
+    Binding {
         keys: &[c('d'), k(KeyCode::Delete)],
         modes: &[Outline],
         cmd: Cmd::RemoveInstance,
@@ -380,8 +400,8 @@ pub const BINDINGS: &[Binding] = &[
         modes: &[Choices],
         cmd: Cmd::Toggle,
         help: tr!(
-            "Sceglie la voce evidenziata (scelta multipla: la seleziona o deseleziona)",
-            "Picks the highlighted item (multiple choice: selects or deselects it)"
+            "Sceglie la voce evidenziata (o la toglie, se multipla)",
+            "Picks the highlighted item (or drops it, if multiple)"
         ),
         hint: Some(tr!("sceglie", "pick")),
     },
@@ -478,6 +498,34 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[ctrl('c')],
         modes: &[Held],
+        cmd: Cmd::Quit,
+        help: tr!(
+            "Esci dal programma (la bozza è salvata)",
+            "Quit the program (the draft is saved)"
+        ),
+        hint: None,
+    },
+    // The jump key's prompt
+    Binding {
+        keys: &[k(KeyCode::Enter)],
+        modes: &[Jump],
+        cmd: Cmd::Confirm,
+        help: tr!(
+            "Va alla domanda col numero scritto",
+            "Goes to the question with the number typed"
+        ),
+        hint: Some(tr!("vai", "go")),
+    },
+    Binding {
+        keys: &[k(KeyCode::Esc)],
+        modes: &[Jump],
+        cmd: Cmd::Back,
+        help: tr!("Resta dove si è", "Stay where you are"),
+        hint: Some(tr!("annulla", "cancel")),
+    },
+    Binding {
+        keys: &[ctrl('c')],
+        modes: &[Jump],
         cmd: Cmd::Quit,
         help: tr!(
             "Esci dal programma (la bozza è salvata)",

@@ -36,7 +36,7 @@ fn letters_type_in_text_and_pick_in_short_lists() {
 fn ctrl_c_quits_everywhere() {
     for mode in [
         Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
-        ReadOnly, Help, Confirm,
+        ReadOnly, Help, Confirm, Held, Jump,
     ] {
         assert_eq!(
             resolve(mode, key(KeyCode::Char('c'), CTRL)),
@@ -73,7 +73,7 @@ fn page_keys_scroll_long_lists_but_move_between_questions_elsewhere() {
 fn every_mode_has_help_and_hints() {
     for mode in [
         Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
-        ReadOnly, Help, Confirm,
+        ReadOnly, Help, Confirm, Held, Jump,
     ] {
         assert!(bindings(mode).count() > 0, "{mode:?}");
         assert!(!hints(mode, Lang::It).is_empty(), "{mode:?}");
@@ -90,4 +90,30 @@ fn alt_enter_is_a_new_line_only_in_multiline() {
         resolve(Multiline, key(KeyCode::Char('j'), CTRL)),
         Some(Action::Cmd(Cmd::NewLine))
     );
+}
+
+#[test]
+fn the_jump_prompt_takes_text_and_ctrl_r_is_ditto_not_redo() {
+    let b = key(KeyCode::Char('B'), SHIFT);
+    assert_eq!(resolve(Jump, b), Some(Action::Edit(b)));
+    assert_eq!(
+        resolve(Jump, key(KeyCode::Enter, NONE)),
+        Some(Action::Cmd(Cmd::Confirm))
+    );
+    assert_eq!(
+        resolve(Jump, key(KeyCode::Esc, NONE)),
+        Some(Action::Cmd(Cmd::Back))
+    );
+    for mode in [Text, Choices, Filter] {
+        assert_eq!(
+            resolve(mode, key(KeyCode::Char('r'), CTRL)),
+            Some(Action::Cmd(Cmd::Ditto)),
+            "{mode:?}"
+        );
+        assert_eq!(
+            resolve(mode, key(KeyCode::Char('g'), CTRL)),
+            Some(Action::Cmd(Cmd::Jump)),
+            "{mode:?}"
+        );
+    }
 }

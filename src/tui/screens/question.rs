@@ -169,10 +169,16 @@ pub fn paste(e: &mut TextArea<'_>, text: &str, multiline: bool) {
 
 impl Field {
     pub fn new(filling: &Filling, slot: Slot) -> Field {
+        let stored = filling.answer(&slot).map(str::to_string);
+        Field::showing(filling, slot, stored.as_deref())
+    }
+
+    /// The field showing `value` as if typed (the ditto key's copy), with
+    /// what the store holds kept apart.
+    pub fn showing(filling: &Filling, slot: Slot, value: Option<&str>) -> Field {
         let form = filling.form();
         let node = slot.node;
         let n = form.node(node);
-        let stored = filling.answer(&slot).map(str::to_string);
         let input = match n.kind {
             Kind::Note => Input::Note,
             Kind::Acknowledge => Input::Choices(Choices {
@@ -181,7 +187,7 @@ impl Field {
                 items: vec![0],
                 shown: vec![0],
                 cursor: 0,
-                selected: if stored.as_deref() == Some("OK") {
+                selected: if value == Some("OK") {
                     vec![0]
                 } else {
                     Vec::new()
@@ -193,8 +199,7 @@ impl Field {
             Kind::SelectOne | Kind::SelectMultiple => {
                 let items = filling.choices(&slot);
                 let list = form.list_of(node);
-                let tokens: Vec<&str> = stored
-                    .as_deref()
+                let tokens: Vec<&str> = value
                     .map(|s| s.split_whitespace().collect())
                     .unwrap_or_default();
                 let mut selected: Vec<usize> = tokens
@@ -233,15 +238,15 @@ impl Field {
                 })
             }
             _ => Input::Text {
-                editor: editor(stored.as_deref().unwrap_or(""), n.is_multiline()),
+                editor: editor(value.unwrap_or(""), n.is_multiline()),
                 multiline: n.is_multiline(),
             },
         };
         Field {
-            slot,
+            slot: slot.clone(),
             input,
             error: None,
-            stored,
+            stored: filling.answer(&slot).map(str::to_string),
         }
     }
 

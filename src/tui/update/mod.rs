@@ -6,6 +6,7 @@
 //! if the write fails, the effect's `Undo` takes it back, so the screen never
 //! shows as saved what the store does not hold.
 
+mod keying;
 mod navigate;
 mod outcomes;
 mod question;
@@ -285,6 +286,9 @@ fn fill(app: &mut App, action: Action) -> Vec<Effect> {
             }
             _ => Vec::new(),
         };
+    }
+    if f.jump.is_some() && f.held.is_none() {
+        return keying::jump_key(app, action);
     }
     match &mut f.view {
         View::Outline(o) => {

@@ -167,7 +167,11 @@ fn failed(app: &mut App, error: crate::tui::action::Failure, undo: Option<Undo>)
 }
 
 fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
-    let Opened { row, mut filling } = opened;
+    let Opened {
+        row,
+        mut filling,
+        earlier,
+    } = opened;
     if filling.form().screens.is_empty() {
         // A questionnaire with nothing to show (an older rileva let one be
         // started): there is no screen to open it on.
@@ -239,6 +243,8 @@ fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
         noted,
         fields: 0,
         corrections: 0,
+        earlier,
+        jump: None,
     }));
     Vec::new()
 }

@@ -1,6 +1,7 @@
 //! The question screen's keys: typing, picking, moving between fields and
 //! screens, confirming, the repeat keys.
 
+use super::keying;
 use super::navigate::navigate;
 use super::to_start;
 use super::transcribe;
@@ -136,6 +137,8 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
             }
             return leave(f, After::Next);
         }
+        Action::Cmd(Cmd::Ditto) => return keying::ditto(app),
+        Action::Cmd(Cmd::Jump) => keying::open_jump(f),
         Action::Cmd(Cmd::Outline) => return leave(f, After::Outline),
         Action::Cmd(Cmd::Review) => return leave(f, After::Review),
         Action::Cmd(Cmd::AddInstance) => {

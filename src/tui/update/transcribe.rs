@@ -46,7 +46,7 @@ pub(super) fn keyed(app: &mut App) -> Vec<Effect> {
                 }
                 CodeEntry::Refused(code) => {
                     field.error = Some(Problem::NotACode(code));
-                    return refuse(app);
+                    return refuse(app, true);
                 }
             }
         }
@@ -70,21 +70,23 @@ pub(super) fn confirm_keyed(app: &mut App) -> Vec<Effect> {
     };
     let effects = confirm(f, &mut app.flash);
     if f.transcribing() && f.page.field().is_some_and(|q| q.error.is_some()) {
-        return refuse(app);
+        return refuse(app, true);
     }
     effects
 }
 
 /// A refused value while keying: the bell (or a visible flash), the reason
-/// in place, and every key after it held back until Esc.
-fn refuse(app: &mut App) -> Vec<Effect> {
+/// in place, and every key after it held back until Esc. `value`: a value
+/// was refused (the audit log notes it), not a key that had nothing to do
+/// (a ditto with nothing to copy, a jump to no question).
+pub(super) fn refuse(app: &mut App, value: bool) -> Vec<Effect> {
     app.session.bad_keys += 1;
     let bell = app.keying.bell;
     let Screen::Fill(f) = &mut app.screen else {
         return Vec::new();
     };
     f.held = Some(0);
-    if let Some(q) = f.page.field() {
+    if let Some(q) = f.page.field().filter(|_| value) {
         let mut e = AuditEvent::new(
             &f.row.id,
             "constraint error",
@@ -115,6 +117,7 @@ pub(super) fn held_back(app: &mut App) {
 /// what is stored, to be keyed again (its error stays until it is).
 pub(super) fn acknowledge(f: &mut Fill) {
     f.held = None;
+    f.jump = None;
     let filling = &f.filling;
     if let Some(field) = f.page.fields.get_mut(f.page.focus) {
         let fresh = question::Field::new(filling, field.slot.clone());

@@ -167,6 +167,18 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 /// The status line's text and style: the last thing that happened.
 fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
     let lang = app.lang;
+    // The jump key's prompt: what is typed, and why it goes nowhere.
+    let jump = match &app.screen {
+        Screen::Fill(f) => f.jump.as_ref().map(|p| {
+            let typed = crate::tui::screens::question::editor_text(&p.editor);
+            let mut text = format!("{} {}▏", i18n::JUMP_TO.get(lang), sanitize(&typed, false));
+            if let Some(why) = &p.error {
+                text.push_str(&format!(" ✗ {}", sanitize(&why.text(lang), false)));
+            }
+            (text, p.error.is_some())
+        }),
+        _ => None,
+    };
     // A refused value while keying: said until Esc, in reverse video (the
     // visible bell) when the terminal's bell is off.
     if let Screen::Fill(f) = &app.screen
@@ -177,19 +189,28 @@ fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
         } else {
             theme.error().add_modifier(Modifier::REVERSED)
         };
-        return Some((
-            format!(
-                "✗ {} ({n} {})",
-                i18n::HELD.get(lang),
-                if n == 1 {
-                    i18n::HELD_KEY
-                } else {
-                    i18n::HELD_KEYS
-                }
-                .get(lang)
-            ),
-            style,
-        ));
+        let held = format!(
+            "✗ {} ({n} {})",
+            i18n::HELD.get(lang),
+            if n == 1 {
+                i18n::HELD_KEY
+            } else {
+                i18n::HELD_KEYS
+            }
+            .get(lang)
+        );
+        return Some(match jump {
+            Some((prompt, _)) => (format!("{prompt} — {held}"), style),
+            None => (held, style),
+        });
+    }
+    if let Some((prompt, refused)) = jump {
+        let style = if refused {
+            theme.error()
+        } else {
+            theme.accent()
+        };
+        return Some((prompt, style));
     }
     let flash = flash_text(app, theme);
     let Some(p) = app.job else {
