@@ -6,6 +6,7 @@
 mod cli_support;
 mod common;
 mod e2e_support;
+mod papers;
 mod shared;
 mod tui_support;
 mod workbooks;
@@ -19,6 +20,7 @@ mod cli_import_big;
 mod cli_xlsform;
 mod conformance;
 mod e2e;
+mod e2e_papers;
 mod e2e_transcribe;
 mod e2e_xlsform;
 mod export;

@@ -92,6 +92,12 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
                 if node.has_appearance("quick") && !c.multi {
                     return confirm(f, &mut app.flash);
                 }
+                // Keyed from paper, the one item of an acknowledge is a
+                // complete code like any other (every other list there is
+                // typed as codes).
+                if transcribing && c.ack && app.keying.auto_advance {
+                    return transcribe::confirm_keyed(app);
+                }
             }
         }
         Action::Cmd(
