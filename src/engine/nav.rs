@@ -39,7 +39,7 @@ pub(super) struct Screens {
 impl Screens {
     pub fn build(f: &Filling) -> Screens {
         let mut s = Screens::default();
-        s.walk(f, &f.form.top, &Vec::new(), true);
+        s.walk(f, &f.form.top, &Vec::new());
         s
     }
 
@@ -48,9 +48,8 @@ impl Screens {
         self.list.push(screen);
     }
 
-    /// Pushes the screens under `children`. `questions` false: only the
-    /// repeats among them (their questions are on the page just pushed).
-    fn walk(&mut self, f: &Filling, children: &[NodeId], idx: &Idx, questions: bool) {
+    /// Pushes the screens under `children`.
+    fn walk(&mut self, f: &Filling, children: &[NodeId], idx: &Idx) {
         for &c in children {
             let node = f.form.node(c);
             match node.kind {
@@ -62,17 +61,28 @@ impl Screens {
                     if !f.is_relevant(&slot) {
                         continue;
                     }
+                    // A section keyed from paper, or a field-list group: one
+                    // page.
                     let section = f.sections && node.parent.is_none();
-                    if !questions {
-                        self.walk(f, &node.children, idx, false);
-                    } else if section {
-                        self.page(f, slot, &node.children);
-                    } else if node.is_field_list() {
-                        if !f.fields(&ScreenRef::Group(slot.clone())).is_empty() {
-                            self.push(f, ScreenRef::Group(slot));
+                    if section || node.is_field_list() {
+                        let page = ScreenRef::Group(slot);
+                        if !f.fields(&page).is_empty() {
+                            self.push(f, page);
                         }
                     } else {
-                        self.walk(f, &node.children, idx, true);
+                        self.walk(f, &node.children, idx);
+                    }
+                }
+                // Keyed from paper, a repeat at the top is a page of its
+                // own, its entries blocks on it (as a repeat inside a
+                // section is on the section's page).
+                Kind::Repeat if f.sections => {
+                    let page = ScreenRef::Group(Slot {
+                        node: c,
+                        idx: idx.clone(),
+                    });
+                    if !f.fields(&page).is_empty() {
+                        self.push(f, page);
                     }
                 }
                 Kind::Repeat => {
@@ -87,11 +97,7 @@ impl Screens {
                         if !f.is_relevant(&entry) {
                             continue;
                         }
-                        if f.sections {
-                            self.page(f, entry, &node.children);
-                        } else {
-                            self.walk(f, &node.children, &inner, true);
-                        }
+                        self.walk(f, &node.children, &inner);
                     }
                     if node.repeat_count.is_none()
                         && f.repeat_applies(c, idx)
@@ -106,7 +112,7 @@ impl Screens {
                         );
                     }
                 }
-                k if k.is_screen() && questions => {
+                k if k.is_screen() => {
                     let slot = Slot {
                         node: c,
                         idx: idx.clone(),
@@ -118,17 +124,6 @@ impl Screens {
                 _ => {}
             }
         }
-    }
-
-    /// The transcription layout's page of a section or a repeat entry: its
-    /// questions on one screen, then its repeats' own pages.
-    fn page(&mut self, f: &Filling, slot: Slot, children: &[NodeId]) {
-        let idx = slot.idx.clone();
-        let screen = ScreenRef::Group(slot);
-        if !f.fields(&screen).is_empty() {
-            self.push(f, screen);
-        }
-        self.walk(f, children, &idx, false);
     }
 
     fn position(&self, f: &Filling, screen: &ScreenRef) -> Result<usize, usize> {
@@ -251,22 +246,16 @@ impl Filling {
         ScreenRef::Question(slot.clone())
     }
 
-    /// The transcription layout's page of a slot: its repeat entry, else its
-    /// section, else its own screen.
+    /// The transcription layout's page of a slot: its section (a group or
+    /// a repeat at the top, with every entry of the repeats in it), else its
+    /// own screen.
     fn page_of(&self, slot: &Slot) -> ScreenRef {
         let form = &self.form;
         let node = form.node(slot.node);
-        if let Some(&r) = node.repeats.last() {
-            let depth = form.node(r).repeats.len();
-            return ScreenRef::Group(Slot {
-                node: r,
-                idx: slot.idx[..depth.min(slot.idx.len())].to_vec(),
-            });
-        }
-        match form.section_of(slot.node) {
-            Some(s) if form.node(s).kind == Kind::Group => ScreenRef::Group(Slot::root(s)),
-            _ if node.kind == Kind::Group && node.parent.is_none() => {
-                ScreenRef::Group(slot.clone())
+        let top = form.section_of(slot.node).unwrap_or(slot.node);
+        match form.node(top).kind {
+            Kind::Group | Kind::Repeat if top != slot.node || node.parent.is_none() => {
+                ScreenRef::Group(Slot::root(top))
             }
             _ => ScreenRef::Question(slot.clone()),
         }
@@ -288,11 +277,19 @@ impl Filling {
     /// Every question and note a page would show, relevant or not (a
     /// transcription page lists the others dim, as paper prints them), in
     /// document order; not the ones of the repeats under it.
+    ///
+    /// On a transcription page, a repeat is a block per entry: the entry's
+    /// own slot (its heading), its members, then the slot of the entry that
+    /// would come next (the "another entry?" field; `is_another`) where one
+    /// can be added.
     pub fn page_members(&self, screen: &ScreenRef) -> Vec<(Slot, bool)> {
         let mut out = Vec::new();
         match screen {
             ScreenRef::Question(s) => out.push((s.clone(), self.is_relevant(s))),
             ScreenRef::RepeatEnd { .. } => {}
+            ScreenRef::Group(g) if self.form.node(g.node).kind == Kind::Repeat => {
+                self.collect_entries(g.node, &g.idx, &mut out)
+            }
             ScreenRef::Group(g) => self.collect_members(g.node, &g.idx, &mut out),
         }
         out
@@ -307,10 +304,47 @@ impl Filling {
             };
             if node.kind == Kind::Group {
                 self.collect_members(c, idx, out);
+            } else if node.kind == Kind::Repeat && self.sections {
+                self.collect_entries(c, idx, out);
             } else if node.kind.is_screen() {
                 let relevant = self.is_relevant(&slot);
                 out.push((slot, relevant));
             }
+        }
+    }
+
+    /// A repeat's blocks on a transcription page (see `page_members`).
+    fn collect_entries(&self, repeat: NodeId, parent: &Idx, out: &mut Vec<(Slot, bool)>) {
+        let node = self.form.node(repeat);
+        if !self.form.has_screens_under(repeat) {
+            return;
+        }
+        let n = self.instances(repeat, parent);
+        for k in 0..n {
+            let mut inner = parent.clone();
+            inner.push(k);
+            let entry = Slot::new(repeat, inner.clone());
+            let relevant = self.is_relevant(&entry);
+            out.push((entry, relevant));
+            self.collect_members(repeat, &inner, out);
+        }
+        if node.repeat_count.is_none() && self.repeat_applies(repeat, parent) {
+            let mut next = parent.clone();
+            next.push(n);
+            out.push((Slot::new(repeat, next), true));
+        }
+    }
+
+    /// Whether a slot of a transcription page is a repeat's "another
+    /// entry?" field: the entry that would come next.
+    pub fn is_another(&self, slot: &Slot) -> bool {
+        let form = &self.form;
+        if form.node(slot.node).kind != Kind::Repeat {
+            return false;
+        }
+        match slot.idx.split_last() {
+            Some((&k, parent)) => k >= self.instances(slot.node, parent),
+            None => false,
         }
     }
 
@@ -319,6 +353,14 @@ impl Filling {
         match screen {
             ScreenRef::Question(s) => vec![s.clone()],
             ScreenRef::RepeatEnd { .. } => Vec::new(),
+            ScreenRef::Group(_) if self.sections => self
+                .page_members(screen)
+                .into_iter()
+                .filter(|(s, relevant)| {
+                    *relevant && (self.form.node(s.node).kind != Kind::Repeat || self.is_another(s))
+                })
+                .map(|(s, _)| s)
+                .collect(),
             ScreenRef::Group(g) => {
                 let mut out = Vec::new();
                 self.collect_fields(g.node, &g.idx, &mut out);
@@ -362,20 +404,20 @@ impl Filling {
     pub fn screen_at(&self, path: &str) -> Option<ScreenRef> {
         let slot = self.parse_path(path)?;
         let node = self.form.node(slot.node);
-        let screen = if node.kind == Kind::Repeat {
+        let screen = if self.sections {
+            self.page_of(&slot)
+        } else if node.kind == Kind::Repeat {
             let (&k, parent) = slot.idx.split_last()?;
             if k >= self.instances(slot.node, parent) {
                 ScreenRef::RepeatEnd {
                     repeat: slot.node,
                     parent: parent.to_vec(),
                 }
-            } else if self.sections {
-                ScreenRef::Group(slot)
             } else {
                 // The first screen inside that instance comes right after it.
                 return self.next_screen(Some(&ScreenRef::Question(slot)));
             }
-        } else if node.kind == Kind::Group && node.is_field_list() && !self.sections {
+        } else if node.kind == Kind::Group && node.is_field_list() {
             ScreenRef::Group(slot)
         } else {
             self.screen_of(&slot)

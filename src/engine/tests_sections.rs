@@ -63,40 +63,46 @@ fn names(f: &Filling, screen: &ScreenRef) -> Vec<String> {
         .collect()
 }
 
+fn members(f: &Filling, screen: &ScreenRef) -> Vec<(String, bool)> {
+    f.page_members(screen)
+        .iter()
+        .map(|(s, r)| {
+            let node = f.form().node(s.node);
+            let name = match s.idx.last() {
+                Some(k) if node.kind == Kind::Repeat => format!("{}[{}]", node.name, k + 1),
+                _ => node.name.clone(),
+            };
+            (name, *r)
+        })
+        .collect()
+}
+
 #[test]
-fn a_section_is_one_page_and_repeat_entries_their_own() {
+fn a_section_is_one_page_with_its_repeat_as_blocks() {
     let mut f = filling();
     let usual = f.screens().len();
     f.set_sections(true);
     assert!(f.sections());
     let sa = ScreenRef::Group(Slot::root(id(&f, "sa")));
     let screens = f.screens().to_vec();
-    // Section A (a1, a3: a2 is not relevant), the repeat's end, the loose
-    // question, section B.
-    assert_eq!(screens.len(), 4, "{screens:?}");
+    // Section A (a1, a3: a2 is not relevant; the repeat has no entry, only
+    // its "another entry?"), the loose question, section B.
+    assert_eq!(screens.len(), 3, "{screens:?}");
     assert_eq!(screens[0], sa);
-    assert_eq!(names(&f, &sa), ["a1", "a3"]);
-    assert!(matches!(screens[1], ScreenRef::RepeatEnd { .. }));
-    assert_eq!(screens[2], ScreenRef::Question(Slot::root(id(&f, "loose"))));
+    assert_eq!(names(&f, &sa), ["a1", "a3", "person"]);
+    assert_eq!(screens[1], ScreenRef::Question(Slot::root(id(&f, "loose"))));
     // Non-relevant members are listed, marked.
-    let members = f.page_members(&sa);
-    let shown: Vec<(String, bool)> = members
-        .iter()
-        .map(|(s, r)| (f.form().node(s.node).name.clone(), *r))
-        .collect();
+    let no = |n: &str| (n.to_string(), false);
+    let yes = |n: &str| (n.to_string(), true);
     assert_eq!(
-        shown,
-        [
-            ("a1".to_string(), true),
-            ("a2".to_string(), false),
-            ("a3".to_string(), true)
-        ]
+        members(&f, &sa),
+        [yes("a1"), no("a2"), yes("a3"), yes("person[1]")]
     );
     // The page follows relevance.
     set(&mut f, "a1", &[], "5");
-    assert_eq!(names(&f, &sa), ["a1", "a2", "a3"]);
+    assert_eq!(names(&f, &sa), ["a1", "a2", "a3", "person"]);
     set(&mut f, "a1", &[], "9");
-    assert_eq!(f.screens().len(), 3, "section B left");
+    assert_eq!(f.screens().len(), 2, "section B left");
     // Back to the usual layout: one screen per question again.
     f.set_sections(false);
     assert!(f.screens().len() >= usual - 1);
@@ -108,30 +114,92 @@ fn a_section_is_one_page_and_repeat_entries_their_own() {
 }
 
 #[test]
-fn a_repeat_entry_is_a_page_found_by_its_questions_and_position() {
+fn repeat_entries_are_blocks_of_their_sections_page_found_by_their_questions() {
     let mut f = filling();
     f.set_sections(true);
     let person = id(&f, "person");
-    let idx = f.add_instance(person, &[]).expect("added");
-    let entry = ScreenRef::Group(Slot::new(person, idx.clone()));
-    assert!(f.is_screen(&entry), "{:?}", f.screens());
-    assert_eq!(names(&f, &entry), ["pname", "age"]);
-    let age = Slot::new(id(&f, "age"), idx.clone());
-    assert_eq!(f.screen_of(&age), entry);
+    let sa = ScreenRef::Group(Slot::root(id(&f, "sa")));
+    f.add_instance(person, &[]).expect("added");
+    f.add_instance(person, &[]).expect("added");
+    let yes = |n: &str| (n.to_string(), true);
+    // Each entry: its heading, its questions; then "another entry?" (the
+    // slot of the third entry, not there yet).
     assert_eq!(
-        f.screen_of(&Slot::root(id(&f, "a3"))),
-        ScreenRef::Group(Slot::root(id(&f, "sa")))
+        members(&f, &sa),
+        [
+            yes("a1"),
+            ("a2".to_string(), false),
+            yes("a3"),
+            yes("person[1]"),
+            yes("pname"),
+            yes("age"),
+            yes("person[2]"),
+            yes("pname"),
+            yes("age"),
+            yes("person[3]"),
+        ]
     );
-    // The stored position of each page leads back to it.
+    // The headings are not fields; "another entry?" is.
+    assert_eq!(
+        names(&f, &sa),
+        ["a1", "a3", "pname", "age", "pname", "age", "person"]
+    );
+    assert!(f.is_another(&Slot::new(person, vec![2])));
+    assert!(!f.is_another(&Slot::new(person, vec![1])));
+    let age = Slot::new(id(&f, "age"), vec![1]);
+    assert_eq!(f.screen_of(&age), sa);
+    assert_eq!(f.screen_of(&Slot::new(person, vec![0])), sa);
+    // The stored position of each page leads back to it, and an entry's
+    // path (a position an older rileva stored) to its section's page.
     for screen in f.screens().to_vec() {
         let path = f.screen_path(&screen);
         assert_eq!(f.screen_at(&path), Some(screen.clone()), "{path}");
     }
-    // Document order: section A, the entry, the repeat's end.
-    let sa = ScreenRef::Group(Slot::root(id(&f, "sa")));
-    assert_eq!(f.next_screen(Some(&sa)), Some(entry.clone()));
-    assert!(matches!(
-        f.next_screen(Some(&entry)),
-        Some(ScreenRef::RepeatEnd { .. })
-    ));
+    assert_eq!(f.screen_at("/sa/person[2]"), Some(sa.clone()));
+    assert!(
+        f.screens()
+            .iter()
+            .all(|s| !matches!(s, ScreenRef::RepeatEnd { .. })),
+        "no page of its own for a repeat's end"
+    );
+}
+
+#[test]
+fn a_repeat_at_the_top_is_a_page_of_its_blocks() {
+    let json = r#"{"format":"rileva-form/1","settings":{"form_id":"t"},"survey":[
+      {"type":"text","name":"intro","label":"Intro"},
+      {"type":"repeat","name":"member","label":"Member","children":[
+        {"type":"text","name":"mname","label":"Name"}
+      ]},
+      {"type":"repeat","name":"counted","label":"Counted","repeat_count":"2","children":[
+        {"type":"text","name":"cname","label":"Name"}
+      ]}
+    ]}"#;
+    let form = Arc::new(
+        compile(&FormBundle {
+            definition: json.into(),
+            files: Default::default(),
+        })
+        .unwrap_or_else(|e| panic!("{e:?}")),
+    );
+    let clock = Clock::Fixed(
+        "2020-06-15T10:00:00+02:00[Europe/Rome]"
+            .parse()
+            .expect("valid time"),
+    );
+    let mut f = Filling::new(form, [], clock);
+    f.set_sections(true);
+    let member = id(&f, "member");
+    let page = ScreenRef::Group(Slot::root(member));
+    assert!(f.is_screen(&page), "{:?}", f.screens());
+    assert_eq!(names(&f, &page), ["member"], "only its another entry?");
+    f.add_instance(member, &[]).expect("added");
+    assert_eq!(names(&f, &page), ["mname", "member"]);
+    assert_eq!(f.screen_of(&Slot::new(id(&f, "mname"), vec![0])), page);
+    let path = f.screen_path(&page);
+    assert_eq!(f.screen_at(&path), Some(page.clone()), "{path}");
+    // A counted repeat has its entries and no "another entry?".
+    let counted = ScreenRef::Group(Slot::root(id(&f, "counted")));
+    assert_eq!(names(&f, &counted), ["cname", "cname"]);
+    assert_eq!(f.next_screen(Some(&page)), Some(counted));
 }

@@ -27,6 +27,8 @@ strings! {
     HELD_KEYS = "tasti trattenuti", "keys held back";
     HELD_KEY = "tasto trattenuto", "key held back";
     JUMP_TO = "Vai alla domanda n.", "Go to question no.";
+    ANOTHER_ENTRY = "Un'altra voce?", "Another entry?";
+    ANOTHER_KEYS = "1 sì, un'altra · 2 no, avanti", "1 yes, another · 2 no, go on";
     DRAFTS = "Bozze", "Drafts";
     COMPLETED = "Completate", "Completed";
     EXPORTED = "Esportate", "Exported";

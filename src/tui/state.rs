@@ -337,6 +337,7 @@ impl App {
                     Some(Input::Choices(c)) if c.is_filter() => Mode::Filter,
                     Some(Input::Choices(_)) => Mode::Choices,
                     Some(Input::Note) => Mode::Note,
+                    Some(Input::Another) => Mode::RepeatEnd,
                 },
             },
         }

@@ -357,3 +357,90 @@ fn the_jump_key_goes_to_a_printed_number_or_says_why_not() {
         "{log:?}"
     );
 }
+
+/// A section with a repeat in it, then another section.
+fn with_repeat() -> Harness {
+    let json = r#"{"format":"rileva-form/1","settings":{"form_id":"fam"},"survey":[
+      {"type":"group","name":"h","label":"Household","children":[
+        {"type":"integer","name":"h1","label":"Rooms"},
+        {"type":"repeat","name":"member","label":"Member","children":[
+          {"type":"text","name":"mname","label":"Name"},
+          {"type":"select_one","list":"sex","name":"sex","label":"Sex"}
+        ]},
+        {"type":"text","name":"h2","label":"Notes"}
+      ]},
+      {"type":"group","name":"z","label":"End","children":[
+        {"type":"text","name":"z1","label":"Last"}
+      ]}],
+      "choices":{"sex":[{"name":"m","label":"Male"},{"name":"f","label":"Female"}]}}"#;
+    let mut h = Harness::with_bundle(FormBundle {
+        definition: json.into(),
+        files: Default::default(),
+    });
+    h.keys("Anna<Enter>tH-1<Enter>");
+    assert!(h.fill().transcribing());
+    h
+}
+
+#[test]
+fn a_repeat_is_blocks_on_its_sections_page_with_another_entry_asked_by_code() {
+    let mut h = with_repeat();
+    h.keys("3<Enter>");
+    assert_eq!(h.current(), "member", "another entry? comes after h1");
+    assert_eq!(h.app.mode(), Mode::RepeatEnd);
+    // 1: yes, another; the cursor goes into the new entry's block.
+    h.keys("1");
+    assert_eq!(h.current(), "mname");
+    h.keys("Rosa<Enter>2");
+    assert_eq!(h.current(), "member", "asked again after the entry");
+    h.keys("1Luca<Enter>1");
+    let screen = h.screen(80, 24);
+    insta::assert_snapshot!("transcribe_repeat_blocks", masked(screen.clone()));
+    insta::assert_snapshot!("transcribe_repeat_blocks_wide", masked(h.screen(200, 60)));
+    assert!(screen.contains("── Member 1 "), "{screen}");
+    assert!(screen.contains("── Member 2 "), "{screen}");
+    assert!(screen.contains("Un'altra voce? (Member)"), "{screen}");
+    // 2: no other entry; the page goes on to h2, on the same page.
+    h.keys("2");
+    assert_eq!(h.current(), "h2");
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "z1", "the next section");
+    let id = h.response_id();
+    let stored = h.stored(&id);
+    let has = |p: &str, v: &str| stored.iter().any(|(sp, sv)| sp == p && sv == v);
+    assert!(has("/h/member[1]/mname", "Rosa"), "{stored:?}");
+    assert!(has("/h/member[1]/sex", "f"), "{stored:?}");
+    assert!(has("/h/member[2]/mname", "Luca"), "{stored:?}");
+    assert!(has("/h/member[2]/sex", "m"), "{stored:?}");
+    // The audit log has the entries added.
+    h.rt.store.flush_audit().expect("written");
+    let log = h.rt.store.audit_log(&id).expect("audit");
+    let added: Vec<_> = log
+        .iter()
+        .filter(|e| e.event == "add repeat")
+        .filter_map(|e| e.node.as_deref())
+        .collect();
+    assert_eq!(added, ["/h/member[1]", "/h/member[2]"]);
+}
+
+#[test]
+fn enter_on_another_entry_goes_on_and_ctrl_d_there_removes_nothing() {
+    let mut h = with_repeat();
+    h.keys("3<Enter>");
+    assert_eq!(h.current(), "member");
+    h.keys("<C-d>");
+    assert!(h.fill().confirm.is_none(), "no entry to remove here");
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "h2");
+    // Back up to it and add one: the entry is removed with Ctrl+D inside it.
+    h.keys("<S-Tab>1Rosa<Enter>");
+    assert_eq!(h.current(), "sex");
+    h.keys("<C-d>s");
+    assert_eq!(h.current(), "member", "{:?}", h.fill().page.focus);
+    let id = h.response_id();
+    assert!(
+        h.stored(&id).iter().all(|(p, _)| !p.contains("member")),
+        "{:?}",
+        h.stored(&id)
+    );
+}

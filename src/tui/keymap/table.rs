@@ -157,14 +157,24 @@ pub const BINDINGS: &[Binding] = &[
     },
     // Question screens
     Binding {
-        keys: &[c('a'), c('+')],
+        keys: &[c('a'), c('+'), c('1')],
         modes: &[RepeatEnd],
         cmd: Cmd::AddInstance,
         help: tr!(
-            "Aggiunge un'altra voce a questo elenco ripetuto",
-            "Adds another entry to this repeated list"
+            "Aggiunge un'altra voce a questo elenco ripetuto (1: sì)",
+            "Adds another entry to this repeated list (1: yes)"
         ),
         hint: Some(tr!("aggiungi", "add")),
+    },
+    Binding {
+        keys: &[c('2')],
+        modes: &[RepeatEnd],
+        cmd: Cmd::Confirm,
+        help: tr!(
+            "Nessun'altra voce (2: no): si va avanti",
+            "No other entry (2: no): go on"
+        ),
+        hint: None,
     },
     Binding {
         keys: &[k(KeyCode::Enter)],

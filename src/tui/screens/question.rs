@@ -78,6 +78,9 @@ pub enum Input {
     },
     Choices(Choices),
     Note,
+    /// A transcription page's "another entry?" after a repeat's entries:
+    /// 1 (or a) adds one, 2 or Enter goes on.
+    Another,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +184,7 @@ impl Field {
         let n = form.node(node);
         let input = match n.kind {
             Kind::Note => Input::Note,
+            Kind::Repeat => Input::Another,
             Kind::Acknowledge => Input::Choices(Choices {
                 multi: false,
                 ack: true,
@@ -263,7 +267,7 @@ impl Field {
 
     /// Whether the field takes an answer (not a note).
     pub fn input_takes_answer(&self) -> bool {
-        !matches!(self.input, Input::Note)
+        !matches!(self.input, Input::Note | Input::Another)
     }
 
     /// The answer as the screen holds it now, in stored form (choice names
@@ -290,7 +294,7 @@ impl Field {
                     .collect::<Vec<_>>()
                     .join(" ")
             }
-            Input::Note => String::new(),
+            Input::Note | Input::Another => String::new(),
         }
     }
 
@@ -298,7 +302,7 @@ impl Field {
     /// the operator changed, and that would store differently (a space
     /// added at the end is no change).
     pub fn dirty(&self, filling: &Filling) -> bool {
-        if matches!(self.input, Input::Note) {
+        if !self.input_takes_answer() {
             return false;
         }
         let now = self.value(filling);

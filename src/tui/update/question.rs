@@ -46,7 +46,7 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
                             c.refilter(&f.filling, field.slot.node);
                         }
                     }
-                    Input::Note => {}
+                    Input::Note | Input::Another => {}
                 }
             }
             if transcribing {
@@ -66,7 +66,7 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
                             c.refilter(&f.filling, field.slot.node);
                         }
                     }
-                    Input::Note => {}
+                    Input::Note | Input::Another => {}
                 }
             }
         }
@@ -165,6 +165,7 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
         Action::Cmd(Cmd::RemoveInstance) => {
             if let Some((repeat, parent, k)) = innermost_instance(f)
                 && !f.read_only
+                && k < f.filling.counted_instances(repeat, &parent)
             {
                 if counted(f, repeat) {
                     app.flash = Some(Flash::Info(&i18n::COUNTED_REPEAT));
@@ -250,7 +251,7 @@ pub(super) fn confirm(f: &mut Fill, flash: &mut Option<Flash>) -> Vec<Effect> {
         *flash = Some(Flash::Info(&i18n::NO_MATCH));
         return Vec::new();
     }
-    if matches!(field.input, Input::Note) || f.read_only || f.filling.is_read_only(&field.slot) {
+    if !field.input_takes_answer() || f.read_only || f.filling.is_read_only(&field.slot) {
         return navigate(f, After::NextField);
     }
     let slot = field.slot.clone();

@@ -121,14 +121,27 @@ pub(super) fn add_instance(f: &mut Fill, repeat: NodeId, parent: &[u32]) -> Vec<
             false => batch(f, effects, After::Stay),
         };
     };
-    let first = f
-        .filling
-        .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx.clone()))));
     f.noted.push(AuditEvent::new(
         &f.row.id,
         "add repeat",
         Some(f.filling.slot_path(&Slot::new(repeat, idx.clone()))),
     ));
+    if f.filling.sections() {
+        // Keyed from paper: the new entry is a block on the same page; the
+        // cursor goes to its first field.
+        let page = f.filling.screen_of(&Slot::new(repeat, idx.clone()));
+        let first = f.filling.fields(&page).into_iter().find(|s| {
+            s.idx.starts_with(&idx)
+                && s.node != repeat
+                && f.filling.form().node(s.node).repeats.contains(&repeat)
+        });
+        let (write, then) = structural_write(f, before, Some(page), After::Next);
+        effects.push(write);
+        return batch(f, effects, first.map_or(then, After::Goto));
+    }
+    let first = f
+        .filling
+        .next_screen(Some(&ScreenRef::Question(Slot::new(repeat, idx.clone()))));
     let (write, then) = structural_write(f, before, first, After::Next);
     effects.push(write);
     batch(f, effects, then)
@@ -145,6 +158,20 @@ pub(super) fn remove_instance(f: &mut Fill, repeat: NodeId, parent: &[u32], k: u
         Some(f.filling.slot_path(&Slot::new(repeat, gone))),
     ));
     f.filling.remove_instance(repeat, parent, k);
+    if f.filling.sections() && f.filling.is_screen(&here) {
+        // Keyed from paper: the cursor goes to the entry that took the
+        // removed one's place, or to "another entry?" after the last.
+        let fields = f.filling.fields(&here);
+        let mut at = parent.to_vec();
+        at.push(k);
+        let target = fields
+            .iter()
+            .find(|s| s.idx.starts_with(&at) && s.node != repeat)
+            .or_else(|| fields.iter().find(|s| s.node == repeat && s.idx == at))
+            .cloned();
+        let (write, then) = structural_write(f, before, Some(here), After::Review);
+        return batch(f, vec![write], target.map_or(then, After::Goto));
+    }
     let position = if f.filling.is_screen(&here) {
         Some(here)
     } else {

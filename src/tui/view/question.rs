@@ -34,6 +34,10 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
             break;
         };
         let n = filling.counted_instances(r, &anchor.idx[..depth]);
+        if k >= n {
+            // "Another entry?": no entry of its own yet.
+            break;
+        }
         if !section.is_empty() {
             section.push_str(" › ");
         }
@@ -92,7 +96,7 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
 }
 
 /// The label of a repeat, for "Person 2".
-fn instance_label(filling: &Filling, repeat: crate::form::NodeId) -> String {
+pub(super) fn instance_label(filling: &Filling, repeat: crate::form::NodeId) -> String {
     let node = filling.form().node(repeat);
     let l = node
         .label
@@ -210,7 +214,7 @@ fn input_rows(input: &Input, cap: usize) -> usize {
         } => 8,
         Input::Choices(c) if c.is_filter() => 4 + c.shown.len().min(cap),
         Input::Choices(c) => c.shown.len() + 2,
-        Input::Note => 0,
+        Input::Note | Input::Another => 0,
     }
 }
 
@@ -318,7 +322,7 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
             frame.render_widget(&editor, input_area);
         }
         Input::Choices(c) => render_choices(app, filling, q, c, frame, input_area, theme),
-        Input::Note => {}
+        Input::Note | Input::Another => {}
     }
 
     let dirty = q.dirty(filling);

@@ -8,6 +8,7 @@ use super::{Theme, window};
 use crate::engine::{Filling, ScreenRef, Slot};
 use crate::form::Kind;
 use crate::text::{one_line, sanitize};
+use crate::tui::i18n;
 use crate::tui::screens::question::{Field, Input, editor_text};
 use crate::tui::state::{App, Fill};
 use ratatui::Frame;
@@ -55,6 +56,10 @@ pub fn render(
         };
         let field = f.page.fields.iter().find(|q| &q.slot == slot);
         let focused = Some(slot) == focus_slot.as_ref();
+        if filling.form().node(slot.node).kind == Kind::Repeat {
+            block_line(app, f, slot, *relevant, focused, name_w, frame, *row, theme);
+            continue;
+        }
         line(
             app, f, slot, *relevant, field, focused, name_w, input_w, frame, *row, theme,
         );
@@ -143,6 +148,57 @@ fn line(
     );
 }
 
+/// A repeat's line on the page: an entry's heading (`── Persona 2 ──`),
+/// or after the last entry, the "another entry?" field.
+#[allow(clippy::too_many_arguments)]
+fn block_line(
+    app: &App,
+    f: &Fill,
+    slot: &Slot,
+    relevant: bool,
+    focused: bool,
+    name_w: u16,
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
+    let filling = &f.filling;
+    let label = one_line(&super::question::instance_label(filling, slot.node));
+    let k = slot.idx.last().copied().unwrap_or(0);
+    if !filling.is_another(slot) {
+        let style = if relevant {
+            theme.accent()
+        } else {
+            theme.dim()
+        };
+        let text = format!("── {label} {} ", k + 1);
+        let width = usize::from(area.width);
+        let rule = "─".repeat(width.saturating_sub(text.chars().count()));
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("{text}{rule}"), style)),
+            area,
+        );
+        return;
+    }
+    let (mark, style) = if focused {
+        ("▶ ", theme.cursor())
+    } else {
+        ("· ", ratatui::style::Style::default())
+    };
+    let pad = " ".repeat(usize::from(name_w) + 1);
+    let line = Line::from(vec![
+        Span::styled(mark, style),
+        Span::raw(pad),
+        Span::styled(
+            format!("{} ({label})", i18n::ANOTHER_ENTRY.get(app.lang)),
+            style,
+        ),
+        Span::raw("  "),
+        Span::styled(i18n::ANOTHER_KEYS.get(app.lang), theme.key()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
 /// What the field with the cursor holds as typed: the text, or the codes
 /// typed and what they pick.
 fn typed(filling: &Filling, q: &Field) -> String {
@@ -162,7 +218,7 @@ fn typed(filling: &Filling, q: &Field) -> String {
                 format!("{buffer}▏ {}", picked.join(", "))
             }
         }
-        Input::Note => String::new(),
+        Input::Note | Input::Another => String::new(),
     }
 }
 
@@ -207,6 +263,18 @@ fn choice_line(filling: &Filling, slot: &Slot, i: usize) -> String {
 fn detail(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: Theme) {
     let lang = app.lang;
     let filling = &f.filling;
+    if matches!(q.input, Input::Another) {
+        let label = one_line(&super::question::instance_label(filling, q.slot.node));
+        let lines = vec![
+            Line::from(Span::styled(
+                format!("{} ({label})", i18n::ANOTHER_ENTRY.get(lang)),
+                theme.bold(),
+            )),
+            Line::from(Span::styled(i18n::ANOTHER_KEYS.get(lang), theme.key())),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+        return;
+    }
     let form = filling.form();
     let node = form.node(q.slot.node);
     let flang = filling.language();
