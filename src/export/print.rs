@@ -37,6 +37,11 @@ const CODE_FROM: Tr = tr!(
     "Write the code from the list"
 );
 const REQUIRED: Tr = tr!("obbligatoria", "required");
+const IN_APPENDIX: Tr = tr!("in allegato", "appended");
+const APPENDIX: Tr = tr!(
+    "Allegato: codici dell'elenco",
+    "Appendix: the codes of the list"
+);
 
 /// The paper form of `form`, in `lang` (the form's own language of that
 /// code when it has one, else its default).
@@ -62,8 +67,15 @@ pub fn paper_form(form: &Form, lang: Lang) -> String {
     for &id in &form.top {
         p.node(&mut html, id, 2);
     }
+    p.appendix(&mut html);
     html.push_str("</main>\n</body>\n</html>\n");
     html
+}
+
+/// A list too long to print under its question but part of the form (not
+/// a file beside it, as the municipalities are): printed whole at the end.
+fn appended(list: &crate::form::ChoiceList) -> bool {
+    list.choices.len() > LONGEST_PRINTED_LIST && !list.name.to_ascii_lowercase().ends_with(".csv")
 }
 
 struct Printer<'a> {
@@ -221,6 +233,36 @@ impl Printer<'_> {
         }
     }
 
+    /// Every appended list once, in the order the questions use them: each
+    /// choice's code and label, as the transcription takes them.
+    fn appendix(&self, html: &mut String) {
+        let mut done: Vec<&str> = Vec::new();
+        for node in &self.form.nodes {
+            let Some(list) = self.form.list_of(node.id) else {
+                continue;
+            };
+            if !appended(list) || done.contains(&list.name.as_str()) {
+                continue;
+            }
+            done.push(&list.name);
+            let _ = write!(
+                html,
+                "<section class=\"appendix\">\n<h2>{} «{}»</h2><ul class=\"ch list3\">",
+                APPENDIX.get(self.lang),
+                esc(&list.name)
+            );
+            for (i, c) in list.choices.iter().enumerate() {
+                let _ = write!(
+                    html,
+                    "<li><b class=\"code\">{}</b> {}</li>",
+                    esc(&list.code(i)),
+                    esc(&self.text(&c.label))
+                );
+            }
+            html.push_str("</ul>\n</section>\n");
+        }
+    }
+
     fn choices(&self, html: &mut String, node: &Node) {
         let Some(list) = self.form.list_of(node.id) else {
             return;
@@ -234,9 +276,14 @@ impl Printer<'_> {
                 .map(|i| list.code(i).chars().count())
                 .max()
                 .unwrap_or(3);
+            let appended = if appended(list) {
+                format!(", {}", IN_APPENDIX.get(self.lang))
+            } else {
+                String::new()
+            };
             let _ = write!(
                 html,
-                "<p class=\"a\">{} <small>({} {})</small></p>",
+                "<p class=\"a\">{} <small>({} {}{appended})</small></p>",
                 "<span class=\"box\"></span>".repeat(width),
                 CODE_FROM.get(self.lang),
                 esc(&list.name)
@@ -286,6 +333,8 @@ ul.ch { list-style: none; margin: 1mm 0 0 14mm; padding: 0; columns: 2; column-g
 ul.ch li { break-inside: avoid; margin-bottom: 1mm; }
 ul.ch .box { width: 4mm; height: 4mm; margin-right: 1mm; }
 .code { display: inline-block; min-width: 7mm; }
+ul.ch.list3 { columns: 3; margin-left: 0; font-size: 9.5pt; }
+section.appendix { break-before: page; }
 .lines { margin: 1mm 0 0 14mm; border-bottom: 1px solid #000; }
 .lines.l1 { height: 7mm; }
 .lines.l5 { height: 35mm; background: repeating-linear-gradient(#fff 0 6.5mm, #000 6.5mm 7mm); }
@@ -322,6 +371,16 @@ mod tests {
         // The municipality list is not printed whole.
         assert!(html.contains("Scrivere il codice dall'elenco"));
         assert!(!html.contains("Acquaviva delle Fonti"));
+        // The provinces (107) are too many for their question: every one
+        // is printed with its code in an appendix, once.
+        assert!(html.contains("dall'elenco province, in allegato"));
+        assert_eq!(
+            html.matches("<b class=\"code\">272</b> Bari (BA)</li>")
+                .count(),
+            1,
+            "the province of Bari, in the appendix"
+        );
+        assert_eq!(html.matches("Allegato: codici dell'elenco").count(), 1);
         // Dates as day, month, year boxes.
         assert!(html.contains("gg mm aaaa"));
         let en = paper_form(&default_form(), Lang::En);
