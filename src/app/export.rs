@@ -173,6 +173,17 @@ pub fn to_files(
     )
 }
 
+/// The root element of a response's instance, which the audit log's nodes
+/// start from; "data" (pyxform's) when its form cannot be read.
+pub fn audit_root(store: &Store, forms: &mut crate::app::Forms, id: &str) -> String {
+    store
+        .response(id)
+        .ok()
+        .flatten()
+        .and_then(|row| forms.get(store, &row).ok())
+        .map_or_else(|| "data".to_string(), |f| f.root_name.clone())
+}
+
 /// Writes the audit log of each response `ids` names beside its export, as
 /// `<uuid>.audit.csv`, made durable at once. Returns the files written.
 pub fn audit_files(store: &Store, ids: &[String], dir: &Path) -> Result<Vec<PathBuf>, ExportError> {
@@ -182,10 +193,12 @@ pub fn audit_files(store: &Store, ids: &[String], dir: &Path) -> Result<Vec<Path
         written,
     };
     let mut written = Vec::with_capacity(ids.len());
+    let mut forms = crate::app::Forms::default();
     for id in ids {
         let rows = store.audit_log(id)?;
+        let root = audit_root(store, &mut forms, id);
         let name = format!("{id}.audit.csv");
-        let path = export::write_renamed(dir, &name, &export::audit::audit_csv(&rows))
+        let path = export::write_renamed(dir, &name, &export::audit::audit_csv(&rows, &root))
             .map_err(|e| failed(dir.join(&name).display().to_string(), e, written.len()))?;
         written.push(path);
     }

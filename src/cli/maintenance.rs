@@ -56,7 +56,8 @@ pub(super) fn audit<W: Write>(data_dir: &Path, id: &str, out: &mut Out<W>) -> Re
         return Err(none());
     }
     let rows = store.audit_log(id).map_err(|e| e.to_string())?;
-    let csv = crate::export::audit::audit_csv(&rows);
+    let root = crate::app::export::audit_root(&store, &mut crate::app::Forms::default(), id);
+    let csv = crate::export::audit::audit_csv(&rows, &root);
     // Answers are typed by people: on a terminal, nothing in them may act
     // on it (a file or a pipe gets the bytes as they are).
     if std::io::IsTerminal::is_terminal(&std::io::stdout()) {

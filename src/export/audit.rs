@@ -16,8 +16,10 @@ pub const HEADER: [&str; 7] = [
 ];
 
 /// The CSV of a response's events, header first. Values are quoted as CSV
-/// needs (a comma, a quote, a line break in an answer).
-pub fn audit_csv(rows: &[AuditRow]) -> Vec<u8> {
+/// needs (a comma, a quote, a line break in an answer). Nodes are written
+/// as ODK writes them, from the instance's root (`/data/sez_A/A04`, where
+/// `root` is the form's root element); the store keeps them without it.
+pub fn audit_csv(rows: &[AuditRow], root: &str) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -26,9 +28,14 @@ pub fn audit_csv(rows: &[AuditRow]) -> Vec<u8> {
     let _ = w.write_record(HEADER);
     for r in rows {
         let end = r.end_ms.map(|e| e.to_string()).unwrap_or_default();
+        let node = match r.node.as_deref() {
+            Some(n) if n.starts_with('/') && !root.is_empty() => format!("/{root}{n}"),
+            Some(n) => n.to_string(),
+            None => String::new(),
+        };
         let _ = w.write_record([
             r.event.as_str(),
-            r.node.as_deref().unwrap_or(""),
+            node.as_str(),
             &r.start_ms.to_string(),
             &end,
             r.old_value.as_deref().unwrap_or(""),
@@ -48,14 +55,14 @@ mod tests {
         let rows = [AuditRow {
             seq: 1,
             event: "answer".into(),
-            node: Some("/data/sez_A/A04".into()),
+            node: Some("/sez_A/A04".into()),
             start_ms: 1_591_000_000_000,
             end_ms: None,
             old_value: None,
             new_value: Some("Comune di \"Bari\", capoluogo\nseconda riga".into()),
             user: "Mario Rossi".into(),
         }];
-        let text = String::from_utf8(audit_csv(&rows)).expect("utf-8");
+        let text = String::from_utf8(audit_csv(&rows, "data")).expect("utf-8");
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),

@@ -27,6 +27,12 @@ fn audit_prints_odk_columns_and_export_writes_it_beside_each_response() {
         rest.iter().any(|l| l.starts_with("form finalize,")),
         "{text}"
     );
+    // Nodes from the instance's root, as ODK writes them.
+    let answers: Vec<&&str> = rest.iter().filter(|l| l.starts_with("answer,")).collect();
+    assert!(
+        !answers.is_empty() && answers.iter().all(|l| l.starts_with("answer,/data/sez_")),
+        "{text}"
+    );
 
     let exports = p.dir.path().join("out");
     let out = rileva(p.dir.path())

@@ -427,3 +427,22 @@ fn after_a_region_change_the_first_arrow_selects_the_first_province() {
         Some("Bergamo (BG)")
     );
 }
+
+#[test]
+fn a_refused_answer_is_in_the_audit_log_in_the_question_layout_too() {
+    let mut h = started();
+    h.goto("A04");
+    // Too short for A04's constraint (3 characters at least).
+    h.keys("ab<Enter>");
+    assert_eq!(h.current(), "A04", "refused: the cursor stays");
+    let id = h.response_id();
+    h.keys("<Esc>");
+    h.rt.store.flush_audit().expect("written");
+    let log = h.rt.store.audit_log(&id).expect("audit");
+    assert!(
+        log.iter().any(|e| e.event == "constraint error"
+            && e.node.as_deref() == Some("/sez_A/A04")
+            && e.new_value.as_deref() == Some("ab")),
+        "{log:?}"
+    );
+}

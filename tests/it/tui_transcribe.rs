@@ -444,3 +444,22 @@ fn enter_on_another_entry_goes_on_and_ctrl_d_there_removes_nothing() {
         h.stored(&id)
     );
 }
+
+#[test]
+fn a_value_refused_on_enter_is_audited_once() {
+    let mut h = small();
+    h.keys("215032020");
+    h.keys("1<Enter>");
+    assert_eq!(h.current(), "q5");
+    h.keys("150<Enter>");
+    assert_eq!(h.rt.rings, 1);
+    let id = h.response_id();
+    h.rt.store.flush_audit().expect("written");
+    let log = h.rt.store.audit_log(&id).expect("audit");
+    let refused: Vec<_> = log
+        .iter()
+        .filter(|e| e.event == "constraint error")
+        .map(|e| (e.node.as_deref(), e.new_value.as_deref()))
+        .collect();
+    assert_eq!(refused, [(Some("/s1/q5"), Some("150"))]);
+}

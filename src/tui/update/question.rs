@@ -8,6 +8,7 @@ use super::transcribe;
 use super::writes::{add_instance, batch, leave, save};
 use crate::engine::ScreenRef;
 use crate::form::NodeId;
+use crate::store::AuditEvent;
 use crate::tui::action::{Action, After};
 use crate::tui::effect::Effect;
 use crate::tui::i18n;
@@ -258,6 +259,14 @@ pub(super) fn confirm(f: &mut Fill, flash: &mut Option<Flash>) -> Vec<Effect> {
     let value = field.value(&f.filling);
     match f.filling.check(&slot, &value) {
         Err(problem) => {
+            // Refused, in either layout: the audit log keeps what was typed.
+            let mut e = AuditEvent::new(
+                &f.row.id,
+                "constraint error",
+                Some(f.filling.slot_path(&slot)),
+            );
+            e.new_value = Some(value).filter(|v| !v.is_empty());
+            f.noted.push(e);
             if let Some(field) = f.page.field_mut() {
                 field.error = Some(problem);
             }

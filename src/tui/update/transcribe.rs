@@ -70,7 +70,8 @@ pub(super) fn confirm_keyed(app: &mut App) -> Vec<Effect> {
     };
     let effects = confirm(f, &mut app.flash);
     if f.transcribing() && f.page.field().is_some_and(|q| q.error.is_some()) {
-        return refuse(app, true);
+        // `confirm` noted the refusal in the audit log.
+        return refuse(app, false);
     }
     effects
 }
