@@ -185,6 +185,7 @@ impl<'a> Reader<'a> {
             None => {
                 row.id = plain_id(obj);
                 row.deprecated_id = meta_text(obj, "deprecatedID");
+                row.paper_id = meta_text(obj, "paperID");
                 row.items = self.object(obj, None, "", &mut row.problems);
             }
         }
@@ -208,6 +209,7 @@ impl<'a> Reader<'a> {
         }
         row.id = meta_text(obj, "instanceID");
         row.deprecated_id = meta_text(obj, "deprecatedID");
+        row.paper_id = meta_text(obj, "paperID");
         row.language = obj
             .get("language")
             .and_then(Value::as_str)

@@ -41,6 +41,8 @@ pub struct Judged {
     pub id: Option<String>,
     /// The version it replaces (a UUID), for an edited response.
     pub deprecated_id: Option<String>,
+    /// Keyed from paper: the number written on it.
+    pub paper_id: Option<String>,
     /// What identifies the row across imports: SHA-256 of the form's hash,
     /// the row's id as given, its answers in canonical form, and how many
     /// identical rows came before it in the file.
@@ -197,6 +199,12 @@ impl Judge {
             number: row.number,
             id,
             deprecated_id: row.deprecated_id.as_deref().and_then(|d| uuid_of(d).ok()),
+            paper_id: row
+                .paper_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
             key,
             problems: work.problems,
             warnings,

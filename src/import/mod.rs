@@ -153,6 +153,8 @@ pub struct Row {
     pub id: Option<String>,
     /// The version it replaces (`meta.deprecatedID` of an edited response).
     pub deprecated_id: Option<String>,
+    /// The number written on the paper it was keyed from (`meta.paperID`).
+    pub paper_id: Option<String>,
     /// The language of a rileva export.
     pub language: Option<String>,
     pub items: Vec<Item>,

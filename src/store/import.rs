@@ -35,6 +35,8 @@ pub struct ImportedResponse<'a> {
     pub source_key: &'a str,
     /// The file it came from, for the record.
     pub source: &'a str,
+    /// Keyed from paper elsewhere: the number written on it.
+    pub paper: Option<&'a str>,
 }
 
 /// What became of one `ImportedResponse`.
@@ -211,6 +213,9 @@ impl Store {
                     answer.execute(params![r.id, path, value, r.operator, at])?;
                 }
                 record.execute(params![r.source_key, r.id, r.source, at])?;
+                if let Some(paper) = r.paper {
+                    super::audit::set_paper(&tx, r.id, paper)?;
+                }
                 outcomes.push(Imported::Created);
             }
         }
@@ -279,6 +284,7 @@ mod tests {
                 answers: &answers,
                 source_key: key,
                 source: "data.ndjson",
+                paper: None,
             })
             .collect();
         let at = "2020-06-15T10:00:00.000+02:00";

@@ -274,11 +274,14 @@ fn an_ndjson_export_imports_into_a_fresh_data_dir_with_the_same_answers() {
         .expect("runs");
     assert!(out.status.success());
     let t = tmp();
-    let data = write_data(t.path(), "responses.ndjson", &stdout(&out));
-    let original: Vec<Value> = stdout(&out)
+    let mut original: Vec<Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON"))
         .collect();
+    // The first was keyed from paper: its number goes with it.
+    original[0]["meta"]["paperID"] = "P-77".into();
+    let lines: Vec<String> = original.iter().map(Value::to_string).collect();
+    let data = write_data(t.path(), "responses.ndjson", &lines.join("\n"));
     let fresh = t.path().join("fresh");
     let out = rileva(&fresh)
         .args(["import", "--commit", "--form", DEFAULT_FORM])
@@ -303,7 +306,24 @@ fn an_ndjson_export_imports_into_a_fresh_data_dir_with_the_same_answers() {
             .expect("the same instanceID");
         assert_eq!(v["data"], twin["data"], "the same answers");
         assert_eq!(v["form"], twin["form"], "the same form");
+        assert_eq!(
+            v["meta"]["paperID"], twin["meta"]["paperID"],
+            "the same paper"
+        );
     }
+    let out = rileva(&fresh)
+        .args(["list", "--json"])
+        .output()
+        .expect("runs");
+    let listed: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let papers: Vec<&Value> = listed
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| &r["paperId"])
+        .filter(|p| !p.is_null())
+        .collect();
+    assert_eq!(papers, [&Value::from("P-77")]);
 }
 
 #[test]

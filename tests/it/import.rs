@@ -587,6 +587,7 @@ fn an_imported_edit_keeps_its_chain_of_versions_in_either_order() {
                 answers: &j.answers,
                 source_key: &j.key,
                 source: "in.ndjson",
+                paper: j.paper_id.as_deref(),
             })
             .collect();
         // One response per transaction (no time at all for each): the chain
@@ -662,6 +663,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
         answers: &answers,
         source_key: key,
         source: "data.csv",
+        paper: None,
     };
     let mut store = Store::open(dir.path()).expect("opens");
     let at = "2020-06-15T10:00:00.000+02:00";

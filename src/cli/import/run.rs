@@ -261,6 +261,7 @@ impl<'a> Run<'a> {
                 answers: &p.judged.answers,
                 source_key: &p.judged.key,
                 source: &who.source,
+                paper: p.judged.paper_id.as_deref(),
             })
             .collect();
         // Leave the lock free for a while after the last commit (judging
