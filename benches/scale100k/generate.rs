@@ -203,6 +203,7 @@ fn generate(dir: &Path, n: usize) -> Counts {
                 answers: &j.answers,
                 source_key: &j.key,
                 source: "scale100k",
+                paper: None,
             });
         }
         let at = format!("{day}T10:00:00.000+02:00");
