@@ -85,6 +85,18 @@ impl Filling {
                 None => refused = JumpRefused::NoEntry(name.clone()),
             }
         }
+        // Keyed from paper, a section or repeat whose questions are all in
+        // entries not there yet still has its "another entry?" field.
+        if self.sections && matches!(form.node(node).kind, Kind::Group | Kind::Repeat) {
+            let page = self.screen_of(&Slot::root(node));
+            if let Some(field) = self
+                .fields(&page)
+                .into_iter()
+                .find(|s| s.node == node || form.ancestors(s.node).contains(&node))
+            {
+                return Ok(field);
+            }
+        }
         Err(refused)
     }
 
@@ -110,11 +122,13 @@ impl Filling {
         let mut same = true;
         for (d, &repeat) in want.iter().enumerate() {
             same &= have.get(d) == Some(&repeat);
+            let n = self.counted_instances(repeat, &idx);
+            // From "another entry?" (the entry after the last), its last one.
             let k = match from.idx.get(d) {
-                Some(&k) if same => k,
+                Some(&k) if same => k.min(n.saturating_sub(1)),
                 _ => 0,
             };
-            if k >= self.counted_instances(repeat, &idx) {
+            if k >= n {
                 return None;
             }
             idx.push(k);

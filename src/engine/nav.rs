@@ -335,6 +335,18 @@ impl Filling {
         }
     }
 
+    /// On a transcription page, the first field of a repeat's entry (the
+    /// slot of the repeat with the entry's index): one of its questions, or
+    /// of a repeat inside it; None when it has none.
+    pub fn first_field_of_entry(&self, entry: &Slot) -> Option<Slot> {
+        let repeat = entry.node;
+        self.fields(&self.screen_of(entry)).into_iter().find(|s| {
+            s.node != repeat
+                && s.idx.starts_with(&entry.idx)
+                && self.form.node(s.node).repeats.contains(&repeat)
+        })
+    }
+
     /// Whether a slot of a transcription page is a repeat's "another
     /// entry?" field: the entry that would come next.
     pub fn is_another(&self, slot: &Slot) -> bool {

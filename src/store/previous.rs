@@ -18,6 +18,8 @@ pub struct Earlier {
 impl Store {
     /// The response `operator` started last before `id`, on the same form
     /// (any version of it), with its answers; None when there is none.
+    /// A version since replaced, and a draft left with nothing answered,
+    /// are passed over.
     pub fn previous_response(&self, id: &str, operator: &str) -> Result<Option<Earlier>> {
         // responses_by_operator holds (operator, rowid): the walk goes
         // backwards from this response's rowid and stops at the first row
@@ -31,6 +33,8 @@ impl Store {
                    LEFT JOIN papers p ON p.response_id = r.id
                   WHERE r.operator = ?2
                     AND r.rowid < (SELECT rowid FROM responses WHERE id = ?1)
+                    AND r.superseded_by IS NULL
+                    AND r.answered > 0
                     AND f.form_id = (SELECT f2.form_id FROM responses r2
                                        JOIN forms f2 ON f2.sha256 = r2.form_sha256
                                       WHERE r2.id = ?1)

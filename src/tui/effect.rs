@@ -166,8 +166,14 @@ impl Runtime {
     /// A response read to be shown; a draft with the operator's previous
     /// response, where the ditto key copies from.
     fn opened(&self, row: crate::store::ResponseRow, filling: Filling) -> Result<Outcome, Failure> {
+        // Only the ditto key needs it: a failure to read it leaves the key
+        // with nothing to copy, not the response unopened.
         let earlier = match row.status {
-            Status::Draft => self.store.previous_response(&row.id, &self.operator)?,
+            Status::Draft => self
+                .store
+                .previous_response(&row.id, &self.operator)
+                .ok()
+                .flatten(),
             _ => None,
         };
         Ok(Outcome::Opened(Box::new(Opened {

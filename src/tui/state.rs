@@ -209,6 +209,10 @@ pub struct Fill {
     /// A value was refused while keying heads down: the keys typed since
     /// (counted here) are held back, put into no field, until Esc.
     pub held: Option<u32>,
+    /// What was refused is the focused field's value: on Esc it shows what
+    /// is stored, to be keyed again (a refused jump or ditto leaves the
+    /// field as typed).
+    pub rekey: bool,
     /// Audit events of the last step, for the store to note.
     pub noted: Vec<crate::store::AuditEvent>,
     /// Answers committed, and of them changes of an answer already given.

@@ -2,7 +2,7 @@
 
 use crate::store_support::*;
 use rileva::form::{self, Form, FormBundle};
-use rileva::store::{NewResponse, Store, Summary};
+use rileva::store::{NewResponse, Store};
 use tempfile::TempDir;
 
 /// The default form under another form id: another questionnaire.
@@ -32,7 +32,7 @@ fn keyed(store: &mut Store, operator: &str, paper: Option<&str>, a04: &str, minu
             device_id: "rileva:test",
             language: "it",
             created_at: &created,
-            summary: &Summary::default(),
+            summary: &summary(if a04.is_empty() { 0 } else { 1 }),
             answers: &[("/sez_A/A04".to_string(), a04.to_string())],
             paper,
         })
@@ -103,5 +103,20 @@ fn a_response_to_another_form_is_not_a_previous_one() {
         .previous_response(&next, OPERATOR)
         .expect("read")
         .expect("the first response to the default form");
+    assert_eq!(earlier.id, first);
+}
+
+#[test]
+fn a_draft_left_empty_is_passed_over() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut store = Store::open(dir.path()).expect("opens");
+    let first = keyed(&mut store, OPERATOR, Some("P-1"), "Bari", 1);
+    // Started and left with nothing answered: not what a ditto copies.
+    keyed(&mut store, OPERATOR, Some("P-2"), "", 2);
+    let third = keyed(&mut store, OPERATOR, Some("P-3"), "Lecce", 3);
+    let earlier = store
+        .previous_response(&third, OPERATOR)
+        .expect("read")
+        .expect("the first");
     assert_eq!(earlier.id, first);
 }

@@ -463,3 +463,119 @@ fn a_value_refused_on_enter_is_audited_once() {
         .collect();
     assert_eq!(refused, [(Some("/s1/q5"), Some("150"))]);
 }
+
+/// A section with two repeats side by side.
+fn two_repeats() -> Harness {
+    let json = r#"{"format":"rileva-form/1","settings":{"form_id":"two"},"survey":[
+      {"type":"group","name":"h","label":"Household","children":[
+        {"type":"repeat","name":"car","label":"Car","children":[
+          {"type":"text","name":"cname","label":"Make"}
+        ]},
+        {"type":"repeat","name":"member","label":"Member","children":[
+          {"type":"text","name":"mname","label":"Name"}
+        ]}
+      ]},
+      {"type":"group","name":"z","label":"End","children":[
+        {"type":"text","name":"z1","label":"Last"}
+      ]}]}"#;
+    let mut h = Harness::with_bundle(FormBundle {
+        definition: json.into(),
+        files: Default::default(),
+    });
+    h.keys("Anna<Enter>tH-2<Enter>");
+    h.keys("1Fiat<Enter>1Opel<Enter>2");
+    h.keys("1Rosa<Enter>1Luca<Enter>1Ugo<Enter>");
+    assert_eq!(h.current(), "member", "another member?");
+    h
+}
+
+#[test]
+fn removing_an_entry_leaves_the_cursor_in_the_same_repeat() {
+    // Was: the cursor went to the other repeat's entry of the same number,
+    // and the next keys changed an answer the operator had not touched.
+    let mut h = two_repeats();
+    let id = h.response_id();
+    h.keys("<S-Tab><S-Tab>");
+    assert_eq!(h.fill().current_slot().idx, [1], "member 2");
+    h.keys("<C-d>s");
+    assert_eq!(h.current(), "mname");
+    assert_eq!(
+        h.fill().current_slot().idx,
+        [1],
+        "Ugo's entry, now the second"
+    );
+    h.keys("X<Enter>");
+    let stored = h.stored(&id);
+    let at = |p: &str| {
+        stored
+            .iter()
+            .find(|(sp, _)| sp == p)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(at("/h/car[2]/cname"), Some("Opel"), "{stored:?}");
+    assert_eq!(at("/h/member[2]/mname"), Some("UgoX"), "{stored:?}");
+    // The last entry removed: the cursor on "another member?".
+    h.keys("<S-Tab><C-d>s");
+    assert_eq!(h.current(), "member");
+    assert!(h.fill().filling.is_another(&h.fill().current_slot()));
+}
+
+#[test]
+fn a_jump_from_another_entry_goes_to_the_last_entry_and_to_an_empty_repeat() {
+    let mut h = two_repeats();
+    // From "another member?" to Name: the last member's.
+    h.keys("<C-g>mname<Enter>");
+    assert_eq!(h.current(), "mname");
+    assert_eq!(h.fill().current_slot().idx, [2]);
+    assert_eq!(h.rt.rings, 0);
+    // A repeat with no entry yet: its "another entry?".
+    let mut h = with_repeat();
+    h.keys("<C-g>member<Enter>");
+    assert_eq!(h.rt.rings, 0, "{}", h.screen(80, 24));
+    assert_eq!(h.current(), "member");
+    assert!(h.fill().filling.is_another(&h.fill().current_slot()));
+}
+
+#[test]
+fn a_refused_jump_leaves_what_is_typed_in_the_field() {
+    let mut h = with_repeat();
+    h.keys("3<Enter>2");
+    assert_eq!(h.current(), "h2");
+    h.keys("abc<C-g>zz<Enter>");
+    assert_eq!(h.rt.rings, 1);
+    h.keys("<Esc>");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("[abc▏]"), "{screen}");
+    // A ditto with nothing to copy says so, and Esc leaves the field too.
+    h.keys("<C-r>");
+    assert_eq!(h.rt.rings, 2);
+    h.keys("<Esc>");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("[abc▏]"), "{screen}");
+    assert!(!screen.contains("Niente da copiare"), "{screen}");
+}
+
+#[test]
+fn an_entry_opened_from_the_outline_is_its_block_on_the_section_page() {
+    let mut h = two_repeats();
+    h.keys("<F3>");
+    let rows = match &h.fill().view {
+        rileva::tui::state::View::Outline(o) => o.rows.clone(),
+        _ => panic!("the outline"),
+    };
+    let car2 = rows
+        .iter()
+        .position(|r| {
+            matches!(r, rileva::tui::screens::lists::OutlineRow::Instance { slot, .. }
+                if h.fill().filling.form().node(slot.node).name == "car" && slot.idx == [1])
+        })
+        .expect("Car 2 in the outline");
+    if let Screen::Fill(f) = &mut h.app.screen
+        && let rileva::tui::state::View::Outline(o) = &mut f.view
+    {
+        o.cursor = car2;
+    }
+    h.keys("<Enter>");
+    assert_eq!(h.current(), "cname");
+    assert_eq!(h.fill().current_slot().idx, [1]);
+}

@@ -42,7 +42,7 @@ pub(super) fn ditto(app: &mut App) -> Vec<Effect> {
     let Some(value) = copied else {
         field.error = Some(Problem::NoDitto);
         if transcribing {
-            return transcribe::refuse(app, false);
+            return transcribe::refuse(app, transcribe::Refused::Key);
         }
         return Vec::new();
     };
@@ -87,7 +87,7 @@ pub(super) fn jump_key(app: &mut App, action: Action) -> Vec<Effect> {
                         prompt.error = Some(why);
                     }
                     if f.transcribing() {
-                        return transcribe::refuse(app, false);
+                        return transcribe::refuse(app, transcribe::Refused::Key);
                     }
                 }
             }

@@ -301,6 +301,15 @@ fn fill(app: &mut App, action: Action) -> Vec<Effect> {
                 Action::Cmd(Cmd::End) => o.to_edge(&f.filling, true),
                 Action::Cmd(Cmd::Open) => match o.target(&f.filling) {
                     Some(OutlineTarget::Slot(slot)) => return navigate(f, After::Goto(slot)),
+                    Some(OutlineTarget::Instance(slot)) if f.filling.sections() => {
+                        // Keyed from paper, an entry is a block of its
+                        // section's page.
+                        let target = f.filling.first_field_of_entry(&slot);
+                        return match target {
+                            Some(s) => navigate(f, After::Goto(s)),
+                            None => navigate(f, After::Screen(f.filling.screen_of(&slot))),
+                        };
+                    }
                     Some(OutlineTarget::Instance(slot)) => {
                         let screen = f.filling.next_screen(Some(&ScreenRef::Question(slot)));
                         return match screen {

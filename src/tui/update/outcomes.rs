@@ -240,6 +240,7 @@ fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
         batch: None,
         unsaved_structure,
         held: None,
+        rekey: false,
         noted,
         fields: 0,
         corrections: 0,

@@ -46,7 +46,7 @@ pub(super) fn keyed(app: &mut App) -> Vec<Effect> {
                 }
                 CodeEntry::Refused(code) => {
                     field.error = Some(Problem::NotACode(code));
-                    return refuse(app, true);
+                    return refuse(app, Refused::Typed);
                 }
             }
         }
@@ -71,23 +71,36 @@ pub(super) fn confirm_keyed(app: &mut App) -> Vec<Effect> {
     let effects = confirm(f, &mut app.flash);
     if f.transcribing() && f.page.field().is_some_and(|q| q.error.is_some()) {
         // `confirm` noted the refusal in the audit log.
-        return refuse(app, false);
+        return refuse(app, Refused::Checked);
     }
     effects
 }
 
+/// What a keying operator's refusal was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refused {
+    /// The field's value as typed (a code no choice has): the audit log
+    /// notes it, and the field is keyed again.
+    Typed,
+    /// The field's value, refused by its check (which noted it): keyed
+    /// again.
+    Checked,
+    /// A key that had nothing to do (a ditto with nothing to copy, a jump
+    /// to no question): the field keeps what is typed in it.
+    Key,
+}
+
 /// A refused value while keying: the bell (or a visible flash), the reason
-/// in place, and every key after it held back until Esc. `value`: a value
-/// was refused (the audit log notes it), not a key that had nothing to do
-/// (a ditto with nothing to copy, a jump to no question).
-pub(super) fn refuse(app: &mut App, value: bool) -> Vec<Effect> {
+/// in place, and every key after it held back until Esc.
+pub(super) fn refuse(app: &mut App, what: Refused) -> Vec<Effect> {
     app.session.bad_keys += 1;
     let bell = app.keying.bell;
     let Screen::Fill(f) = &mut app.screen else {
         return Vec::new();
     };
     f.held = Some(0);
-    if let Some(q) = f.page.field().filter(|_| value) {
+    f.rekey = what != Refused::Key;
+    if let Some(q) = f.page.field().filter(|_| what == Refused::Typed) {
         let mut e = AuditEvent::new(
             &f.row.id,
             "constraint error",
@@ -119,6 +132,15 @@ pub(super) fn held_back(app: &mut App) {
 pub(super) fn acknowledge(f: &mut Fill) {
     f.held = None;
     f.jump = None;
+    if !std::mem::take(&mut f.rekey) {
+        // A ditto with nothing to copy: said, and done with.
+        if let Some(field) = f.page.field_mut()
+            && field.error == Some(Problem::NoDitto)
+        {
+            field.error = None;
+        }
+        return;
+    }
     let filling = &f.filling;
     if let Some(field) = f.page.fields.get_mut(f.page.focus) {
         let fresh = question::Field::new(filling, field.slot.clone());

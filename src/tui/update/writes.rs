@@ -129,12 +129,9 @@ pub(super) fn add_instance(f: &mut Fill, repeat: NodeId, parent: &[u32]) -> Vec<
     if f.filling.sections() {
         // Keyed from paper: the new entry is a block on the same page; the
         // cursor goes to its first field.
-        let page = f.filling.screen_of(&Slot::new(repeat, idx.clone()));
-        let first = f.filling.fields(&page).into_iter().find(|s| {
-            s.idx.starts_with(&idx)
-                && s.node != repeat
-                && f.filling.form().node(s.node).repeats.contains(&repeat)
-        });
+        let entry = Slot::new(repeat, idx.clone());
+        let page = f.filling.screen_of(&entry);
+        let first = f.filling.first_field_of_entry(&entry);
         let (write, then) = structural_write(f, before, Some(page), After::Next);
         effects.push(write);
         return batch(f, effects, first.map_or(then, After::Goto));
@@ -161,14 +158,13 @@ pub(super) fn remove_instance(f: &mut Fill, repeat: NodeId, parent: &[u32], k: u
     if f.filling.sections() && f.filling.is_screen(&here) {
         // Keyed from paper: the cursor goes to the entry that took the
         // removed one's place, or to "another entry?" after the last.
-        let fields = f.filling.fields(&here);
         let mut at = parent.to_vec();
         at.push(k);
-        let target = fields
-            .iter()
-            .find(|s| s.idx.starts_with(&at) && s.node != repeat)
-            .or_else(|| fields.iter().find(|s| s.node == repeat && s.idx == at))
-            .cloned();
+        let entry = Slot::new(repeat, at);
+        let target = f.filling.first_field_of_entry(&entry).or_else(|| {
+            // The last entry went: "another entry?" is where it was.
+            f.filling.fields(&here).into_iter().find(|s| *s == entry)
+        });
         let (write, then) = structural_write(f, before, Some(here), After::Review);
         return batch(f, vec![write], target.map_or(then, After::Goto));
     }
