@@ -16,6 +16,8 @@ mod nav;
 mod problems;
 mod slots;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_codes;
@@ -175,8 +177,8 @@ pub struct Filling {
     clock: Clock,
     lang: String,
     nav: nav::Screens,
-    /// The transcription layout: one screen per section (a top-level group)
-    /// and per repeat entry, as paper has them.
+    /// The transcription layout: one screen per section (a top-level group
+    /// or repeat), its repeats' entries blocks on it, as paper has them.
     sections: bool,
     progress: (usize, usize),
 }

@@ -261,7 +261,7 @@ impl Filling {
         }
     }
 
-    /// The transcription layout (one page per section and per repeat entry)
+    /// The transcription layout (one page per section, repeats as blocks on it)
     /// or the usual one; the screens are built again.
     pub fn set_sections(&mut self, on: bool) {
         if self.sections != on {

@@ -2,8 +2,8 @@
 //! section, a relevance and a repeat.
 
 use super::keying::JumpRefused;
+use super::test_support::{filling_of, id, set};
 use super::*;
-use crate::form::{FormBundle, compile};
 
 const SURVEY: &str = r#"[
   {"type":"group","name":"sa","label":"A","children":[
@@ -18,38 +18,6 @@ const SURVEY: &str = r#"[
     {"type":"text","name":"B2","label":"B2"}
   ]}
 ]"#;
-
-fn filling() -> Filling {
-    let json =
-        format!(r#"{{"format":"rileva-form/1","settings":{{"form_id":"k"}},"survey":{SURVEY}}}"#);
-    let form = Arc::new(
-        compile(&FormBundle {
-            definition: json,
-            files: Default::default(),
-        })
-        .unwrap_or_else(|e| panic!("{e:?}")),
-    );
-    let clock = Clock::Fixed(
-        "2020-06-15T10:00:00+02:00[Europe/Rome]"
-            .parse()
-            .expect("valid time"),
-    );
-    Filling::new(form, [], clock)
-}
-
-fn id(f: &Filling, name: &str) -> NodeId {
-    f.form()
-        .by_name(name)
-        .unwrap_or_else(|| panic!("no {name}"))
-}
-
-fn set(f: &mut Filling, name: &str, idx: &[u32], v: &str) {
-    let s = Slot::new(id(f, name), idx.to_vec());
-    let v = f
-        .check(&s, v)
-        .unwrap_or_else(|p| panic!("{name}={v}: {p:?}"));
-    f.set_answer(&s, v);
-}
 
 #[test]
 fn a_printed_number_in_any_case_is_its_question() {
@@ -120,4 +88,8 @@ fn ditto_reads_the_same_path_of_the_earlier_answers() {
     // An empty answer, or none, is nothing to copy.
     assert_eq!(f.ditto(&a1, &earlier), None);
     assert_eq!(f.ditto(&Slot::root(id(&f, "B1")), &earlier), None);
+}
+
+fn filling() -> Filling {
+    filling_of("k", SURVEY)
 }

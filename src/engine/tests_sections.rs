@@ -1,8 +1,9 @@
-//! The transcription layout's screens: one page per section and per repeat
-//! entry, following relevance, positions stored and found again.
+//! The transcription layout's screens: one page per section (a repeat's
+//! entries blocks on it, with "another entry?"), following relevance,
+//! positions stored and found again.
 
+use super::test_support::{filling_of, id, set};
 use super::*;
-use crate::form::{FormBundle, compile};
 
 const SURVEY: &str = r#"[
   {"type":"begin_group","name":"sa","label":"A","children":[
@@ -21,40 +22,6 @@ const SURVEY: &str = r#"[
     {"type":"text","name":"b1","label":"B1"}
   ]}
 ]"#;
-
-fn filling() -> Filling {
-    let json = format!(
-        r#"{{"format":"rileva-form/1","settings":{{"form_id":"s"}},"survey":{}}}"#,
-        SURVEY.replace("\"begin_group\"", "\"group\"")
-    );
-    let form = Arc::new(
-        compile(&FormBundle {
-            definition: json,
-            files: Default::default(),
-        })
-        .unwrap_or_else(|e| panic!("{e:?}")),
-    );
-    let clock = Clock::Fixed(
-        "2020-06-15T10:00:00+02:00[Europe/Rome]"
-            .parse()
-            .expect("valid time"),
-    );
-    Filling::new(form, [], clock)
-}
-
-fn id(f: &Filling, name: &str) -> NodeId {
-    f.form()
-        .by_name(name)
-        .unwrap_or_else(|| panic!("no {name}"))
-}
-
-fn set(f: &mut Filling, name: &str, idx: &[u32], v: &str) {
-    let s = Slot::new(id(f, name), idx.to_vec());
-    let v = f
-        .check(&s, v)
-        .unwrap_or_else(|p| panic!("{name}={v}: {p:?}"));
-    f.set_answer(&s, v);
-}
 
 fn names(f: &Filling, screen: &ScreenRef) -> Vec<String> {
     f.fields(screen)
@@ -166,7 +133,7 @@ fn repeat_entries_are_blocks_of_their_sections_page_found_by_their_questions() {
 
 #[test]
 fn a_repeat_at_the_top_is_a_page_of_its_blocks() {
-    let json = r#"{"format":"rileva-form/1","settings":{"form_id":"t"},"survey":[
+    let survey = r#"[
       {"type":"text","name":"intro","label":"Intro"},
       {"type":"repeat","name":"member","label":"Member","children":[
         {"type":"text","name":"mname","label":"Name"}
@@ -174,20 +141,8 @@ fn a_repeat_at_the_top_is_a_page_of_its_blocks() {
       {"type":"repeat","name":"counted","label":"Counted","repeat_count":"2","children":[
         {"type":"text","name":"cname","label":"Name"}
       ]}
-    ]}"#;
-    let form = Arc::new(
-        compile(&FormBundle {
-            definition: json.into(),
-            files: Default::default(),
-        })
-        .unwrap_or_else(|e| panic!("{e:?}")),
-    );
-    let clock = Clock::Fixed(
-        "2020-06-15T10:00:00+02:00[Europe/Rome]"
-            .parse()
-            .expect("valid time"),
-    );
-    let mut f = Filling::new(form, [], clock);
+    ]"#;
+    let mut f = filling_of("t", survey);
     f.set_sections(true);
     let member = id(&f, "member");
     let page = ScreenRef::Group(Slot::root(member));
@@ -202,4 +157,8 @@ fn a_repeat_at_the_top_is_a_page_of_its_blocks() {
     let counted = ScreenRef::Group(Slot::root(id(&f, "counted")));
     assert_eq!(names(&f, &counted), ["cname", "cname"]);
     assert_eq!(f.next_screen(Some(&page)), Some(counted));
+}
+
+fn filling() -> Filling {
+    filling_of("s", &SURVEY.replace("\"begin_group\"", "\"group\""))
 }

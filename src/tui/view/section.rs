@@ -1,4 +1,4 @@
-//! The transcription layout's page: a section (or a repeat entry) as paper
+//! The transcription layout's page: a section (its repeats as blocks) as paper
 //! prints it, one line per question — its printed number, its label cut to
 //! fit, its input — the ones not relevant dim; under them, the whole label,
 //! the hint, the choices with their codes and the error of the field with
