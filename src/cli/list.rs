@@ -154,11 +154,7 @@ fn cell(s: &str, max: usize) -> String {
 
 /// A response's name, after the number of the paper it was keyed from.
 fn shown_name(r: &ResponseRow) -> String {
-    let name = r.instance_name.as_deref().unwrap_or("-");
-    match &r.paper_id {
-        Some(p) => format!("[{p}] {name}"),
-        None => name.to_string(),
-    }
+    r.listed_name(r.instance_name.as_deref().unwrap_or("-"))
 }
 
 /// `2020-05-11T10:40:00.000+02:00` as `2020-05-11 10:40`.

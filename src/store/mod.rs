@@ -91,6 +91,17 @@ pub struct ResponseRow {
     pub exported_at: Option<String>,
 }
 
+impl ResponseRow {
+    /// How lists name a response: after the number of the paper it was
+    /// keyed from, `[P-0042] Comune di Bari`.
+    pub fn listed_name(&self, name: &str) -> String {
+        match &self.paper_id {
+            Some(p) => format!("[{p}] {name}"),
+            None => name.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewResponse<'a> {
     pub id: &'a str,

@@ -579,3 +579,11 @@ fn an_entry_opened_from_the_outline_is_its_block_on_the_section_page() {
     assert_eq!(h.current(), "cname");
     assert_eq!(h.fill().current_slot().idx, [1]);
 }
+
+#[test]
+fn the_start_screen_lists_a_paper_by_its_number() {
+    let mut h = keyed();
+    h.keys("2<Esc>");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("[P-7] "), "{screen}");
+}

@@ -71,11 +71,15 @@ fn when(stamp: &str) -> String {
 }
 
 fn response_line(row: &ResponseRow, lang: Lang, width: usize) -> String {
-    let name = row
-        .instance_name
-        .as_deref()
-        .map(one_line)
-        .unwrap_or_else(|| i18n::UNNAMED.get(lang).to_string());
+    // The paper's number too may come from a file (an import): shown as
+    // text, never as terminal codes.
+    let name = one_line(
+        &row.listed_name(
+            row.instance_name
+                .as_deref()
+                .unwrap_or_else(|| i18n::UNNAMED.get(lang)),
+        ),
+    );
     let right = format!(
         "{:>3}/{:<3}  {:<14}  {}",
         row.answered,
