@@ -187,6 +187,8 @@ fn choices_aliases(#[case] list: &str, #[case] name: &str) {
 #[case("geopoint", "geopoint")]
 #[case("gps", "geopoint")]
 #[case("acknowledge", "acknowledge")]
+#[case("trigger", "acknowledge")]
+#[case("start-geopoint", "hidden")]
 #[case("note", "note")]
 #[case("start", "start")]
 #[case("end", "end")]

@@ -214,7 +214,11 @@ fn simple_type(cell: &str) -> Option<Simple> {
         }
         "note" | "q note" | "add note prompt" => "note",
         "calculate" | "q calculate" | "add calculate prompt" => "calculate",
-        "acknowledge" | "q acknowledge" | "add acknowledge prompt" => "acknowledge",
+        // `trigger` is the old name of acknowledge (pyxform reads it so).
+        "acknowledge" | "q acknowledge" | "add acknowledge prompt" | "trigger" => "acknowledge",
+        // The location where the form was started: without a GPS, a value
+        // never shown and left empty (its element stays in the instance).
+        "start-geopoint" => "hidden",
         "range" => "range",
         "hidden" => "hidden",
         "start" | "start time" | "get start time" => "start",
@@ -275,10 +279,8 @@ fn unsupported(cell: &str) -> Option<&'static str> {
         "audit" => "the audit log",
         "background-audio" => "background audio recording",
         "background-geopoint" => "a location captured in the background",
-        "start-geopoint" => "the location where the form was started",
         "osm" => "OpenStreetMap tags",
         "xml-external" | "csv-external" => "an external data file",
-        "trigger" => "a trigger",
         "q select"
         | "q select1"
         | "select one using"
