@@ -12,6 +12,7 @@
 mod cells;
 mod columns;
 mod guard;
+mod loops;
 mod params;
 mod reader;
 mod survey;

@@ -34,6 +34,9 @@ struct Frame {
     /// Opened deeper than [`crate::form::MAX_DEPTH`]: refused, and its rows are put in
     /// its parent so that nothing deeper is ever built.
     too_deep: bool,
+    /// `begin loop over LIST`: its rows are repeated for each choice of
+    /// the list when it closes.
+    loop_over: Option<String>,
 }
 
 struct Survey<'c, 'a, 't> {
@@ -84,7 +87,7 @@ pub(super) fn read(
                 frame.item.name
             ),
         );
-        s.close(frame);
+        s.close(frame, choices);
     }
     s.out
 }
@@ -205,8 +208,13 @@ impl Survey<'_, '_, '_> {
         let at_params = self.at(row.number, Col::Parameters);
         match parsed {
             TypeCell::Setting(_) => {}
-            TypeCell::Begin(control) => self.begin(row.number, pyxform_row, control, item),
-            TypeCell::End(control) => self.end(row.number, control),
+            TypeCell::Begin(control) => {
+                let over = (control == Control::Loop)
+                    .then(|| super::loops::list_of(&type_cell).map(str::to_string))
+                    .flatten();
+                self.begin(row.number, pyxform_row, control, item, over);
+            }
+            TypeCell::End(control) => self.end(row.number, control, choices),
             TypeCell::Select {
                 multiple,
                 list,
@@ -438,21 +446,28 @@ impl Survey<'_, '_, '_> {
         });
     }
 
-    fn begin(&mut self, row: usize, pyxform_row: usize, control: Control, mut item: Item) {
+    fn begin(
+        &mut self,
+        row: usize,
+        pyxform_row: usize,
+        control: Control,
+        mut item: Item,
+        loop_over: Option<String>,
+    ) {
         item.kind = match control {
-            Control::Group => "group",
-            Control::Repeat | Control::Loop => "repeat",
+            Control::Group | Control::Loop => "group",
+            Control::Repeat => "repeat",
         }
         .into();
         item.children = Some(Vec::new());
-        if control == Control::Loop {
+        if control == Control::Loop && loop_over.is_none() {
             let at = self.at(row, Col::Type);
-            self.cx.unsupported(
+            self.cx.invalid(
                 at,
-                "\"begin loop over\" (a repeat over the choices of a list) is not supported by rileva",
+                "\"begin loop\" needs the list it goes over: begin loop over LIST",
             );
         }
-        if control != Control::Group {
+        if control == Control::Repeat {
             let at = self.at(row, Col::Name);
             if item.name == self.root_name {
                 let msg = format!(
@@ -532,12 +547,28 @@ impl Survey<'_, '_, '_> {
             row,
             table_header,
             too_deep,
+            loop_over,
         });
     }
 
     /// Puts a closed group or repeat in its parent (one nested too deep:
     /// its rows instead).
-    fn close(&mut self, frame: Frame) {
+    fn close(&mut self, mut frame: Frame, choices: &BTreeMap<String, Vec<ChoiceDoc>>) {
+        if let Some(list) = frame.loop_over.take() {
+            match choices.get(&list) {
+                Some(list) => {
+                    frame.item = super::loops::expand(frame.item, list);
+                    self.loop_names(&frame);
+                }
+                None => {
+                    let at = self.at(frame.row, Col::Type);
+                    self.cx.invalid(
+                        at,
+                        format!("the loop goes over the list \"{list}\", which the choices sheet does not have"),
+                    );
+                }
+            }
+        }
         if frame.too_deep {
             for child in frame.item.children.unwrap_or_default() {
                 self.push(child);
@@ -547,13 +578,40 @@ impl Survey<'_, '_, '_> {
         }
     }
 
-    fn end(&mut self, row: usize, control: Control) {
+    /// A loop's rows are there once per choice: their names count as many
+    /// times (a `${name}` of one is ambiguous), and a repeat among them
+    /// would have the same name twice (refused, as pyxform refuses it).
+    fn loop_names(&mut self, frame: &Frame) {
+        let columns = frame.item.children.as_deref().unwrap_or_default();
+        let Some((first, rest)) = columns.split_first() else {
+            return;
+        };
+        let mut names = Vec::new();
+        let mut repeats = Vec::new();
+        super::loops::names_in(first, &mut names, &mut repeats);
+        for n in names {
+            *self.out.names.entry(n).or_default() += rest.len();
+        }
+        if !rest.is_empty()
+            && let Some(r) = repeats.first()
+        {
+            let at = self.at(frame.row, Col::Type);
+            self.cx.invalid(
+                at,
+                format!(
+                    "the loop repeats the repeat \"{r}\" for each choice: repeat names must be unique in the whole form"
+                ),
+            );
+        }
+    }
+
+    fn end(&mut self, row: usize, control: Control, choices: &BTreeMap<String, Vec<ChoiceDoc>>) {
         match self.stack.last() {
             Some(frame) if frame.control == control => {
                 // An empty group or repeat is kept: pyxform keeps its element
                 // in the instance.
                 if let Some(frame) = self.stack.pop() {
-                    self.close(frame);
+                    self.close(frame, choices);
                 }
             }
             open => {

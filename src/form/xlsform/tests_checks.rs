@@ -18,10 +18,6 @@ use rstest::rstest;
 #[case("| | barcode | p | Code |\n", "the type \"barcode\"")]
 #[case("| | rank yn | p | Rank |\n", "the type \"rank yn\"")]
 #[case("| | select_one_external yn | p | P |\n", "select_one_external")]
-#[case(
-    "| | begin loop over yn | l | L |\n| | text | a | A |\n| | end loop | | |\n",
-    "begin loop over"
-)]
 #[case("| | audit | | |\n", "the type \"audit\"")]
 #[case("| | text | p | ${last-saved#p} |\n", "${last-saved#…}")]
 #[case("| | select_one yn | p | P |\n", "")]
@@ -509,4 +505,47 @@ fn a_native_form_nested_too_deep_is_refused_by_the_compiler() {
         ),
         "{e:#?}"
     );
+}
+
+/// `begin loop over LIST`: a group per choice, its rows with the choice's
+/// label; a `${name}` of a row inside it is ambiguous, a repeat inside it
+/// would be named twice, and a list the choices sheet lacks is said.
+#[test]
+fn a_loop_is_a_group_per_choice_and_its_names_are_many() {
+    let choices =
+        "| choices |\n| | list_name | name | label |\n| | yn | y | Yes |\n| | yn | n | No |\n";
+    let form = |rows: &str| format!("| survey |\n| | type | name | label |\n{rows}{choices}");
+    let ok = form(
+        "| | begin loop over yn | l | L |\n| | integer | a | How many %(label)s |\n| | end loop | | |\n",
+    );
+    let d = doc(&ok);
+    let l = &d.survey[0];
+    assert_eq!(l.kind, "group");
+    let columns = l.children.as_ref().expect("a group per choice");
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["y", "n"]);
+    let a = &columns[1].children.as_ref().expect("rows")[0];
+    assert_eq!(
+        a.label,
+        Some(crate::form::native::TextDoc::Plain("How many No".into()))
+    );
+    assert!(load(&ok).is_ok(), "{:?}", messages(&ok));
+    for (rows, want) in [
+        (
+            "| | begin loop over yn | l | L |\n| | integer | a | A |\n| | note | b | ${a} |\n| | end loop | | |\n",
+            "ambiguous",
+        ),
+        (
+            "| | begin loop over yn | l | L |\n| | begin repeat | r | R |\n| | integer | a | A |\n| | end repeat | | |\n| | end loop | | |\n",
+            "repeat names must be unique",
+        ),
+        (
+            "| | begin loop over nope | l | L |\n| | integer | a | A |\n| | end loop | | |\n",
+            "does not have",
+        ),
+    ] {
+        let md = form(rows);
+        let all = messages(&md).join("\n");
+        assert!(all.contains(want), "{rows}: {all}");
+    }
 }
