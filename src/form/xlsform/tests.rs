@@ -189,6 +189,8 @@ fn choices_aliases(#[case] list: &str, #[case] name: &str) {
 #[case("acknowledge", "acknowledge")]
 #[case("trigger", "acknowledge")]
 #[case("start-geopoint", "hidden")]
+#[case("simserial", "hidden")]
+#[case("subscriberid", "hidden")]
 #[case("note", "note")]
 #[case("start", "start")]
 #[case("end", "end")]

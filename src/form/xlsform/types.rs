@@ -219,6 +219,10 @@ fn simple_type(cell: &str) -> Option<Simple> {
         // The location where the form was started: without a GPS, a value
         // never shown and left empty (its element stays in the instance).
         "start-geopoint" => "hidden",
+        // A phone's SIM serial and subscriber id: a terminal has neither;
+        // left empty, their elements kept.
+        "simserial" | "sim id" | "get sim id" | "uri:simserial" | "subscriberid"
+        | "subscriber id" | "get subscriber id" | "uri:subscriberid" => "hidden",
         "range" => "range",
         "hidden" => "hidden",
         "start" | "start time" | "get start time" => "start",
@@ -286,10 +290,7 @@ fn unsupported(cell: &str) -> Option<&'static str> {
         | "select one using"
         | "select multiple using"
         | "select multiple from" => "a select without a choice list",
-        "simserial" | "sim id" | "get sim id" | "uri:simserial" => "the SIM serial number",
-        "subscriberid" | "subscriber id" | "get subscriber id" | "uri:subscriberid" => {
-            "the subscriber id"
-        }
+
         "uri:deviceid" | "uri:username" | "uri:email" | "uri:phonenumber" => "metadata in URI form",
         "cascading select" | "cascading_select" => "a cascading select",
         _ if cell.starts_with("osm ") => "OpenStreetMap tags",
