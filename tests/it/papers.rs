@@ -27,15 +27,6 @@ impl Paper {
             .map(|(_, k, _)| k.chars().filter(|&c| c != '\r').count())
             .sum()
     }
-
-    /// The fields that are typed and confirmed (not a single choice's code
-    /// or a date's eight digits, which move on by themselves).
-    pub fn typed_fields(&self) -> usize {
-        self.fields
-            .iter()
-            .filter(|(_, k, _)| k.ends_with('\r'))
-            .count()
-    }
 }
 
 macro_rules! description_1 {

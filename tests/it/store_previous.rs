@@ -2,7 +2,7 @@
 
 use crate::store_support::*;
 use rileva::form::{self, Form, FormBundle};
-use rileva::store::{NewResponse, Store};
+use rileva::store::Store;
 use tempfile::TempDir;
 
 /// The default form under another form id: another questionnaire.
@@ -20,24 +20,8 @@ fn another_form() -> (FormBundle, Form) {
 }
 
 fn keyed(store: &mut Store, operator: &str, paper: Option<&str>, a04: &str, minute: u32) -> String {
-    let (bundle, form) = default_form();
-    save_form(store, bundle, form);
-    let id = uuid::Uuid::new_v4().to_string();
-    let created = at(minute);
-    store
-        .create_response(&NewResponse {
-            id: &id,
-            form_sha256: &form.sha256,
-            operator,
-            device_id: "rileva:test",
-            language: "it",
-            created_at: &created,
-            summary: &summary(if a04.is_empty() { 0 } else { 1 }),
-            answers: &[("/sez_A/A04".to_string(), a04.to_string())],
-            paper,
-        })
-        .expect("response created");
-    id
+    let answers = [("/sez_A/A04".to_string(), a04.to_string())];
+    draft_by(store, operator, paper, &answers, minute)
 }
 
 #[test]

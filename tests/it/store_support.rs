@@ -63,20 +63,51 @@ pub fn save_form(store: &Store, bundle: &FormBundle, form: &Form) {
 
 /// A new draft on `form`, created at `at(minute)`. Returns its id.
 pub fn draft_on(store: &mut Store, bundle: &FormBundle, form: &Form, minute: u32) -> String {
+    let answers = [("/sez_A/A01".to_string(), "comune".to_string())];
+    create(store, bundle, form, OPERATOR, None, &answers, minute)
+}
+
+/// A new draft on the default form by `operator`, keyed from `paper` when
+/// given, with `answers` (its summary counts the ones not empty).
+pub fn draft_by(
+    store: &mut Store,
+    operator: &str,
+    paper: Option<&str>,
+    answers: &[(String, String)],
+    minute: u32,
+) -> String {
+    let (bundle, form) = default_form();
+    create(store, bundle, form, operator, paper, answers, minute)
+}
+
+fn create(
+    store: &mut Store,
+    bundle: &FormBundle,
+    form: &Form,
+    operator: &str,
+    paper: Option<&str>,
+    answers: &[(String, String)],
+    minute: u32,
+) -> String {
     save_form(store, bundle, form);
     let id = uuid::Uuid::new_v4().to_string();
     let created = at(minute);
+    let answered = answers.iter().filter(|(_, v)| !v.is_empty()).count() as i64;
+    let summary = Summary {
+        answered,
+        ..Summary::default()
+    };
     store
         .create_response(&NewResponse {
             id: &id,
             form_sha256: &form.sha256,
-            operator: OPERATOR,
+            operator,
             device_id: "rileva:test",
             language: "it",
             created_at: &created,
-            summary: &Summary::default(),
-            answers: &[("/sez_A/A01".to_string(), "comune".to_string())],
-            paper: None,
+            summary: &summary,
+            answers,
+            paper,
         })
         .expect("response created");
     id

@@ -116,6 +116,16 @@ fn a_refused_code_rings_and_holds_every_key_until_esc() {
     assert_eq!(stored_value(&h, "A03").as_deref(), Some("272"));
     assert_eq!(h.current(), "A03b");
     assert_eq!(h.rt.rings, 1);
+    // The refused code is in the audit log, once, as typed.
+    let id = h.response_id();
+    h.rt.store.flush_audit().expect("written");
+    let log = h.rt.store.audit_log(&id).expect("audit");
+    let refused: Vec<_> = log
+        .iter()
+        .filter(|e| e.event == "constraint error")
+        .map(|e| (e.node.as_deref(), e.new_value.as_deref()))
+        .collect();
+    assert_eq!(refused, [(Some("/sez_A/A03"), Some("9"))]);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use super::navigate::navigate;
 use super::to_start;
 use super::transcribe;
 use super::writes::{add_instance, batch, leave, save};
-use crate::engine::ScreenRef;
+use crate::engine::{ScreenRef, Slot};
 use crate::form::NodeId;
 use crate::store::AuditEvent;
 use crate::tui::action::{Action, After};
@@ -237,6 +237,17 @@ fn innermost_instance(f: &Fill) -> Option<(NodeId, Vec<u32>, u32)> {
     Some((repeat, parent, k))
 }
 
+/// A value refused, in either layout: the audit log keeps what was typed.
+pub(super) fn note_refused(f: &mut Fill, slot: &Slot, typed: &str) {
+    let mut e = AuditEvent::new(
+        &f.row.id,
+        "constraint error",
+        Some(f.filling.slot_path(slot)),
+    );
+    e.new_value = Some(typed.to_string()).filter(|v| !v.is_empty());
+    f.noted.push(e);
+}
+
 /// Enter: checks the focused answer; a refused one shows its error in place,
 /// an accepted one is saved and the focus moves on.
 pub(super) fn confirm(f: &mut Fill, flash: &mut Option<Flash>) -> Vec<Effect> {
@@ -259,14 +270,7 @@ pub(super) fn confirm(f: &mut Fill, flash: &mut Option<Flash>) -> Vec<Effect> {
     let value = field.value(&f.filling);
     match f.filling.check(&slot, &value) {
         Err(problem) => {
-            // Refused, in either layout: the audit log keeps what was typed.
-            let mut e = AuditEvent::new(
-                &f.row.id,
-                "constraint error",
-                Some(f.filling.slot_path(&slot)),
-            );
-            e.new_value = Some(value).filter(|v| !v.is_empty());
-            f.noted.push(e);
+            note_refused(f, &slot, &value);
             if let Some(field) = f.page.field_mut() {
                 field.error = Some(problem);
             }

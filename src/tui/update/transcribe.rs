@@ -2,9 +2,8 @@
 //! that move on by themselves when their value is complete, and a refused
 //! value that rings and holds every key typed after it until Esc.
 
-use super::question::confirm;
+use super::question::{confirm, note_refused};
 use crate::engine::{CodeEntry, Problem};
-use crate::store::AuditEvent;
 use crate::tui::effect::Effect;
 use crate::tui::screens::question::{self, Input};
 use crate::tui::state::{App, Fill, Screen};
@@ -46,7 +45,9 @@ pub(super) fn keyed(app: &mut App) -> Vec<Effect> {
                 }
                 CodeEntry::Refused(code) => {
                     field.error = Some(Problem::NotACode(code));
-                    return refuse(app, Refused::Typed);
+                    let slot = field.slot.clone();
+                    note_refused(f, &slot, &typed);
+                    return refuse(app, Refused::Value);
                 }
             }
         }
@@ -71,7 +72,7 @@ pub(super) fn confirm_keyed(app: &mut App) -> Vec<Effect> {
     let effects = confirm(f, &mut app.flash);
     if f.transcribing() && f.page.field().is_some_and(|q| q.error.is_some()) {
         // `confirm` noted the refusal in the audit log.
-        return refuse(app, Refused::Checked);
+        return refuse(app, Refused::Value);
     }
     effects
 }
@@ -79,12 +80,9 @@ pub(super) fn confirm_keyed(app: &mut App) -> Vec<Effect> {
 /// What a keying operator's refusal was about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Refused {
-    /// The field's value as typed (a code no choice has): the audit log
-    /// notes it, and the field is keyed again.
-    Typed,
-    /// The field's value, refused by its check (which noted it): keyed
-    /// again.
-    Checked,
+    /// The field's value (noted in the audit log where it was refused):
+    /// after Esc the field is keyed again.
+    Value,
     /// A key that had nothing to do (a ditto with nothing to copy, a jump
     /// to no question): the field keeps what is typed in it.
     Key,
@@ -99,21 +97,7 @@ pub(super) fn refuse(app: &mut App, what: Refused) -> Vec<Effect> {
         return Vec::new();
     };
     f.held = Some(0);
-    f.rekey = what != Refused::Key;
-    if let Some(q) = f.page.field().filter(|_| what == Refused::Typed) {
-        let mut e = AuditEvent::new(
-            &f.row.id,
-            "constraint error",
-            Some(f.filling.slot_path(&q.slot)),
-        );
-        e.new_value = Some(q.value(&f.filling))
-            .filter(|v| !v.is_empty())
-            .or_else(|| match &q.input {
-                Input::Choices(c) => c.filter.as_ref().map(question::editor_text),
-                _ => None,
-            });
-        f.noted.push(e);
-    }
+    f.rekey = what == Refused::Value;
     vec![Effect::Bell { audible: bell }]
 }
 
