@@ -125,7 +125,7 @@ pub fn total(store: &Store, statuses: &[Status]) -> Result<usize, StoreError> {
             Status::Exported => c.exported,
         })
         .sum();
-    Ok(usize::try_from(n).unwrap_or(0))
+    Ok(usize::try_from(n - store.held(statuses)?).unwrap_or(0))
 }
 
 /// Writes every response with `statuses` to `dir` as one file each, marking

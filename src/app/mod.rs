@@ -4,6 +4,7 @@
 
 pub mod export;
 mod render;
+pub mod verify;
 
 use crate::engine::{Clock, Filling};
 use crate::form::{self, Form, FormBundle, FormError};

@@ -42,6 +42,11 @@ pub struct Cli {
     #[arg(long)]
     pub no_bell: bool,
 
+    /// Double entry: key papers a second time, blind (`n` and the start ask
+    /// for the paper's number, as `v` does). Only for the TUI
+    #[arg(long, conflicts_with = "transcribe")]
+    pub verify: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -218,6 +223,32 @@ pub enum Command {
     },
     /// Print where rileva keeps its data
     Paths,
+    /// Double entry: reconcile papers whose two entries differ (opens the
+    /// reconciliation screen), list them, or accept an edit of a verified
+    /// response
+    Reconcile {
+        /// Print the papers to reconcile and their differences instead
+        #[arg(long)]
+        list: bool,
+        /// With --list: JSON, one paper a line
+        #[arg(long, requires = "list")]
+        json: bool,
+        /// A supervisor accepts this edit of a verified response (its id):
+        /// it becomes the paper's verified response
+        #[arg(long, value_name = "ID", conflicts_with = "list")]
+        accept: Option<String>,
+    },
+    /// Show the data directory's double-entry settings, or set one:
+    /// verify (all | NN% | off), slips (on | off), reconcile (supervisors |
+    /// others), supervisors (names separated by commas)
+    Settings {
+        /// The setting
+        #[arg(value_name = "KEY", requires = "value")]
+        key: Option<String>,
+        /// Its new value
+        #[arg(value_name = "VALUE")]
+        value: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -225,6 +256,13 @@ pub enum StatusArg {
     Draft,
     Complete,
     Exported,
+    /// Double entry: first entries of papers not verified yet, and edits of
+    /// verified responses not accepted yet
+    Unverified,
+    /// Double entry: papers whose two entries differ (their first entries)
+    ToReconcile,
+    /// Double entry: the verified responses
+    Verified,
     All,
 }
 
@@ -234,6 +272,9 @@ impl StatusArg {
             StatusArg::Draft => Listing::Status(Status::Draft),
             StatusArg::Complete => Listing::Status(Status::Complete),
             StatusArg::Exported => Listing::Status(Status::Exported),
+            StatusArg::Unverified => Listing::Unverified,
+            StatusArg::ToReconcile => Listing::ToReconcile,
+            StatusArg::Verified => Listing::Verified,
             StatusArg::All => Listing::All,
         }
     }

@@ -101,6 +101,9 @@ pub(super) fn list<W: Write>(
             StatusArg::Draft => "no drafts",
             StatusArg::Complete => "no complete responses",
             StatusArg::Exported => "no exported responses",
+            StatusArg::Unverified => "no papers waiting for verification",
+            StatusArg::ToReconcile => "no papers to reconcile",
+            StatusArg::Verified => "no verified responses",
         });
     }
     out.line(&format!(
@@ -130,6 +133,12 @@ fn list_item(r: &ResponseRow) -> Value {
         "form": { "id": r.form_id, "version": r.form_version },
         "instanceName": r.instance_name,
         "paperId": r.paper_id,
+        "entry": r.entry.map(|e| match e {
+            crate::store::EntryRole::First => "first",
+            crate::store::EntryRole::Second => "second",
+            crate::store::EntryRole::Result => "verified",
+            crate::store::EntryRole::Edit => "edit",
+        }),
         "answered": r.answered,
         "relevant": r.relevant,
         "operator": r.operator,
@@ -169,7 +178,7 @@ fn short_time(t: &str) -> String {
 
 /// The widths of the columns when every response is listed, a batch at a
 /// time: what each column is cut to (the rows cannot all be measured first).
-const FIXED: [usize; 6] = [36, 8, 36, 9, 20, 16];
+const FIXED: [usize; 6] = [36, 13, 36, 9, 20, 16];
 
 /// The table's lines, header first; columns as wide as their widest cell,
 /// or `FIXED` ones.
@@ -187,7 +196,13 @@ fn table(rows: &[ResponseRow], fixed: bool) -> Vec<String> {
     for r in rows {
         lines.push([
             cell(&r.id, 40),
-            r.status.as_str().to_string(),
+            match r.entry {
+                Some(crate::store::EntryRole::First) => format!("{} 1st", r.status.as_str()),
+                Some(crate::store::EntryRole::Second) => format!("{} 2nd", r.status.as_str()),
+                Some(crate::store::EntryRole::Result) => format!("{} ✓", r.status.as_str()),
+                Some(crate::store::EntryRole::Edit) => format!("{} edit", r.status.as_str()),
+                None => r.status.as_str().to_string(),
+            },
             cell(&shown_name(r), 36),
             format!("{}/{}", r.answered, r.relevant),
             cell(

@@ -25,6 +25,7 @@ mod out;
 mod stats;
 mod tui;
 mod validate;
+mod verify;
 
 pub use args::{Cli, Command, ExportFormat, LangArg, StatusArg};
 pub use out::Out;
@@ -148,6 +149,18 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
         }
         Some(Command::Audit { id }) => maintenance::audit(&data_dir()?, id, out),
         Some(Command::Paths) => maintenance::paths(&data_dir()?, out),
+        Some(Command::Reconcile {
+            list: false,
+            accept: None,
+            ..
+        }) => tui::tui_with(&cli, Some(crate::tui::state::Task::Reconcile)),
+        Some(Command::Reconcile {
+            accept: Some(id), ..
+        }) => verify::accept(&data_dir()?, id, out),
+        Some(Command::Reconcile { json, .. }) => verify::list(&data_dir()?, *json, out),
+        Some(Command::Settings { key, value }) => {
+            verify::settings(&data_dir()?, key.as_deref(), value.as_deref(), out)
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::Out;
 use super::reading_store;
-use crate::store::SessionRecord;
+use crate::store::{KeyerErrors, SessionRecord};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -62,10 +62,17 @@ pub(super) fn stats<W: Write>(
     as_json: bool,
     out: &mut Out<W>,
 ) -> Result<u8, String> {
-    let sessions = match reading_store(data_dir)? {
-        Some(store) => store.sessions(operator).map_err(|e| e.to_string())?,
-        None => Vec::new(),
+    let (sessions, (keyers, forms)) = match reading_store(data_dir)? {
+        Some(store) => (
+            store.sessions(operator).map_err(|e| e.to_string())?,
+            store.verification_stats().map_err(|e| e.to_string())?,
+        ),
+        None => Default::default(),
     };
+    let keyers: Vec<KeyerErrors> = keyers
+        .into_iter()
+        .filter(|k| operator.is_none_or(|o| o == k.operator))
+        .collect();
     let mut totals: BTreeMap<(String, String), Total> = BTreeMap::new();
     for s in &sessions {
         totals
@@ -93,10 +100,42 @@ pub(super) fn stats<W: Write>(
                 })
             })
             .collect();
-        out.line(&Value::Array(rows).to_string());
+        let errors: Vec<Value> = keyers
+            .iter()
+            .map(|k| {
+                json!({
+                    "operator": k.operator,
+                    "firstFields": k.first_fields,
+                    "firstDiscordances": k.first_charged,
+                    "firstPerThousand": per_thousand(k.first_charged, k.first_fields),
+                    "secondFields": k.second_fields,
+                    "secondDiscordances": k.second_charged,
+                    "secondPerThousand": per_thousand(k.second_charged, k.second_fields),
+                    "slipsCaught": k.slips,
+                })
+            })
+            .collect();
+        let per_form: Vec<Value> = forms
+            .iter()
+            .map(|f| {
+                json!({
+                    "form": f.form_id, "papersChosen": f.chosen, "papersVerified": f.verified,
+                    "fieldsCompared": f.fields, "fieldsDiscordant": f.discordant,
+                })
+            })
+            .collect();
+        // The sessions as before, an array; the double entry's figures
+        // after them only when there are any.
+        match errors.is_empty() && per_form.is_empty() {
+            true => out.line(&Value::Array(rows).to_string()),
+            false => out.line(
+                &json!({"sessions": rows, "keyingErrors": errors, "verification": per_form})
+                    .to_string(),
+            ),
+        }
         return Ok(0);
     }
-    if totals.is_empty() {
+    if totals.is_empty() && keyers.is_empty() {
         out.line("no keying sessions recorded yet");
         return Ok(0);
     }
@@ -117,7 +156,45 @@ pub(super) fn stats<W: Write>(
             t.corrections
         ));
     }
+    if !keyers.is_empty() {
+        out.line("");
+        out.line("DOUBLE ENTRY: discordances charged (the side that lost in reconciliation) per 1,000 fields");
+        out.line("OPERATOR              AS FIRST  FIELDS  PER 1000  AS SECOND  FIELDS  PER 1000  SLIPS CAUGHT");
+        for k in &keyers {
+            out.line(&format!(
+                "{:<20}  {:>8}  {:>6}  {:>8.1}  {:>9}  {:>6}  {:>8.1}  {:>12}",
+                crate::text::sanitize(&k.operator, false),
+                k.first_charged,
+                k.first_fields,
+                per_thousand(k.first_charged, k.first_fields),
+                k.second_charged,
+                k.second_fields,
+                per_thousand(k.second_charged, k.second_fields),
+                k.slips
+            ));
+        }
+    }
+    if !forms.is_empty() {
+        out.line("");
+        out.line(
+            "FORM                          PAPERS CHOSEN  VERIFIED  FIELDS COMPARED  DISCORDANT",
+        );
+        for f in &forms {
+            out.line(&format!(
+                "{:<28}  {:>13}  {:>8}  {:>15}  {:>10}",
+                f.form_id, f.chosen, f.verified, f.fields, f.discordant
+            ));
+        }
+    }
     Ok(0)
+}
+
+/// Discordances per 1,000 fields, to a tenth.
+fn per_thousand(n: i64, fields: i64) -> f64 {
+    if fields == 0 {
+        return 0.0;
+    }
+    (n as f64 * 10_000.0 / fields as f64).round() / 10.0
 }
 
 /// Milliseconds as `1:02:03`.

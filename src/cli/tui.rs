@@ -11,6 +11,11 @@ use std::io::{self, IsTerminal};
 /// errors print as plain text: data dir, lock, form, database, and last the
 /// check that there is a terminal at all.
 pub(super) fn tui(cli: &Cli) -> Result<u8, String> {
+    tui_with(cli, None)
+}
+
+/// The screens, opening on a prompt (`rileva reconcile`).
+pub(super) fn tui_with(cli: &Cli, prompt: Option<crate::tui::state::Task>) -> Result<u8, String> {
     let data_dir = app::data_dir(cli.data_dir.as_deref())?;
     store::ensure_dir(&data_dir).map_err(|e| e.to_string())?;
     let lock = DirLock::acquire(&data_dir).map_err(|e| e.to_string())?;
@@ -45,7 +50,9 @@ pub(super) fn tui(cli: &Cli) -> Result<u8, String> {
             auto_advance: !cli.no_advance,
             bell: !cli.no_bell,
             transcribe: cli.transcribe,
+            verify: cli.verify,
         },
+        prompt,
     })?;
     Ok(0)
 }

@@ -9,6 +9,7 @@
 
 mod choices;
 mod codes;
+mod compare;
 mod compute;
 mod context;
 mod entry;
@@ -41,6 +42,7 @@ use std::sync::Arc;
 
 pub use crate::form::values::canonical;
 pub use codes::CodeEntry;
+pub use compare::{Comparison, Discordance, compare, merged};
 pub use entry::{EndStamp, Summary};
 pub use keying::JumpRefused;
 pub use nav::ScreenRef;
@@ -118,6 +120,9 @@ pub enum Problem {
     /// The ditto key, where the operator's previous response has no answer
     /// to this question (or there is no previous response).
     NoDitto,
+    /// A blind second entry's value that is not the first entry's: keyed
+    /// once more from the paper (what the first entry holds is not said).
+    Slip,
 }
 
 /// The state of one slot for the operator.

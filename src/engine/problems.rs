@@ -72,6 +72,10 @@ const NO_DITTO: Tr = Tr {
     it: "Niente da copiare: la risposta precedente dell'operatore non ha risposto a questa domanda",
     en: "Nothing to copy: the operator's previous response did not answer this question",
 };
+const SLIP: Tr = Tr {
+    it: "Diverso dalla prima immissione: ribatterlo guardando la carta",
+    en: "Not what the first entry has: key it again from the paper",
+};
 const EXPRESSION: Tr = Tr {
     it: "Errore nel questionario",
     en: "Error in the questionnaire",
@@ -132,6 +136,7 @@ impl Filling {
             Problem::Expression(msg) => format!("{}: {msg}", EXPRESSION.get(lang)),
             Problem::NotACode(code) => format!("{} «{code}»", NOT_A_CODE.get(lang)),
             Problem::NoDitto => NO_DITTO.get(lang).to_string(),
+            Problem::Slip => SLIP.get(lang).to_string(),
         }
     }
 

@@ -61,6 +61,7 @@ fn row() -> ResponseRow {
         deprecated_id: None,
         superseded_by: None,
         paper_id: None,
+        entry: None,
         created_at: "2020-05-11T10:30:00.000+02:00".into(),
         updated_at: "2020-05-11T10:30:00.000+02:00".into(),
         completed_at: None,

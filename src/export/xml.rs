@@ -131,6 +131,7 @@ mod tests {
             deprecated_id: None,
             superseded_by: None,
             paper_id: None,
+            entry: None,
             created_at: "2020-06-15T10:00:00.000+02:00".into(),
             updated_at: "2020-06-15T10:00:00.000+02:00".into(),
             completed_at: None,

@@ -65,6 +65,9 @@ pub enum StoreError {
         "paper {paper} is already keyed (response {id}): look it up there, or check the number"
     )]
     PaperKeyed { paper: String, id: String },
+    /// A step of double entry that may not be taken, and why.
+    #[error(transparent)]
+    Refused(#[from] super::refusal::Refusal),
     #[error("cannot write the backup {path}: {reason}")]
     Backup { path: String, reason: String },
     #[error("database error: {0}")]
@@ -135,6 +138,7 @@ impl StoreError {
             StoreError::PaperKeyed { paper, id } => format!(
                 "la carta {paper} è già stata trascritta (risposta {id}): cercarla lì, o controllare il numero"
             ),
+            StoreError::Refused(r) => r.text(lang),
             StoreError::Backup { path, reason } => {
                 format!("impossibile scrivere la copia {path}: {reason}")
             }

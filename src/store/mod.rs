@@ -10,23 +10,31 @@
 mod audit;
 mod error;
 mod import;
+mod keying_errors;
 mod lock;
 mod maintenance;
+mod policy;
 mod previous;
 mod reader;
+mod refusal;
 mod responses;
 mod schema;
 mod sessions;
+mod verify;
 
 pub use crate::engine::Summary;
 pub use audit::{AuditEvent, AuditRow, EVENTS as AUDIT_EVENTS, now_ms};
 pub use error::StoreError;
 pub use import::{Imported, ImportedResponse};
+pub use keying_errors::{FormVerification, KeyerErrors, Slip};
 pub use lock::{DirLock, LockError};
 pub use maintenance::{Health, check};
+pub use policy::{KEYS as SETTINGS, Policy, Share, check_setting};
 pub use previous::Earlier;
 pub use reader::Reader;
+pub use refusal::Refusal;
 pub use sessions::SessionRecord;
+pub use verify::{Decision, Reason, SecondEntry, Taken, Verification};
 
 use lock::OpenLock;
 use responses::insert_form;
@@ -85,6 +93,8 @@ pub struct ResponseRow {
     pub superseded_by: Option<String>,
     /// The number written on the paper it was keyed from (transcription).
     pub paper_id: Option<String>,
+    /// Its part in its paper's double entry, when the paper is verified.
+    pub entry: Option<EntryRole>,
     pub created_at: String,
     pub updated_at: String,
     pub completed_at: Option<String>,
@@ -99,6 +109,36 @@ impl ResponseRow {
             Some(p) => format!("[{p}] {name}"),
             None => name.to_string(),
         }
+    }
+}
+
+/// A response's part in the double entry of its paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryRole {
+    /// The first keying: read-only, never exported (the result is).
+    First,
+    /// The blind second keying: likewise.
+    Second,
+    /// The verified response.
+    Result,
+    /// A new version of a verified response, not verified again yet.
+    Edit,
+}
+
+impl EntryRole {
+    pub fn parse(s: &str) -> Option<EntryRole> {
+        match s {
+            "first" => Some(EntryRole::First),
+            "second" => Some(EntryRole::Second),
+            "result" => Some(EntryRole::Result),
+            "edit" => Some(EntryRole::Edit),
+            _ => None,
+        }
+    }
+
+    /// A keying entry: shown only to who keyed it, never exported.
+    pub fn is_keying(self) -> bool {
+        matches!(self, EntryRole::First | EntryRole::Second)
     }
 }
 
@@ -137,6 +177,13 @@ pub enum Listing {
     /// The start screen's panes: drafts, and complete or exported.
     Drafts,
     Finished,
+    /// Double entry: first entries of papers not verified yet, and edits of
+    /// verified responses not accepted yet.
+    Unverified,
+    /// First entries of papers whose two entries differ.
+    ToReconcile,
+    /// Verified responses (the result of each paper verified).
+    Verified,
 }
 
 impl Listing {
@@ -148,6 +195,8 @@ impl Listing {
             Listing::Status(Status::Complete) => c.complete,
             Listing::Status(Status::Exported) => c.exported,
             Listing::Finished => c.complete + c.exported,
+            // Counted by `Store::count` itself.
+            Listing::Unverified | Listing::ToReconcile | Listing::Verified => 0,
         }
     }
 }

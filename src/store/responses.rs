@@ -82,34 +82,10 @@ impl Store {
         }
         let noted = self.take_noted();
         let tx = self.write()?;
-        tx.execute(
-            "INSERT INTO responses(id, form_sha256, status, operator, device_id, language,
-                 instance_name, answered, relevant, position, created_at, updated_at)
-             VALUES (?1, ?2, 'draft', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-            params![
-                r.id,
-                r.form_sha256,
-                r.operator,
-                r.device_id,
-                r.language,
-                r.summary.instance_name,
-                r.summary.answered,
-                r.summary.relevant,
-                r.summary.position,
-                r.created_at
-            ],
-        )?;
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO answers(response_id, path, value, operator, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (path, value) in r.answers {
-                insert.execute(params![r.id, path, value, r.operator, r.created_at])?;
-            }
-        }
+        insert_draft(&tx, r)?;
         if let Some(paper) = r.paper {
-            // The first entry of a paper: a second is the next issue's
-            // verification, not a new response.
+            // The first entry of a paper: a second is made by
+            // `create_second_entry`, never by a new transcription.
             audit::refuse_keyed(&tx, paper)?;
             audit::set_paper(&tx, r.id, paper)?;
         }
@@ -186,6 +162,7 @@ impl Store {
             return Err(self_not_draft(&tx, id));
         }
         upsert_answers(&tx, id, answers, operator, at)?;
+        super::verify::on_finalize(&tx, id, operator, at)?;
         audit::insert(&tx, &AuditEvent::new(id, "form finalize", None), operator)?;
         audit::write_all(&tx, &noted)?;
         tx.commit()?;
@@ -285,6 +262,7 @@ impl Store {
             params![old, new],
         )?;
         audit::copy_paper(&tx, old, new)?;
+        super::verify::on_new_version(&tx, old, new)?;
         let mut edit = AuditEvent::new(new, "form edit", None);
         edit.old_value = Some(old.to_string());
         audit::insert(&tx, &edit, operator)?;
@@ -361,12 +339,24 @@ impl Store {
 
     /// How many responses a listing has (from the counts by status).
     pub fn count(&self, which: Listing) -> Result<i64> {
-        Ok(which.within(self.counts()?))
+        match which {
+            Listing::Unverified | Listing::ToReconcile | Listing::Verified => {
+                let sql = format!("SELECT count(*) FROM responses r {}", filter(which));
+                Ok(self
+                    .conn
+                    .prepare_cached(&sql)?
+                    .query_row([], |r| r.get(0))?)
+            }
+            _ => Ok(which.within(self.counts()?)),
+        }
     }
 
     /// The next batch of responses with the given statuses (all when empty)
     /// in the order they were stored, after `cursor` (`None` from the
     /// first): for a walk over every response that never holds them all.
+    /// The keying entries of a paper under verification (and an edit of its
+    /// verified result not verified again) are left out: what goes out is
+    /// the verified response.
     pub fn batch(
         &self,
         statuses: &[Status],
@@ -386,7 +376,7 @@ impl Store {
                 wanted(Status::Exported),
                 limit
             ],
-            |r| Ok((r.get::<_, i64>(20)?, row(r)?)),
+            |r| Ok((r.get::<_, i64>(21)?, row(r)?)),
         )?;
         let mut out = Vec::new();
         let mut last = None;
@@ -440,6 +430,34 @@ pub(super) fn insert_form(
             at
         ],
     )?;
+    Ok(())
+}
+
+/// Inserts a draft and its first answers (inside the caller's transaction).
+pub(super) fn insert_draft(tx: &rusqlite::Transaction<'_>, r: &NewResponse<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO responses(id, form_sha256, status, operator, device_id, language,
+             instance_name, answered, relevant, position, created_at, updated_at)
+         VALUES (?1, ?2, 'draft', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        params![
+            r.id,
+            r.form_sha256,
+            r.operator,
+            r.device_id,
+            r.language,
+            r.summary.instance_name,
+            r.summary.answered,
+            r.summary.relevant,
+            r.summary.position,
+            r.created_at
+        ],
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO answers(response_id, path, value, operator, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (path, value) in r.answers {
+        insert.execute(params![r.id, path, value, r.operator, r.created_at])?;
+    }
     Ok(())
 }
 
@@ -503,19 +521,40 @@ const EXPORTED_NOW: &str = "UPDATE responses SET status = 'exported', exported_a
 /// which changes (summer time, travel): the order is the instant's
 /// (julianday), as the indexes of migration 4 have it.
 fn page_sql(which: Listing) -> String {
-    let filter = match which {
+    let filter = filter(which);
+    format!(
+        "{SELECT_ROW} {filter}
+         ORDER BY julianday(r.updated_at) DESC, r.updated_at DESC, r.id DESC
+         LIMIT ?1 OFFSET ?2"
+    )
+}
+
+/// The condition on `r` of a listing.
+fn filter(which: Listing) -> &'static str {
+    match which {
         Listing::All => "",
         Listing::Status(Status::Draft) => "WHERE r.status = 'draft'",
         Listing::Status(Status::Complete) => "WHERE r.status = 'complete'",
         Listing::Status(Status::Exported) => "WHERE r.status = 'exported'",
         Listing::Drafts => "WHERE (r.status <> 'draft') = 0",
         Listing::Finished => "WHERE (r.status <> 'draft') = 1",
-    };
-    format!(
-        "{SELECT_ROW} {filter}
-         ORDER BY julianday(r.updated_at) DESC, r.updated_at DESC, r.id DESC
-         LIMIT ?1 OFFSET ?2"
-    )
+        Listing::Unverified => {
+            "WHERE r.status <> 'draft' AND EXISTS (SELECT 1 FROM entries e JOIN verifications v
+                 ON v.form_id = e.form_id AND v.paper_id = e.paper_id
+             WHERE e.response_id = r.id
+               AND (e.role = 'first' AND v.result_id IS NULL OR e.role = 'edit'))"
+        }
+        Listing::ToReconcile => {
+            "WHERE EXISTS (SELECT 1 FROM entries e JOIN verifications v
+                 ON v.form_id = e.form_id AND v.paper_id = e.paper_id
+                 JOIN responses s ON s.id = v.second_id
+             WHERE e.response_id = r.id AND e.role = 'first' AND v.result_id IS NULL
+               AND s.status <> 'draft' AND coalesce(v.discordant, 1) > 0)"
+        }
+        Listing::Verified => {
+            "WHERE EXISTS (SELECT 1 FROM entries e WHERE e.response_id = r.id AND e.role = 'result')"
+        }
+    }
 }
 
 /// The next `?5` responses after rowid `?1` whose status is wanted (`?2`
@@ -527,6 +566,7 @@ fn batch_sql() -> String {
         "{SELECT_ROW_ID}
          WHERE r.rowid > ?1 AND (?2 AND +r.status = 'draft' OR ?3 AND +r.status = 'complete'
              OR ?4 AND +r.status = 'exported')
+           AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.response_id = r.id AND e.role <> 'result')
          ORDER BY r.rowid LIMIT ?5"
     )
 }
@@ -542,7 +582,8 @@ macro_rules! select_row {
                 r.language, r.instance_name, r.answered, r.relevant, r.position,
                 r.deprecated_id, r.created_at, r.updated_at, r.completed_at, r.exported_at,
                 r.superseded_by,
-                (SELECT p.paper_id FROM papers p WHERE p.response_id = r.id)",
+                (SELECT p.paper_id FROM papers p WHERE p.response_id = r.id),
+                (SELECT e.role FROM entries e WHERE e.response_id = r.id)",
             $(", ", $extra,)?
             " FROM responses r"
         )
@@ -551,7 +592,7 @@ macro_rules! select_row {
 
 const SELECT_ROW: &str = select_row!();
 
-/// `SELECT_ROW` with the rowid last (column 20), for `batch`.
+/// `SELECT_ROW` with the rowid last (column 21), for `batch`.
 const SELECT_ROW_ID: &str = select_row!("r.rowid");
 
 /// Responses by status, from the index.
@@ -594,6 +635,10 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResponseRow> {
         exported_at: r.get(17)?,
         superseded_by: r.get(18)?,
         paper_id: r.get(19)?,
+        entry: r
+            .get::<_, Option<String>>(20)?
+            .as_deref()
+            .and_then(super::EntryRole::parse),
     })
 }
 

@@ -160,6 +160,67 @@ pub(super) const MIGRATIONS: &[Step] = &[
     CREATE INDEX responses_by_operator ON responses(operator);
     "#,
     ),
+    // 8: double entry. A paper chosen for verification (the data
+    // directory's `verify` setting, decided once when its first entry is
+    // finalized) has a row here; its keying entries, and its verified result,
+    // are listed in `entries` by response (an export leaves out every entry
+    // but the result). A reconciler's decision per differing field, and the
+    // slips a blind second entry caught at once, are kept for the audit and
+    // the error rates.
+    Step::Sql(
+        r#"
+    CREATE TABLE verifications (
+        form_id     TEXT NOT NULL,
+        paper_id    TEXT NOT NULL,
+        first_id    TEXT NOT NULL UNIQUE REFERENCES responses(id),
+        first_by    TEXT NOT NULL,
+        second_id   TEXT UNIQUE REFERENCES responses(id),
+        second_by   TEXT,
+        fields      INTEGER,
+        discordant  INTEGER,
+        result_id   TEXT UNIQUE REFERENCES responses(id),
+        reconciler  TEXT,
+        chosen_at   TEXT NOT NULL,
+        verified_at TEXT,
+        PRIMARY KEY (form_id, paper_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE entries (
+        response_id TEXT PRIMARY KEY REFERENCES responses(id) ON DELETE CASCADE,
+        form_id     TEXT NOT NULL,
+        paper_id    TEXT NOT NULL,
+        role        TEXT NOT NULL CHECK (role IN ('first', 'second', 'result', 'edit'))
+    ) WITHOUT ROWID;
+    CREATE INDEX entries_by_role ON entries(role);
+
+    CREATE TABLE decisions (
+        form_id      TEXT NOT NULL,
+        paper_id     TEXT NOT NULL,
+        path         TEXT NOT NULL,
+        first_value  TEXT,
+        second_value TEXT,
+        value        TEXT,
+        taken        TEXT NOT NULL CHECK (taken IN ('first', 'second', 'third')),
+        reason       TEXT NOT NULL CHECK (reason IN ('first', 'second', 'both', 'illegible', 'other')),
+        note         TEXT,
+        reconciler   TEXT NOT NULL,
+        decided_at   TEXT NOT NULL,
+        PRIMARY KEY (form_id, paper_id, path),
+        FOREIGN KEY (form_id, paper_id) REFERENCES verifications(form_id, paper_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE slips (
+        second_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+        path      TEXT NOT NULL,
+        typed     TEXT,
+        retyped   TEXT,
+        agreed    INTEGER NOT NULL,
+        operator  TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (second_id, path)
+    ) WITHOUT ROWID;
+    "#,
+    ),
 ];
 
 /// The number of the latest migration.

@@ -76,6 +76,28 @@ pub enum Outcome {
     /// An audit event was noted.
     Noted,
     Finalized,
+    /// The papers waiting for a prompt's task (their numbers).
+    Waiting(Vec<String>),
+    /// A paper open for reconciliation.
+    Reconciling(Box<crate::app::verify::Reconciliation>),
+    /// A reconciler's decision is committed.
+    Decided(crate::store::Decision),
+    /// The verified response of a reconciled paper is made.
+    Reconciled {
+        paper: String,
+    },
+    /// A reconciliation cannot be finished yet.
+    NotFinished(crate::app::verify::Unfinished),
+    /// A second entry was finalized and compared with the first.
+    SecondFinalized {
+        paper: String,
+        settled: crate::app::verify::Settled,
+    },
+    /// A blind second entry's value is not the first entry's: not written;
+    /// the field is to be keyed again.
+    Slip {
+        undo: Undo,
+    },
     /// A write failed: nothing changed in the database. The change already
     /// shown is taken back with `undo`.
     Failed {

@@ -4,12 +4,18 @@
 use super::action::{Action, Failure, Opened, Outcome, Undo};
 use super::lane::{Job, Lane};
 use super::screens::start::{PAGE, Pane, Window};
+use super::state::Task;
 use crate::app::Forms;
 use crate::app::export::Format;
+use crate::app::verify;
 use crate::engine::{Clock, Filling, MetaInfo};
 use crate::form::{Form, FormBundle};
-use crate::store::{AuditEvent, Counts, NewResponse, Status, Store, StoreError, Summary};
+use crate::store::{
+    AuditEvent, Counts, Decision, EntryRole, NewResponse, SecondEntry, Status, Store, StoreError,
+    Summary,
+};
 use crate::timefmt::now_rfc3339;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -52,6 +58,30 @@ pub enum Effect {
         value: Option<String>,
         summary: Summary,
         undo: Undo,
+        /// Checked against the first entry when this is a blind second
+        /// entry that catches slips (not when leaving or quitting).
+        checked: bool,
+    },
+    /// The papers waiting for a prompt's task.
+    Waiting(Task),
+    /// The second entry of a paper: resumed, or a new draft.
+    Verify {
+        paper: String,
+        language: String,
+    },
+    /// Opens a paper for reconciliation.
+    Reconcile {
+        paper: String,
+    },
+    Decide {
+        form_id: String,
+        paper: String,
+        decision: Decision,
+    },
+    /// Makes the verified response of a reconciled paper.
+    FinishReconcile {
+        form_id: String,
+        paper: String,
     },
     /// All the answers of a draft at once (after an instance was added or
     /// removed), with its summary.
@@ -100,6 +130,19 @@ pub struct Runtime {
     pub rings: u32,
     /// Whether the bell goes to the real terminal (the TUI; not tests).
     pub terminal_bell: bool,
+    /// The blind second entry open now, when slips are caught: the first
+    /// entry's values live here, never in the state the screens draw.
+    pub verifying: Option<Verifying>,
+}
+
+/// What the slip check of a blind second entry needs.
+#[derive(Debug, Clone, Default)]
+pub struct Verifying {
+    pub id: String,
+    /// The first entry's keyed values, by data path.
+    first: HashMap<String, Option<String>>,
+    /// Fields whose value differed once: what was typed then.
+    tried: HashMap<String, Option<String>>,
 }
 
 impl Runtime {
@@ -165,9 +208,14 @@ impl Runtime {
 
     /// A response read to be shown; a draft with the operator's previous
     /// response, where the ditto key copies from.
-    fn opened(&self, row: crate::store::ResponseRow, filling: Filling) -> Result<Outcome, Failure> {
+    fn opened(
+        &mut self,
+        row: crate::store::ResponseRow,
+        filling: Filling,
+    ) -> Result<Outcome, Failure> {
         // Only the ditto key needs it: a failure to read it leaves the key
         // with nothing to copy, not the response unopened.
+        self.arm_slips(&row)?;
         let earlier = match row.status {
             Status::Draft => self
                 .store
@@ -181,6 +229,106 @@ impl Runtime {
             filling,
             earlier,
         })))
+    }
+
+    /// A blind second entry opened to key, where slips are caught: the
+    /// first entry's values are read for the check.
+    fn arm_slips(&mut self, row: &crate::store::ResponseRow) -> Result<(), Failure> {
+        self.verifying = None;
+        if row.entry == Some(EntryRole::Second)
+            && row.status == Status::Draft
+            && self.store.policy()?.slips
+            && let Some(first) = verify::first_values(&self.store, &mut self.forms, &row.id)?
+        {
+            self.verifying = Some(Verifying {
+                id: row.id.clone(),
+                first,
+                tried: HashMap::new(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The slip check of an answer of a blind second entry: `Some` when it
+    /// is not written (the first time it differs from the first entry's).
+    fn slip(&mut self, id: &str, path: &str, value: Option<&str>) -> Result<Option<()>, Failure> {
+        let Some(v) = self.verifying.as_mut().filter(|v| v.id == id) else {
+            return Ok(None);
+        };
+        let first = v.first.get(path).cloned().flatten();
+        let same = match (first.as_deref(), value) {
+            (Some(a), Some(b)) => {
+                let mut x: Vec<&str> = a.split_whitespace().collect();
+                let mut y: Vec<&str> = b.split_whitespace().collect();
+                x.sort_unstable();
+                y.sort_unstable();
+                a == b || x == y
+            }
+            (a, b) => a == b,
+        };
+        match v.tried.remove(path) {
+            None if !same => {
+                v.tried.insert(path.to_string(), value.map(str::to_string));
+                Ok(Some(()))
+            }
+            None => Ok(None),
+            Some(typed) => {
+                let slip = crate::store::Slip {
+                    second_id: id,
+                    path,
+                    typed: typed.as_deref(),
+                    retyped: value,
+                    agreed: same,
+                };
+                self.store
+                    .record_slip(&slip, &self.operator, &now_rfc3339())?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// A new blind second entry of a paper, or this operator's draft of it.
+    fn second_entry(&mut self, paper: &str, language: &str) -> Result<Outcome, Failure> {
+        let (v, sha) = match self
+            .store
+            .second_entry(paper, &self.form.id, &self.operator)?
+        {
+            SecondEntry::Resume(id) => return self.run(Effect::Open { id }),
+            SecondEntry::New {
+                verification,
+                form_sha256,
+            } => (verification, form_sha256),
+        };
+        let first = self.store.response(&v.first_id)?.ok_or(Failure::Vanished)?;
+        debug_assert_eq!(first.form_sha256, sha);
+        // The first entry's form, whatever form new responses use here.
+        let form = self.forms.get(&self.store, &first)?;
+        let meta = MetaInfo {
+            device_id: self.device_id.clone(),
+            username: self.operator.clone(),
+            ..MetaInfo::default()
+        };
+        let (mut filling, answers) = Filling::start(form.clone(), self.clock.clone(), &meta);
+        filling.set_language(language);
+        let id = uuid::Uuid::new_v4().to_string();
+        let start = filling.next_screen(None);
+        let summary = filling.summary(start.as_ref());
+        self.store.create_second_entry(
+            &NewResponse {
+                id: &id,
+                form_sha256: &form.sha256,
+                operator: &self.operator,
+                device_id: &self.device_id,
+                language,
+                created_at: &now_rfc3339(),
+                summary: &summary,
+                answers: &answers,
+                paper: Some(paper),
+            },
+            &v.form_id,
+        )?;
+        let row = self.store.response(&id)?.ok_or(Failure::Vanished)?;
+        self.opened(row, filling)
     }
 
     fn run(&mut self, effect: Effect) -> Result<Outcome, Failure> {
@@ -265,8 +413,12 @@ impl Runtime {
                 path,
                 value,
                 summary,
-                ..
+                undo,
+                checked,
             } => {
+                if checked && self.slip(&id, &path, value.as_deref())?.is_some() {
+                    return Ok(Outcome::Slip { undo });
+                }
                 self.store.save_answer(
                     &id,
                     &path,
@@ -317,8 +469,72 @@ impl Runtime {
                     &now_rfc3339(),
                 )?;
                 match self.store.response(&id)? {
+                    Some(row) if row.entry == Some(EntryRole::Second) => {
+                        self.verifying = None;
+                        let v = self.store.verification_of(&id)?.ok_or(Failure::Vanished)?;
+                        let settled = verify::settle(&mut self.store, &mut self.forms, &v)?;
+                        Ok(Outcome::SecondFinalized {
+                            paper: v.paper_id,
+                            settled,
+                        })
+                    }
                     Some(row) if row.status == Status::Complete => Ok(Outcome::Finalized),
                     _ => Err(Failure::Vanished),
+                }
+            }
+            Effect::Waiting(task) => {
+                let papers = match task {
+                    Task::Verify => self.store.awaiting_second(&self.operator, 12)?,
+                    Task::Reconcile => {
+                        verify::settle_pending(&mut self.store, &mut self.forms)?;
+                        self.store
+                            .to_reconcile()?
+                            .into_iter()
+                            .filter(|v| v.to_reconcile())
+                            .map(|v| v.paper_id)
+                            .take(12)
+                            .collect()
+                    }
+                    Task::Operator | Task::Paper => Vec::new(),
+                };
+                Ok(Outcome::Waiting(papers))
+            }
+            Effect::Verify { paper, language } => self.second_entry(&paper, &language),
+            Effect::Reconcile { paper } => {
+                let r = verify::open(
+                    &mut self.store,
+                    &mut self.forms,
+                    &paper,
+                    &self.form.id,
+                    &self.operator,
+                )?;
+                Ok(Outcome::Reconciling(Box::new(r)))
+            }
+            Effect::Decide {
+                form_id,
+                paper,
+                decision,
+            } => {
+                self.store.save_decision(
+                    &form_id,
+                    &paper,
+                    &decision,
+                    &self.operator,
+                    &now_rfc3339(),
+                )?;
+                Ok(Outcome::Decided(decision))
+            }
+            Effect::FinishReconcile { form_id, paper } => {
+                let r = verify::open(
+                    &mut self.store,
+                    &mut self.forms,
+                    &paper,
+                    &form_id,
+                    &self.operator,
+                )?;
+                match verify::finish(&mut self.store, &r, &self.operator)? {
+                    Ok(_) => Ok(Outcome::Reconciled { paper }),
+                    Err(why) => Ok(Outcome::NotFinished(why)),
                 }
             }
         }

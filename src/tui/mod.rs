@@ -40,6 +40,8 @@ pub struct Options {
     pub form: Arc<Form>,
     pub lang: Lang,
     pub keying: state::Keying,
+    /// A prompt to open at once: a paper's number to verify or reconcile.
+    pub prompt: Option<state::Task>,
 }
 
 /// Rows a list gets on a terminal of `height` rows (header, status, footer and
@@ -83,6 +85,7 @@ pub fn setup(
         seen: 0,
         rings: 0,
         terminal_bell: false,
+        verifying: None,
         lane: lane::Lane::start(data_dir.clone()),
         data_dir,
     };
@@ -111,11 +114,19 @@ pub fn run(opts: Options) -> Result<(), String> {
         form,
         lang,
         keying,
+        prompt,
     } = opts;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (mut app, mut rt, first) = setup(store, bundle, form, lang, Clock::System, no_color)?;
     app.keying = keying;
     rt.terminal_bell = true;
+    let mut first = first;
+    let prompt = prompt.or(keying.verify.then_some(state::Task::Verify));
+    if let Some(task) = prompt
+        && app.operator.is_some()
+    {
+        first.extend(update::ask_paper(&mut app, task));
+    }
 
     // SIGTERM / SIGHUP (a closed SSH session): save what is typed, then leave.
     let stop = Arc::new(AtomicBool::new(false));

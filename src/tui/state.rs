@@ -43,6 +43,8 @@ pub struct Keying {
     pub bell: bool,
     /// New responses start in the transcription layout (`--transcribe`).
     pub transcribe: bool,
+    /// New responses are second entries of papers keyed already (`--verify`).
+    pub verify: bool,
 }
 
 impl Default for Keying {
@@ -51,6 +53,7 @@ impl Default for Keying {
             auto_advance: true,
             bell: true,
             transcribe: false,
+            verify: false,
         }
     }
 }
@@ -135,6 +138,20 @@ pub enum Screen {
     Operator(Box<OperatorScreen>),
     Start(Start),
     Fill(Box<Fill>),
+    Reconcile(Box<super::screens::reconcile::Reconcile>),
+}
+
+/// What a one-line prompt asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// The operator's name.
+    Operator,
+    /// The number written on a paper questionnaire: a new transcription.
+    Paper,
+    /// The number of a paper to key a second time, blind.
+    Verify,
+    /// The number of a paper whose two entries differ, to reconcile.
+    Reconcile,
 }
 
 #[derive(Debug, Clone)]
@@ -143,9 +160,9 @@ pub struct OperatorScreen {
     /// False on first start: a name must be given.
     pub can_cancel: bool,
     pub error: bool,
-    /// The prompt asks for the number written on a paper questionnaire (a
-    /// new transcription), not for the operator's name.
-    pub paper: bool,
+    pub task: Task,
+    /// The papers waiting for this task (their numbers only), as read.
+    pub waiting: Vec<String>,
 }
 
 impl OperatorScreen {
@@ -154,17 +171,20 @@ impl OperatorScreen {
             editor: editor(current.unwrap_or(""), false),
             can_cancel: current.is_some(),
             error: false,
-            paper: false,
+            task: Task::Operator,
+            waiting: Vec::new(),
         }
     }
 
-    /// The paper ID asked before a transcription starts.
-    pub fn paper() -> OperatorScreen {
+    /// A paper's number, asked before a transcription, a second entry or a
+    /// reconciliation.
+    pub fn paper(task: Task) -> OperatorScreen {
         OperatorScreen {
             editor: editor("", false),
             can_cancel: true,
             error: false,
-            paper: true,
+            task,
+            waiting: Vec::new(),
         }
     }
 }
@@ -325,6 +345,7 @@ impl App {
         match &self.screen {
             Screen::Operator(_) => Mode::Operator,
             Screen::Start(_) => Mode::Start,
+            Screen::Reconcile(r) => r.mode(),
             Screen::Fill(f) if f.confirm.is_some() => Mode::Confirm,
             Screen::Fill(f) if f.held.is_some() => Mode::Held,
             Screen::Fill(f) if f.jump.is_some() => Mode::Jump,

@@ -122,6 +122,7 @@ fn list_json_has_every_field() {
             "form",
             "instanceName",
             "paperId",
+            "entry",
             "answered",
             "relevant",
             "operator",

@@ -139,6 +139,10 @@ fn compare(response: &Value, paper: &Paper, from: usize) {
 #[test]
 fn three_papers_keyed_blind_match_the_export_value_by_value() {
     let dir = tempfile::tempdir().expect("temp dir");
+    // One keying of each paper, no double entry: the first entries are the
+    // responses, exported as they are.
+    let (code, _, err) = cli(dir.path(), &["settings", "verify", "off"]);
+    assert_eq!(code, 0, "{err}");
     let mut t = keying(dir.path());
     let mut total = 0;
     for (n, paper) in PAPERS.iter().enumerate() {
@@ -215,4 +219,103 @@ fn a_blind_paper_with_one_wrong_code_leaves_every_other_field_right() {
     t.wait_exit();
     let drafts = exported(dir.path(), true);
     compare(the_response(&drafts, paper), paper, paper.fields.len());
+}
+
+/// The paper's keys with some fields keyed otherwise (a keying error).
+fn keyed_with(paper: &Paper, wrong: &[(&str, &str)]) -> String {
+    paper
+        .fields
+        .iter()
+        .map(|(name, keys, _)| {
+            wrong
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(*keys, |(_, k)| *k)
+        })
+        .collect()
+}
+
+/// A new operator at the keys: `o`, the name cleared, the new one.
+fn operator(t: &mut Tui, name: &str) {
+    t.send("o");
+    t.wait_for("Chi sta compilando?");
+    t.send(&"\x7f".repeat(30));
+    t.send(&format!("{name}\r"));
+    t.wait_for(&format!("Operatore: {name}"));
+}
+
+/// Issue 9's end to end: Mario keys paper P-0001, Anna keys it again blind
+/// (`--verify`); three fields differ (one wrong in the first entry, two in
+/// the second); Sara, a supervisor, reconciles them with `rileva reconcile`,
+/// one key each, and the export is the paper, once.
+#[test]
+fn two_operators_key_a_paper_a_supervisor_reconciles_and_the_export_is_the_paper() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paper = &PAPERS[0];
+    let (code, _, err) = cli(dir.path(), &["settings", "supervisors", "Sara Neri"]);
+    assert_eq!(code, 0, "{err}");
+    let mut t = keying(dir.path());
+    new_paper(&mut t, paper.id);
+    t.send(&keyed_with(paper, &[("A07", "Maria Lorussso\r")]));
+    t.wait_for("Riepilogo");
+    t.send("fs");
+    t.wait_for("Completate 1");
+    t.send(CTRL_C);
+    t.wait_exit();
+
+    let mut t = Tui::start_with(dir.path(), &["--verify"]);
+    t.wait_for("Seconda immissione");
+    t.send("\x1b");
+    t.wait_for("Bozze 0");
+    operator(&mut t, "Anna Bianchi");
+    t.send("v");
+    t.wait_for(&format!("In attesa: {}", paper.id));
+    t.send(&format!("{}\r", paper.id));
+    t.wait_for("A. Ente compilatore e referente");
+    assert!(!t.screen().contains("Lorussso"), "blind: {}", t.screen());
+    t.send(&keyed_with(
+        paper,
+        &[("A06", "361.000\r"), ("B04", "16032021")],
+    ));
+    t.wait_for("Riepilogo");
+    t.send("fs");
+    t.wait_for("3 campi differiscono");
+    t.send(CTRL_C);
+    t.wait_exit();
+    // Nothing verified goes out yet.
+    assert!(exported(dir.path(), false).is_empty());
+
+    let mut t = Tui::start_with(dir.path(), &["reconcile"]);
+    t.wait_for("Riconciliazione");
+    t.send("\x1b");
+    t.wait_for("Bozze");
+    operator(&mut t, "Sara Neri");
+    t.send("r");
+    t.wait_for(&format!("In attesa: {}", paper.id));
+    t.send("\r");
+    t.wait_for("0/3 decisi");
+    let screen = t.screen();
+    for seen in [
+        "316000",
+        "361000",
+        "Maria Lorussso",
+        "2020-03-16",
+        "2021-03-16",
+    ] {
+        assert!(screen.contains(seen), "{seen} side by side: {screen}");
+    }
+    // A06: the first's; A07: the second's; B04: the first's.
+    t.send("121");
+    t.wait_for("3/3 decisi");
+    t.send("f");
+    t.wait_for("riconciliato");
+    t.send(CTRL_C);
+    t.wait_exit();
+    let all = exported(dir.path(), false);
+    assert_eq!(all.len(), 1, "the verified response alone");
+    compare(the_response(&all, paper), paper, paper.fields.len());
+    let (code, out, err) = cli(dir.path(), &["stats"]);
+    assert_eq!(code, 0, "{err}");
+    println!("{out}");
+    assert!(out.contains("DOUBLE ENTRY"), "{out}");
 }

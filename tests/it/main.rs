@@ -41,5 +41,6 @@ mod tui_start;
 mod tui_state;
 mod tui_text;
 mod tui_transcribe;
+mod verify;
 mod xlsform_fuzz;
 mod xml_oracle;

@@ -127,6 +127,7 @@ const EARLIER: &[(i64, &str)] = &[
     (4, "version 4 with an imported response"),
     (5, "version 5 with an imported response"),
     (6, "version 6 with an imported response"),
+    (7, "version 7 with an imported response"),
 ];
 
 /// The schema of version 1 as it shipped (frozen here on purpose: a fixture
@@ -233,6 +234,12 @@ const SCHEMA_V6: &str = r#"
     PRAGMA user_version = 6;
 "#;
 
+/// Version 7: the index the ditto key walks.
+const SCHEMA_V7: &str = r#"
+    CREATE INDEX responses_by_operator ON responses(operator);
+    PRAGMA user_version = 7;
+"#;
+
 fn build_earlier(path: &Path, what: &str) {
     match what {
         "empty file" => std::fs::write(path, b"").expect("empty file"),
@@ -255,7 +262,8 @@ fn build_earlier(path: &Path, what: &str) {
         "version 3 with an imported response"
         | "version 4 with an imported response"
         | "version 5 with an imported response"
-        | "version 6 with an imported response" => {
+        | "version 6 with an imported response"
+        | "version 7 with an imported response" => {
             let conn = Connection::open(path).expect("raw connection");
             conn.execute_batch(SCHEMA_V1).expect("version 1 written");
             conn.execute_batch(SCHEMA_V2).expect("version 2 written");
@@ -263,11 +271,17 @@ fn build_earlier(path: &Path, what: &str) {
             if !what.starts_with("version 3") {
                 conn.execute_batch(SCHEMA_V4).expect("version 4 written");
             }
-            if what.starts_with("version 5") || what.starts_with("version 6") {
+            if ["version 5", "version 6", "version 7"]
+                .iter()
+                .any(|v| what.starts_with(v))
+            {
                 conn.execute_batch(SCHEMA_V5).expect("version 5 written");
             }
-            if what.starts_with("version 6") {
+            if what.starts_with("version 6") || what.starts_with("version 7") {
                 conn.execute_batch(SCHEMA_V6).expect("version 6 written");
+            }
+            if what.starts_with("version 7") {
+                conn.execute_batch(SCHEMA_V7).expect("version 7 written");
             }
         }
         other => panic!("no fixture for {other}"),

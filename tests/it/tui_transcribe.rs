@@ -13,7 +13,9 @@ use tui_support::{Harness, masked};
 fn keyed() -> Harness {
     let mut h = Harness::new();
     h.keys("Mario Rossi<Enter>t");
-    assert!(matches!(&h.app.screen, Screen::Operator(s) if s.paper));
+    assert!(
+        matches!(&h.app.screen, Screen::Operator(s) if s.task == rileva::tui::state::Task::Paper)
+    );
     h.keys("<Enter>");
     assert!(
         matches!(&h.app.screen, Screen::Operator(s) if s.error),
@@ -193,7 +195,9 @@ fn a_paper_keyed_twice_is_refused_and_its_draft_reopens_in_the_layout() {
         screen.contains("la carta P-7 è già stata trascritta"),
         "{screen}"
     );
-    assert!(matches!(&h.app.screen, Screen::Operator(s) if s.paper));
+    assert!(
+        matches!(&h.app.screen, Screen::Operator(s) if s.task == rileva::tui::state::Task::Paper)
+    );
     h.keys("<Esc><Enter>");
     assert!(
         h.fill().transcribing(),

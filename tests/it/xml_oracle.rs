@@ -311,6 +311,7 @@ fn row() -> ResponseRow {
         deprecated_id: None,
         superseded_by: None,
         paper_id: None,
+        entry: None,
         created_at: t.clone(),
         updated_at: t,
         completed_at: None,

@@ -32,6 +32,12 @@ pub enum Mode {
     Held,
     /// The jump key's prompt: a printed number is being typed.
     Jump,
+    /// Reconciling a paper: a decision per differing field.
+    Reconcile,
+    /// The reason for a value taken in reconciliation.
+    ReconcileReason,
+    /// Typing a third value, or a reason's note, in reconciliation.
+    ReconcileText,
 }
 
 use Mode::*;
@@ -83,6 +89,16 @@ pub enum Cmd {
     Ditto,
     /// Go to a question by its printed number (a prompt follows).
     Jump,
+    /// A second entry of a paper keyed already, blind (a prompt follows).
+    Verify,
+    /// Reconcile a paper whose two entries differ (a prompt follows).
+    Reconcile,
+    /// Reconciliation: the first entry's value, the second's, a third.
+    TakeFirst,
+    TakeSecond,
+    TakeThird,
+    /// Reconciliation: a reason other than the one the key implies.
+    GiveReason,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +164,7 @@ pub fn resolve(mode: Mode, ev: KeyEvent) -> Option<Action> {
         });
     }
     match mode {
-        Operator | Text | Multiline | Filter | Jump => Some(Action::Edit(ev)),
+        Operator | Text | Multiline | Filter | Jump | ReconcileText => Some(Action::Edit(ev)),
         // Esc typed fast and a key after it reach us as Alt+key: the
         // acknowledgement, and that key the first of the field keyed again.
         Held if ev.modifiers.contains(ALT) && matches!(ev.code, KeyCode::Char(_)) => {

@@ -24,7 +24,20 @@ const QUESTION: &[Mode] = &[Text, Multiline, Choices, Filter, Note, RepeatEnd];
 /// Question screens, where the repeat keys work.
 const FIELDS: &[Mode] = &[Text, Multiline, Choices, Filter, Note];
 pub(super) const ALL_BUT_DIALOGS: &[Mode] = &[
-    Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review, ReadOnly,
+    Operator,
+    Start,
+    Text,
+    Multiline,
+    Choices,
+    Filter,
+    Note,
+    RepeatEnd,
+    Outline,
+    Review,
+    ReadOnly,
+    Reconcile,
+    ReconcileReason,
+    ReconcileText,
 ];
 
 macro_rules! tr {
@@ -122,6 +135,26 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some(tr!("elenco", "list")),
     },
     Binding {
+        keys: &[c('v')],
+        modes: &[Start],
+        cmd: Cmd::Verify,
+        help: tr!(
+            "Seconda immissione, alla cieca, di un questionario cartaceo già immesso da un altro operatore",
+            "Second entry, blind, of a paper questionnaire another operator keyed"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[c('r')],
+        modes: &[Start],
+        cmd: Cmd::Reconcile,
+        help: tr!(
+            "Riconcilia un questionario le cui due immissioni differiscono",
+            "Reconcile a paper whose two entries differ"
+        ),
+        hint: None,
+    },
+    Binding {
         keys: &[c('o')],
         modes: &[Start],
         cmd: Cmd::ChangeOperator,
@@ -154,6 +187,105 @@ pub const BINDINGS: &[Binding] = &[
             "Export the completed responses not yet exported (a JSON file each, in exports/) while you go on working"
         ),
         hint: None,
+    },
+    // Reconciliation
+    Binding {
+        keys: &[c('1')],
+        modes: &[Reconcile],
+        cmd: Cmd::TakeFirst,
+        help: tr!(
+            "Prendi il valore della prima immissione (errore della seconda)",
+            "Take the first entry's value (the second was keyed wrong)"
+        ),
+        hint: Some(tr!("prima", "first")),
+    },
+    Binding {
+        keys: &[c('2')],
+        modes: &[Reconcile],
+        cmd: Cmd::TakeSecond,
+        help: tr!(
+            "Prendi il valore della seconda immissione (errore della prima)",
+            "Take the second entry's value (the first was keyed wrong)"
+        ),
+        hint: Some(tr!("seconda", "second")),
+    },
+    Binding {
+        keys: &[c('3')],
+        modes: &[Reconcile],
+        cmd: Cmd::TakeThird,
+        help: tr!(
+            "Scrivi un altro valore, dalla carta, poi il motivo",
+            "Type another value, from the paper, then the reason"
+        ),
+        hint: Some(tr!("altro", "other")),
+    },
+    Binding {
+        keys: &[c('m')],
+        modes: &[Reconcile],
+        cmd: Cmd::GiveReason,
+        help: tr!(
+            "Cambia il motivo della decisione su questo campo",
+            "Change the reason of this field's decision"
+        ),
+        hint: Some(tr!("motivo", "reason")),
+    },
+    Binding {
+        keys: &[k(KeyCode::Up)],
+        modes: &[Reconcile],
+        cmd: Cmd::Up,
+        help: tr!("Campo precedente", "Previous field"),
+        hint: None,
+    },
+    Binding {
+        keys: &[k(KeyCode::Down)],
+        modes: &[Reconcile],
+        cmd: Cmd::Down,
+        help: tr!("Campo seguente", "Next field"),
+        hint: None,
+    },
+    Binding {
+        keys: &[c('f')],
+        modes: &[Reconcile],
+        cmd: Cmd::Finalize,
+        help: tr!(
+            "Conferma la riconciliazione: la risposta verificata è creata",
+            "Confirm the reconciliation: the verified response is made"
+        ),
+        hint: Some(tr!("fine", "finish")),
+    },
+    Binding {
+        keys: &[k(KeyCode::Esc)],
+        modes: &[Reconcile],
+        cmd: Cmd::Back,
+        help: tr!(
+            "Torna all'inizio (le decisioni prese restano salvate)",
+            "Back to the start screen (the decisions taken stay saved)"
+        ),
+        hint: Some(tr!("esci", "leave")),
+    },
+    Binding {
+        keys: &[Key::Alnum],
+        modes: &[ReconcileReason],
+        cmd: Cmd::Pick,
+        help: tr!(
+            "1 errore della prima, 2 della seconda, 3 di entrambe, 4 illeggibile, 5 altro (con una nota)",
+            "1 the first keyed wrong, 2 the second, 3 both, 4 illegible, 5 other (with a note)"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[k(KeyCode::Enter)],
+        modes: &[ReconcileText],
+        cmd: Cmd::Confirm,
+        help: tr!("Conferma", "Confirm"),
+        hint: Some(tr!("conferma", "confirm")),
+    },
+    Binding {
+        keys: &[k(KeyCode::Esc)],
+        modes: &[ReconcileReason, ReconcileText],
+        cmd: Cmd::Back,
+        help: tr!("Annulla", "Cancel"),
+        hint: Some(tr!("annulla", "cancel")),
     },
     // Question screens
     Binding {

@@ -2,4 +2,5 @@
 
 pub mod lists;
 pub mod question;
+pub mod reconcile;
 pub mod start;

@@ -162,6 +162,7 @@ mod tests {
             deprecated_id: None,
             superseded_by: None,
             paper_id: None,
+            entry: None,
             created_at: String::new(),
             updated_at: String::new(),
             completed_at: None,

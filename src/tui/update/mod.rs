@@ -10,6 +10,7 @@ mod keying;
 mod navigate;
 mod outcomes;
 mod question;
+mod reconcile;
 mod transcribe;
 mod writes;
 
@@ -19,7 +20,7 @@ use super::i18n;
 use super::keymap::Cmd;
 use super::screens::lists::{OutlineRow, OutlineTarget};
 use super::screens::start::Start;
-use super::state::{App, Confirm, Flash, Leaving, OperatorScreen, Screen, View};
+use super::state::{App, Confirm, Flash, Leaving, OperatorScreen, Screen, Task, View};
 use crate::engine::ScreenRef;
 use crate::store::{AuditEvent, Status as RowStatus};
 use navigate::navigate;
@@ -114,6 +115,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             Screen::Operator(_) => operator(app, action),
             Screen::Start(_) => start(app, action),
             Screen::Fill(_) => fill(app, action),
+            Screen::Reconcile(_) => reconcile::key(app, action),
         },
     }
 }
@@ -152,18 +154,29 @@ fn operator(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Paste(text) => crate::tui::screens::question::paste(&mut s.editor, &text, false),
         Action::Cmd(Cmd::Confirm) => {
-            let name = crate::tui::screens::question::editor_text(&s.editor)
+            let mut name = crate::tui::screens::question::editor_text(&s.editor)
                 .trim()
                 .to_string();
+            // Reconciling, Enter alone takes the first paper waiting.
+            if name.is_empty() && s.task == Task::Reconcile {
+                name = s.waiting.first().cloned().unwrap_or_default();
+            }
+            let language = app.lang.code().to_string();
             if name.is_empty() {
                 s.error = true;
-            } else if s.paper {
-                return vec![Effect::Create {
-                    language: app.lang.code().to_string(),
-                    paper: Some(name),
-                }];
             } else {
-                return vec![Effect::SaveOperator(name)];
+                return vec![match s.task {
+                    Task::Paper => Effect::Create {
+                        language,
+                        paper: Some(name),
+                    },
+                    Task::Verify => Effect::Verify {
+                        paper: name,
+                        language,
+                    },
+                    Task::Reconcile => Effect::Reconcile { paper: name },
+                    Task::Operator => Effect::SaveOperator(name),
+                }];
             }
         }
         Action::Cmd(Cmd::Back) if s.can_cancel => return to_start(app),
@@ -202,6 +215,9 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
     };
     let page = app.rows as isize;
     match action {
+        Action::Cmd(Cmd::Verify) => return ask_paper(app, Task::Verify),
+        Action::Cmd(Cmd::New) if app.keying.verify => return ask_paper(app, Task::Verify),
+        Action::Cmd(Cmd::Reconcile) => return ask_paper(app, Task::Reconcile),
         Action::Cmd(Cmd::New) if !app.keying.transcribe => {
             return vec![Effect::Create {
                 language: lang.code().to_string(),
@@ -209,11 +225,15 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
             }];
         }
         Action::Cmd(Cmd::New | Cmd::NewTranscription) => {
-            app.screen = Screen::Operator(Box::new(OperatorScreen::paper()));
+            app.screen = Screen::Operator(Box::new(OperatorScreen::paper(Task::Paper)));
             return Vec::new();
         }
         Action::Cmd(Cmd::Open) => {
             if let Some(row) = s.selected() {
+                if blind(row, app.operator.as_deref()) {
+                    app.flash = Some(Flash::Info(&i18n::BLIND_ENTRY));
+                    return Vec::new();
+                }
                 return vec![Effect::Open { id: row.id.clone() }];
             }
         }
@@ -262,6 +282,19 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         return vec![Effect::LoadPane { pane, offset }];
     }
     Vec::new()
+}
+
+/// The prompt for a paper's number, and the papers waiting for the task.
+pub fn ask_paper(app: &mut App, task: Task) -> Vec<Effect> {
+    app.screen = Screen::Operator(Box::new(OperatorScreen::paper(task)));
+    vec![Effect::Waiting(task)]
+}
+
+/// Whether a listed response is a keying entry someone else keyed: shown
+/// without its values, and not opened (double entry is blind).
+pub fn blind(row: &crate::store::ResponseRow, viewer: Option<&str>) -> bool {
+    row.entry.is_some_and(crate::store::EntryRole::is_keying)
+        && viewer != Some(row.operator.as_str())
 }
 
 fn fill(app: &mut App, action: Action) -> Vec<Effect> {

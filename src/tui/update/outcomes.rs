@@ -3,6 +3,7 @@
 
 use super::navigate::go;
 use super::{reload_start, to_start};
+use crate::app::verify::{Settled, Unfinished};
 use crate::engine::{ScreenRef, Slot};
 use crate::store::{AuditEvent, Status as RowStatus};
 use crate::tui::action::{After, Opened, Outcome, Undo};
@@ -10,6 +11,7 @@ use crate::tui::effect::Effect;
 use crate::tui::i18n;
 use crate::tui::screens::lists::Review;
 use crate::tui::screens::question::Page;
+use crate::tui::screens::reconcile::Reconcile;
 use crate::tui::state::{App, Fill, Flash, Leaving, Screen, View};
 
 pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
@@ -73,7 +75,81 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             failed(app, error, undo);
             Vec::new()
         }
+        Outcome::Waiting(papers) => {
+            if let Screen::Operator(s) = &mut app.screen {
+                s.waiting = papers;
+            }
+            Vec::new()
+        }
+        Outcome::Reconciling(rec) => {
+            app.screen = Screen::Reconcile(Box::new(Reconcile::new(*rec)));
+            Vec::new()
+        }
+        Outcome::Decided(d) => {
+            if let Screen::Reconcile(r) = &mut app.screen {
+                r.decided(d);
+            }
+            Vec::new()
+        }
+        Outcome::NotFinished(why) => {
+            if let Screen::Reconcile(r) = &mut app.screen {
+                let paths = match why {
+                    Unfinished::Undecided(p) | Unfinished::Problems(p) => p,
+                };
+                r.blocked = Some(format!(
+                    "{}: {}",
+                    i18n::NOT_FINISHED.get(app.lang),
+                    paths.join(", ")
+                ));
+            }
+            Vec::new()
+        }
+        Outcome::Reconciled { paper } => {
+            let effects = to_start(app);
+            app.flash = Some(Flash::Notice(format!(
+                "{paper}: {}",
+                i18n::RECONCILED.get(app.lang)
+            )));
+            effects
+        }
+        Outcome::SecondFinalized { paper, settled } => {
+            let effects = to_start(app);
+            let said = match settled {
+                Settled::Agreed => i18n::ENTRIES_AGREE.get(app.lang).to_string(),
+                Settled::Discordant(n) => format!("{n} {}", i18n::ENTRIES_DIFFER.get(app.lang)),
+            };
+            app.flash = Some(Flash::Notice(format!("{paper}: {said}")));
+            effects
+        }
+        Outcome::Slip { undo } => slipped(app, undo),
     }
+}
+
+/// A blind second entry's value that is not the first entry's: taken back
+/// (not written), and the field refused as a bad value is, to be keyed
+/// again from the paper; the step's move is not made.
+fn slipped(app: &mut App, undo: Undo) -> Vec<Effect> {
+    let Screen::Fill(f) = &mut app.screen else {
+        return Vec::new();
+    };
+    if let Some(b) = f.batch.as_mut() {
+        b.failed = true;
+        b.pending = b.pending.saturating_sub(1);
+        if b.pending == 0 {
+            f.batch = None;
+        }
+    }
+    if let Undo::Answer(slot, previous) = undo {
+        f.filling.set_answer(&slot, previous.clone());
+        if let Some(i) = f.page.fields.iter().position(|q| q.slot == slot) {
+            f.page.focus = i;
+            if let Some(field) = f.page.fields.get_mut(i) {
+                field.stored = previous;
+                field.error = Some(crate::engine::Problem::Slip);
+            }
+        }
+    }
+    super::transcribe::refuse(app, super::transcribe::Refused::Value)
 }
 
 /// A write of the step committed; the last one makes the step's move.

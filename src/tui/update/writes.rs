@@ -91,6 +91,7 @@ pub(super) fn save(f: &mut Fill, slot: Slot, value: Option<String>, then: &After
         value,
         summary,
         undo,
+        checked: !matches!(then, After::Quit | After::Start),
     }
 }
 

@@ -3,12 +3,12 @@
 use super::{Theme, window};
 use crate::engine::{Filling, Slot, Status};
 use crate::form::Kind;
-use crate::store::ResponseRow;
+use crate::store::{EntryRole, ResponseRow};
 use crate::text::{one_line, sanitize};
 use crate::tui::i18n::{self, Lang};
 use crate::tui::screens::lists::{Outline, OutlineRow, Review, mark};
 use crate::tui::screens::start::{Pane, Start};
-use crate::tui::state::{App, Fill, OperatorScreen};
+use crate::tui::state::{App, Fill, OperatorScreen, Task};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -17,23 +17,50 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, theme: Theme) {
     let lang = app.lang;
-    let rect = super::centered(area, 70, 9);
-    let [title, prompt, input, error] = Layout::vertical([
+    let papers = matches!(s.task, Task::Verify | Task::Reconcile);
+    let rect = super::centered(area, 70, if papers { 12 } else { 9 });
+    let [title, prompt, input, error, waiting] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(2),
         Constraint::Length(3),
         Constraint::Length(1),
+        Constraint::Min(0),
     ])
     .areas(rect);
-    let (title_text, prompt_text, empty_text) = if s.paper {
-        (i18n::PAPER_TITLE, i18n::PAPER_PROMPT, i18n::PAPER_EMPTY)
-    } else {
-        (
+    let (title_text, prompt_text, empty_text) = match s.task {
+        Task::Paper => (i18n::PAPER_TITLE, i18n::PAPER_PROMPT, i18n::PAPER_EMPTY),
+        Task::Verify => (i18n::VERIFY_TITLE, i18n::VERIFY_PROMPT, i18n::PAPER_EMPTY),
+        Task::Reconcile => (
+            i18n::RECONCILE_TITLE,
+            i18n::RECONCILE_PROMPT,
+            i18n::NONE_WAITING,
+        ),
+        Task::Operator => (
             i18n::OPERATOR_TITLE,
             i18n::OPERATOR_PROMPT,
             i18n::OPERATOR_EMPTY,
-        )
+        ),
     };
+    if papers {
+        // The papers' numbers only: nothing of what was keyed in them.
+        let list = if s.waiting.is_empty() {
+            i18n::NONE_WAITING.get(lang).to_string()
+        } else {
+            format!(
+                "{}: {}",
+                i18n::WAITING.get(lang),
+                s.waiting
+                    .iter()
+                    .map(|p| one_line(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(list, theme.dim())).wrap(Wrap { trim: true }),
+            waiting,
+        );
+    }
     frame.render_widget(
         Paragraph::new(Span::styled(title_text.get(lang), theme.accent())),
         title,
@@ -70,20 +97,35 @@ fn when(stamp: &str) -> String {
         .unwrap_or_else(|_| stamp.chars().take(16).collect())
 }
 
-fn response_line(row: &ResponseRow, lang: Lang, width: usize) -> String {
+fn response_line(row: &ResponseRow, lang: Lang, width: usize, viewer: Option<&str>) -> String {
+    // A keying entry of a paper under verification: to anyone but its
+    // keyer, its number and which entry it is, nothing of what it holds.
+    let blind = crate::tui::update::blind(row, viewer);
+    let tag = match row.entry {
+        Some(EntryRole::First) => format!(" · {}", i18n::FIRST_ENTRY.get(lang)),
+        Some(EntryRole::Second) => format!(" · {}", i18n::SECOND_ENTRY.get(lang)),
+        Some(EntryRole::Result) => format!(" · {}", i18n::VERIFIED.get(lang)),
+        Some(EntryRole::Edit) => format!(" · {}", i18n::EDIT_UNVERIFIED.get(lang)),
+        None => String::new(),
+    };
+    let shown = match blind {
+        true => "·····",
+        false => row
+            .instance_name
+            .as_deref()
+            .unwrap_or_else(|| i18n::UNNAMED.get(lang)),
+    };
     // The paper's number too may come from a file (an import): shown as
     // text, never as terminal codes.
-    let name = one_line(
-        &row.listed_name(
-            row.instance_name
-                .as_deref()
-                .unwrap_or_else(|| i18n::UNNAMED.get(lang)),
-        ),
-    );
+    let name = one_line(&format!("{}{tag}", row.listed_name(shown)));
+    let (answered, relevant) = match blind {
+        true => ("-".to_string(), "-".to_string()),
+        false => (row.answered.to_string(), row.relevant.to_string()),
+    };
     let right = format!(
         "{:>3}/{:<3}  {:<14}  {}",
-        row.answered,
-        row.relevant,
+        answered,
+        relevant,
         truncate(&sanitize(&row.operator, false), 14),
         when(&row.updated_at)
     );
@@ -184,11 +226,16 @@ fn pane(app: &App, s: &Start, which: Pane, frame: &mut Frame, area: Rect, theme:
                 _ => "",
             };
             let text = if status.is_empty() {
-                response_line(row, lang, width)
+                response_line(row, lang, width, app.operator.as_deref())
             } else {
                 // The name gives way, never the date.
                 let tag = format!(" [{status}]");
-                let line = response_line(row, lang, width.saturating_sub(tag.chars().count()));
+                let line = response_line(
+                    row,
+                    lang,
+                    width.saturating_sub(tag.chars().count()),
+                    app.operator.as_deref(),
+                );
                 format!("{line}{tag}")
             };
             let style = if focused && i == cursor {

@@ -2,6 +2,7 @@
 
 mod lists;
 mod question;
+mod reconcile;
 mod section;
 
 use super::i18n::{self, Lang};
@@ -96,6 +97,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.screen {
         Screen::Operator(s) => lists::operator(app, s, frame, body, theme),
         Screen::Start(s) => lists::start(app, s, frame, body, theme),
+        Screen::Reconcile(r) => reconcile::render(app, r, frame, body, theme),
         Screen::Fill(f) => match &f.view {
             View::Question => question::render(app, f, frame, body, theme),
             View::Outline(o) => lists::outline(app, f, o, frame, body, theme),
