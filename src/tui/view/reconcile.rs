@@ -80,16 +80,17 @@ pub fn render(app: &App, r: &Reconcile, frame: &mut Frame, area: Rect, theme: Th
         Constraint::Length(6),
     ])
     .areas(area);
+    // The count first: a long paper number or names are cut, never it.
     let head_text = format!(
-        "{} {} · {} {} · {} {} · {decided}/{} {}",
+        "{decided}/{} {} · {} {} · {} {} · {} {}",
+        r.open.len(),
+        i18n::DECIDED.get(lang),
         i18n::PAPER.get(lang),
         one_line(&v.paper_id),
         i18n::FIRST_ENTRY.get(lang),
         one_line(&v.first_by),
         i18n::SECOND_ENTRY.get(lang),
         one_line(v.second_by.as_deref().unwrap_or_default()),
-        r.open.len(),
-        i18n::DECIDED.get(lang),
     );
     frame.render_widget(
         Paragraph::new(Span::styled(
