@@ -204,6 +204,7 @@ fn generate(dir: &Path, n: usize) -> Counts {
                 source_key: &j.key,
                 source: "scale100k",
                 paper: None,
+                keyer: None,
             });
         }
         let at = format!("{day}T10:00:00.000+02:00");

@@ -51,14 +51,19 @@ pub fn settle(
 }
 
 /// Settles every paper whose second entry was finalized and not compared
-/// yet (a run that stopped between the two, an import).
-pub fn settle_pending(store: &mut Store, forms: &mut Forms) -> Result<(), LoadError> {
+/// yet (a run that stopped between the two, an import): each paper with
+/// what came of it.
+pub fn settle_pending(
+    store: &mut Store,
+    forms: &mut Forms,
+) -> Result<Vec<(String, Settled)>, LoadError> {
+    let mut settled = Vec::new();
     for v in store.to_reconcile()? {
         if v.fields.is_none() {
-            settle(store, forms, &v)?;
+            settled.push((v.paper_id.clone(), settle(store, forms, &v)?));
         }
     }
-    Ok(())
+    Ok(settled)
 }
 
 /// Whether `who` may reconcile this paper.

@@ -166,6 +166,9 @@ pub(super) fn import<W: Write>(
         plural(counts.drafts, "draft", "drafts"),
         counts.already
     ));
+    for line in run.settle()? {
+        out.line(&line);
+    }
     Ok(finish(&counts, &mapping, o.commit))
 }
 

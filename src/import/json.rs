@@ -210,6 +210,7 @@ impl<'a> Reader<'a> {
         row.id = meta_text(obj, "instanceID");
         row.deprecated_id = meta_text(obj, "deprecatedID");
         row.paper_id = meta_text(obj, "paperID");
+        row.keyer = meta_text(obj, "operator");
         row.language = obj
             .get("language")
             .and_then(Value::as_str)

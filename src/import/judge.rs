@@ -43,6 +43,8 @@ pub struct Judged {
     pub deprecated_id: Option<String>,
     /// Keyed from paper: the number written on it.
     pub paper_id: Option<String>,
+    /// Who keyed it elsewhere, when the file says.
+    pub keyer: Option<String>,
     /// What identifies the row across imports: SHA-256 of the form's hash,
     /// the row's id as given, its answers in canonical form, and how many
     /// identical rows came before it in the file.
@@ -205,6 +207,7 @@ impl Judge {
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
                 .map(str::to_string),
+            keyer: row.keyer.clone().filter(|k| !k.trim().is_empty()),
             key,
             problems: work.problems,
             warnings,

@@ -155,6 +155,9 @@ pub struct Row {
     pub deprecated_id: Option<String>,
     /// The number written on the paper it was keyed from (`meta.paperID`).
     pub paper_id: Option<String>,
+    /// Who keyed it (`meta.operator` of a rileva export): for double entry,
+    /// a paper's first and second entries are by different operators.
+    pub keyer: Option<String>,
     /// The language of a rileva export.
     pub language: Option<String>,
     pub items: Vec<Item>,

@@ -37,6 +37,9 @@ pub struct ImportedResponse<'a> {
     pub source: &'a str,
     /// Keyed from paper elsewhere: the number written on it.
     pub paper: Option<&'a str>,
+    /// Who keyed it there (else `operator`): a paper's entry by another
+    /// operator than its first entry's becomes its second.
+    pub keyer: Option<&'a str>,
 }
 
 /// What became of one `ImportedResponse`.
@@ -215,6 +218,10 @@ impl Store {
                 record.execute(params![r.source_key, r.id, r.source, at])?;
                 if let Some(paper) = r.paper {
                     super::audit::set_paper(&tx, r.id, paper)?;
+                    if status == Status::Complete {
+                        let keyer = r.keyer.unwrap_or(r.operator);
+                        super::verify::on_import(&tx, r.id, &form.id, paper, keyer)?;
+                    }
                 }
                 outcomes.push(Imported::Created);
             }
@@ -285,6 +292,7 @@ mod tests {
                 source_key: key,
                 source: "data.ndjson",
                 paper: None,
+                keyer: None,
             })
             .collect();
         let at = "2020-06-15T10:00:00.000+02:00";

@@ -42,7 +42,49 @@ pub struct Slip<'a> {
     pub agreed: bool,
 }
 
+/// What the start screen says of double entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DoubleEntry {
+    /// Papers chosen whose second entry is not finalized yet.
+    pub awaiting: i64,
+    /// Papers whose two entries differ, not reconciled yet.
+    pub to_reconcile: i64,
+    /// This operator's error rates, once they keyed a compared paper.
+    pub errors: Option<KeyerErrors>,
+}
+
 impl Store {
+    /// Double entry as the start screen shows it, for `operator`: nothing
+    /// read beyond the (small) verification tables.
+    pub fn double_entry(&self, operator: &str) -> Result<DoubleEntry> {
+        let (awaiting, to_reconcile) = self.conn.prepare_cached(
+            "SELECT coalesce(sum(v.result_id IS NULL AND coalesce(s.status, 'draft') = 'draft'), 0),
+                 coalesce(sum(v.result_id IS NULL AND s.status <> 'draft' AND coalesce(v.discordant, 1) > 0), 0)
+             FROM verifications v LEFT JOIN responses s ON s.id = v.second_id",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let errors = match awaiting + to_reconcile > 0 || self.any_compared()? {
+            true => self
+                .verification_stats()?
+                .0
+                .into_iter()
+                .find(|k| k.operator == operator),
+            false => None,
+        };
+        Ok(DoubleEntry {
+            awaiting,
+            to_reconcile,
+            errors,
+        })
+    }
+
+    fn any_compared(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM verifications WHERE fields IS NOT NULL LIMIT 1")?
+            .exists([])?)
+    }
+
     /// Records a slip (see `Slip`).
     pub fn record_slip(&mut self, slip: &Slip<'_>, operator: &str, at: &str) -> Result<()> {
         let tx = self.write()?;

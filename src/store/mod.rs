@@ -26,7 +26,7 @@ pub use crate::engine::Summary;
 pub use audit::{AuditEvent, AuditRow, EVENTS as AUDIT_EVENTS, now_ms};
 pub use error::StoreError;
 pub use import::{Imported, ImportedResponse};
-pub use keying_errors::{FormVerification, KeyerErrors, Slip};
+pub use keying_errors::{DoubleEntry, FormVerification, KeyerErrors, Slip};
 pub use lock::{DirLock, LockError};
 pub use maintenance::{Health, check};
 pub use policy::{KEYS as SETTINGS, Policy, Share, check_setting};

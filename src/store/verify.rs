@@ -215,6 +215,40 @@ fn set_role(tx: &Transaction<'_>, id: &str, form_id: &str, paper: &str, role: &s
     Ok(())
 }
 
+/// An imported complete response keyed from paper (another machine's): the
+/// second entry of a paper whose first entry is here and waits for one, by
+/// another keyer; else a response of its own, as before double entry (the
+/// file does not say whether it was verified there already: it is not made
+/// an entry to verify again).
+pub(super) fn on_import(
+    tx: &Transaction<'_>,
+    id: &str,
+    form_id: &str,
+    paper: &str,
+    keyer: &str,
+) -> Result<()> {
+    let waiting: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT first_by, second_id FROM verifications
+             WHERE form_id = ?1 AND paper_id = ?2 AND result_id IS NULL",
+            params![form_id, paper],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match waiting {
+        Some((first_by, None)) if first_by != keyer => {
+            set_role(tx, id, form_id, paper, "second")?;
+            tx.execute(
+                "UPDATE verifications SET second_id = ?3, second_by = ?4
+                 WHERE form_id = ?1 AND paper_id = ?2",
+                params![form_id, paper, id, keyer],
+            )?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A new version of a response: refused for a keying entry; the edit of a
 /// verified result waits to be verified again (accepted by a supervisor).
 pub(super) fn on_new_version(tx: &Transaction<'_>, old: &str, new: &str) -> Result<()> {

@@ -43,6 +43,7 @@ pub enum Outcome {
     StartLoaded {
         counts: Counts,
         panes: Box<[Window; 2]>,
+        double: Box<crate::store::DoubleEntry>,
     },
     PaneLoaded {
         pane: Pane,

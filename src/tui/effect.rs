@@ -167,6 +167,7 @@ impl Runtime {
         Ok(Outcome::StartLoaded {
             counts,
             panes: Box::new(panes),
+            double: Box::new(self.store.double_entry(&self.operator)?),
         })
     }
 

@@ -588,6 +588,7 @@ fn an_imported_edit_keeps_its_chain_of_versions_in_either_order() {
                 source_key: &j.key,
                 source: "in.ndjson",
                 paper: j.paper_id.as_deref(),
+                keyer: None,
             })
             .collect();
         // One response per transaction (no time at all for each): the chain
@@ -664,6 +665,7 @@ fn the_store_creates_imported_responses_whole_and_only_once() {
         source_key: key,
         source: "data.csv",
         paper: None,
+        keyer: None,
     };
     let mut store = Store::open(dir.path()).expect("opens");
     let at = "2020-06-15T10:00:00.000+02:00";

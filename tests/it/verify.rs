@@ -251,6 +251,12 @@ fn discordant() -> Harness {
 #[test]
 fn reconciliation_is_refused_to_keyers_and_to_non_supervisors() {
     let mut h = discordant();
+    // The start screen counts the papers waiting, for every operator.
+    let start = h.screen(80, 24);
+    assert!(
+        start.contains("Doppia immissione: 0 da verificare (v) · 1 da riconciliare (r)"),
+        "{start}"
+    );
     h.keys("r<Enter>");
     assert!(flash(&h).contains("only a supervisor"), "{}", flash(&h));
     h.keys("<Esc>");
@@ -389,4 +395,54 @@ fn entries_are_never_edited_and_an_edited_result_waits_for_a_supervisor() {
             .is_err()
     );
     assert_eq!(h.rt.store.count(Listing::Verified).expect("count"), 1);
+}
+
+/// Papers keyed on two machines meet: machine B (no double entry of its
+/// own) keys P-10 as Marco; its export imported where Anna keyed P-10
+/// first becomes the second entry, compared at once; a paper only B keyed
+/// is a response as before (it may have been verified there).
+#[test]
+fn an_import_from_another_machine_meets_its_first_entry_by_paper_id() {
+    let mut here = harness();
+    first_entry(&mut here, "P-10");
+    let mut there = harness();
+    setting(&there, "verify", "off");
+    operator(&mut there, "Marco");
+    there.keys("tP-10<Enter>");
+    key_values(&mut there, true, "zanzibar", "9", "13");
+    there.keys("tP-11<Enter>");
+    key_values(&mut there, false, "", "1", "2");
+    let (code, ndjson, err) =
+        crate::e2e_support::cli(there.dir.path(), &["export", "--format", "ndjson"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(ndjson.lines().count(), 2, "{ndjson}");
+    let file = here.dir.path().join("from-b.ndjson");
+    std::fs::write(&file, ndjson).expect("written");
+    let form = here.dir.path().join("small.json");
+    std::fs::write(&form, FORM).expect("written");
+    let (code, out, err) = crate::e2e_support::cli(
+        here.dir.path(),
+        &[
+            "import",
+            "--form",
+            form.to_str().expect("utf-8"),
+            file.to_str().expect("utf-8"),
+            "--commit",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("paper P-10 met its first entry; 1 fields differ"),
+        "{out}"
+    );
+    let v = verification(&here, "P-10");
+    assert_eq!(v.second_by.as_deref(), Some("Marco"));
+    assert_eq!(v.discordant, Some(1));
+    assert!(
+        here.rt
+            .store
+            .verification("small", "P-11")
+            .expect("reads")
+            .is_none()
+    );
 }

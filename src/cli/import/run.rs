@@ -231,6 +231,28 @@ impl<'a> Run<'a> {
         })
     }
 
+    /// Papers whose second entry came in this import, met with their first
+    /// entry here: compared, and verified when they agree. A line each.
+    pub fn settle(&mut self) -> Result<Vec<String>, String> {
+        let Some(store) = self.store.as_deref_mut() else {
+            return Ok(Vec::new());
+        };
+        let mut forms = crate::app::Forms::default();
+        let settled =
+            crate::app::verify::settle_pending(store, &mut forms).map_err(|e| e.to_string())?;
+        Ok(settled
+            .into_iter()
+            .map(|(paper, s)| match s {
+                crate::app::verify::Settled::Agreed => format!(
+                    "double entry: paper {paper} met its first entry; they agree: verified"
+                ),
+                crate::app::verify::Settled::Discordant(n) => format!(
+                    "double entry: paper {paper} met its first entry; {n} fields differ: to reconcile (rileva reconcile)"
+                ),
+            })
+            .collect())
+    }
+
     /// Writes every row kept so far (at the end of the file).
     pub fn flush<W: Write>(&mut self, out: &mut Out<W>) -> Result<(), String> {
         while !self.pending.is_empty() {
@@ -262,6 +284,7 @@ impl<'a> Run<'a> {
                 source_key: &p.judged.key,
                 source: &who.source,
                 paper: p.judged.paper_id.as_deref(),
+                keyer: p.judged.keyer.as_deref(),
             })
             .collect();
         // Leave the lock free for a while after the last commit (judging

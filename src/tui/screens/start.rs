@@ -60,6 +60,9 @@ pub struct Start {
     pub pane: Option<Pane>,
     pub cursor: [usize; 2],
     pub loaded: bool,
+    /// Papers waiting for a second entry or a reconciliation, and this
+    /// operator's error rates.
+    pub double: crate::store::DoubleEntry,
 }
 
 impl Start {

@@ -20,9 +20,14 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             app.operator = Some(name);
             to_start(app)
         }
-        Outcome::StartLoaded { counts, panes } => {
+        Outcome::StartLoaded {
+            counts,
+            panes,
+            double,
+        } => {
             if let Screen::Start(s) = &mut app.screen {
                 s.load(counts, *panes);
+                s.double = *double;
             }
             Vec::new()
         }

@@ -144,8 +144,10 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 pub fn start(app: &App, s: &Start, frame: &mut Frame, area: Rect, theme: Theme) {
     let lang = app.lang;
+    let double = &s.double;
+    let double_line = double.awaiting + double.to_reconcile > 0 || double.errors.is_some();
     let [counts, drafts_area, completed_area] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(2 + u16::from(double_line)),
         Constraint::Min(4),
         Constraint::Length(
             (u16::try_from(s.window(Pane::Completed).total).unwrap_or(u16::MAX))
@@ -183,6 +185,29 @@ pub fn start(app: &App, s: &Start, frame: &mut Frame, area: Rect, theme: Theme) 
             ),
             theme.dim(),
         )));
+    }
+    if double_line {
+        let mut text = format!(
+            "{}: {} {} · {} {}",
+            i18n::DOUBLE_ENTRY.get(lang),
+            double.awaiting,
+            i18n::TO_VERIFY.get(lang),
+            double.to_reconcile,
+            i18n::TO_RECONCILE.get(lang),
+        );
+        if let Some(k) = &double.errors {
+            let rate = |n: i64, f: i64| match f {
+                0 => "-".to_string(),
+                f => format!("{:.1}‰", n as f64 * 1000.0 / f as f64),
+            };
+            text.push_str(&format!(
+                " · {}: 1ª {} · 2ª {}",
+                i18n::YOUR_ERRORS.get(lang),
+                rate(k.first_charged, k.first_fields),
+                rate(k.second_charged, k.second_fields)
+            ));
+        }
+        lines.push(Line::from(Span::styled(text, theme.dim())));
     }
     frame.render_widget(Paragraph::new(lines), counts);
     pane(app, s, Pane::Drafts, frame, drafts_area, theme);
