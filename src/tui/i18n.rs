@@ -77,10 +77,10 @@ strings! {
     REASON_PROMPT = "Motivo: 1 errore della prima · 2 errore della seconda · 3 di entrambe · 4 illeggibile · 5 altro", "Reason: 1 first keyed wrong · 2 second keyed wrong · 3 both · 4 illegible · 5 other";
     THIRD_PROMPT = "Valore dalla carta", "Value from the paper";
     NOTE_PROMPT = "Nota (altro motivo)", "Note (other reason)";
-    DOUBLE_ENTRY = "Doppia immissione", "Double entry";
-    TO_VERIFY = "da verificare (v)", "to verify (v)";
+    DOUBLE_ENTRY = "Verifica", "Verification";
+    TO_VERIFY = "da immettere (v)", "to key (v)";
     TO_RECONCILE = "da riconciliare (r)", "to reconcile (r)";
-    YOUR_ERRORS = "i vostri errori per 1000 campi", "your errors per 1,000 fields";
+    YOUR_ERRORS = "vostri errori ‰", "your errors ‰";
     NOT_RELEVANT_SHORT = "non pertinente", "does not apply";
     PAPER = "Questionario", "Paper";
     DECIDED = "decisi", "decided";

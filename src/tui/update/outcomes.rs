@@ -18,6 +18,8 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
     match outcome {
         Outcome::OperatorSaved(name) => {
             app.operator = Some(name);
+            // What was said to the operator before is not for this one.
+            app.flash = None;
             to_start(app)
         }
         Outcome::StartLoaded {
@@ -87,6 +89,7 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             Vec::new()
         }
         Outcome::Reconciling(rec) => {
+            app.flash = None;
             app.screen = Screen::Reconcile(Box::new(Reconcile::new(*rec)));
             Vec::new()
         }

@@ -101,11 +101,12 @@ fn response_line(row: &ResponseRow, lang: Lang, width: usize, viewer: Option<&st
     // A keying entry of a paper under verification: to anyone but its
     // keyer, its number and which entry it is, nothing of what it holds.
     let blind = crate::tui::update::blind(row, viewer);
+    // Which entry it is goes before the name, which is cut first.
     let tag = match row.entry {
-        Some(EntryRole::First) => format!(" · {}", i18n::FIRST_ENTRY.get(lang)),
-        Some(EntryRole::Second) => format!(" · {}", i18n::SECOND_ENTRY.get(lang)),
-        Some(EntryRole::Result) => format!(" · {}", i18n::VERIFIED.get(lang)),
-        Some(EntryRole::Edit) => format!(" · {}", i18n::EDIT_UNVERIFIED.get(lang)),
+        Some(EntryRole::First) => format!("{} · ", i18n::FIRST_ENTRY.get(lang)),
+        Some(EntryRole::Second) => format!("{} · ", i18n::SECOND_ENTRY.get(lang)),
+        Some(EntryRole::Result) => format!("{} · ", i18n::VERIFIED.get(lang)),
+        Some(EntryRole::Edit) => format!("{} · ", i18n::EDIT_UNVERIFIED.get(lang)),
         None => String::new(),
     };
     let shown = match blind {
@@ -117,7 +118,7 @@ fn response_line(row: &ResponseRow, lang: Lang, width: usize, viewer: Option<&st
     };
     // The paper's number too may come from a file (an import): shown as
     // text, never as terminal codes.
-    let name = one_line(&format!("{}{tag}", row.listed_name(shown)));
+    let name = one_line(&row.listed_name(&format!("{tag}{shown}")));
     let (answered, relevant) = match blind {
         true => ("-".to_string(), "-".to_string()),
         false => (row.answered.to_string(), row.relevant.to_string()),
