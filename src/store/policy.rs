@@ -197,6 +197,20 @@ mod tests {
         assert_eq!(chosen, again, "the same papers every time");
     }
 
+    proptest::proptest! {
+        /// What an operator types as a setting never panics, and what is
+        /// accepted reads back as itself.
+        #[test]
+        fn any_typed_setting_is_checked_without_panicking(key in "\\PC{0,12}", value in "\\PC{0,20}") {
+            for k in ["verify", "slips", "reconcile", "supervisors", key.as_str()] {
+                if let Ok(stored) = check_setting(k, &value) {
+                    proptest::prop_assert_eq!(check_setting(k, &stored), Ok(stored.clone()));
+                }
+            }
+            let _ = Share::parse(&value);
+        }
+    }
+
     #[test]
     fn settings_are_checked_before_they_are_stored() {
         assert_eq!(check_setting("verify", "25 %"), Ok("25%".into()));
