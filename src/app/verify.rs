@@ -59,7 +59,8 @@ pub fn settle_pending(
 ) -> Result<Vec<(String, Settled)>, LoadError> {
     let mut settled = Vec::new();
     for v in store.to_reconcile()? {
-        if v.fields.is_none() {
+        // Not compared yet, or compared equal and stopped before its result.
+        if v.fields.is_none() || v.discordant == Some(0) {
             settled.push((v.paper_id.clone(), settle(store, forms, &v)?));
         }
     }
@@ -220,15 +221,8 @@ pub fn finish(
     if !undecided.is_empty() {
         return Ok(Err(Unfinished::Undecided(undecided)));
     }
-    if !result.can_finalize() {
-        let problems = result
-            .issues()
-            .iter()
-            .map(|s| result.slot_path(s))
-            .collect();
-        return Ok(Err(Unfinished::Problems(problems)));
-    }
-    // Only the decisions on fields that still apply are the result's.
+    // Only the decisions on fields that still apply are the result's: one
+    // taken on a field a later decision made not apply goes nowhere.
     let kept: Vec<Decision> = r
         .decisions
         .iter()
@@ -239,6 +233,19 @@ pub fn finish(
         })
         .cloned()
         .collect();
+    let decided: Vec<(String, Option<String>)> = kept
+        .iter()
+        .map(|d| (d.path.clone(), d.value.clone()))
+        .collect();
+    let result = merged(&r.first, &decided);
+    if !result.can_finalize() {
+        let problems = result
+            .issues()
+            .iter()
+            .map(|s| result.slot_path(s))
+            .collect();
+        return Ok(Err(Unfinished::Problems(problems)));
+    }
     Ok(Ok(make_result(
         store,
         &result,
@@ -288,13 +295,31 @@ pub fn first_values(
     store: &Store,
     forms: &mut Forms,
     second_id: &str,
-) -> Result<Option<std::collections::HashMap<String, Option<String>>>, LoadError> {
+) -> Result<Option<FirstEntry>, LoadError> {
     let Some(v) = store.verification_of(second_id)? else {
         return Ok(None);
     };
     if v.second_id.as_deref() != Some(second_id) {
         return Ok(None);
     }
-    let first = entry_filling(store, forms, &v.first_id)?;
-    Ok(Some(first.keyed().into_iter().collect()))
+    let filling = entry_filling(store, forms, &v.first_id)?;
+    let values = filling.keyed().into_iter().collect();
+    Ok(Some(FirstEntry { filling, values }))
+}
+
+/// A first entry as the slip check needs it.
+#[derive(Debug, Clone)]
+pub struct FirstEntry {
+    /// Its questionnaire, to compare values as their type says.
+    pub filling: Filling,
+    /// Its keyed values, by data path.
+    pub values: std::collections::HashMap<String, Option<String>>,
+}
+
+impl FirstEntry {
+    /// Whether `value` for the field at `path` is what the first entry has.
+    pub fn agrees(&self, path: &str, value: Option<&str>) -> bool {
+        let first = self.values.get(path).cloned().flatten();
+        self.filling.same_value(path, first.as_deref(), value)
+    }
 }

@@ -35,7 +35,7 @@ pub(super) fn list<W: Write>(
         None => (Counts::default(), 0),
         Some(s) => {
             let counts = s.counts().map_err(e)?;
-            (counts, listing.within(counts))
+            (counts, s.count(listing).map_err(e)?)
         }
     };
     let total = usize::try_from(total).unwrap_or(0);
@@ -53,7 +53,15 @@ pub(super) fn list<W: Write>(
     let mut at = first;
     while at < end {
         let Some(s) = &store else { break };
-        let rows = s.page(listing, at, (end - at).min(BATCH)).map_err(e)?;
+        let mut rows = s.page(listing, at, (end - at).min(BATCH)).map_err(e)?;
+        // Double entry is blind: another operator's keying entry is listed
+        // without what it holds (its name, its progress).
+        let viewer = s.operator().map_err(e)?;
+        for r in rows.iter_mut().filter(|r| r.hidden_from(viewer.as_deref())) {
+            r.instance_name = Some("·····".into());
+            r.answered = -1;
+            r.relevant = -1;
+        }
         if rows.is_empty() {
             break;
         }
@@ -139,8 +147,8 @@ fn list_item(r: &ResponseRow) -> Value {
             crate::store::EntryRole::Result => "verified",
             crate::store::EntryRole::Edit => "edit",
         }),
-        "answered": r.answered,
-        "relevant": r.relevant,
+        "answered": (r.answered >= 0).then_some(r.answered),
+        "relevant": (r.relevant >= 0).then_some(r.relevant),
         "operator": r.operator,
         "createdAt": r.created_at,
         "updatedAt": r.updated_at,
@@ -204,7 +212,10 @@ fn table(rows: &[ResponseRow], fixed: bool) -> Vec<String> {
                 None => r.status.as_str().to_string(),
             },
             cell(&shown_name(r), 36),
-            format!("{}/{}", r.answered, r.relevant),
+            match r.answered {
+                -1 => "-".to_string(),
+                n => format!("{n}/{}", r.relevant),
+            },
             cell(
                 if r.operator.is_empty() {
                     "-"

@@ -52,8 +52,21 @@ pub(super) fn audit<W: Write>(data_dir: &Path, id: &str, out: &mut Out<W>) -> Re
     let Some(store) = reading_store(data_dir)? else {
         return Err(none());
     };
-    if store.response(id).map_err(|e| e.to_string())?.is_none() {
+    let Some(row) = store.response(id).map_err(|e| e.to_string())? else {
         return Err(none());
+    };
+    // Double entry is blind: a keying entry's log (every value typed) is
+    // for its keyer and the supervisors.
+    let viewer = store.operator().map_err(|e| e.to_string())?;
+    let supervisor = viewer
+        .as_deref()
+        .is_some_and(|v| store.policy().is_ok_and(|p| p.is_supervisor(v)));
+    if row.hidden_from(viewer.as_deref()) && !supervisor {
+        return Err(format!(
+            "response {id} is {}'s keying entry of paper {}, under verification: its audit log is for its keyer and the supervisors",
+            row.operator,
+            row.paper_id.as_deref().unwrap_or_default()
+        ));
     }
     let rows = store.audit_log(id).map_err(|e| e.to_string())?;
     let root = crate::app::export::audit_root(&store, &mut crate::app::Forms::default(), id);

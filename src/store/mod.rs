@@ -102,6 +102,13 @@ pub struct ResponseRow {
 }
 
 impl ResponseRow {
+    /// Whether it is a keying entry of a paper under verification that
+    /// `viewer` did not key: double entry is blind, so it is shown without
+    /// what it holds and not opened.
+    pub fn hidden_from(&self, viewer: Option<&str>) -> bool {
+        self.entry.is_some_and(EntryRole::is_keying) && viewer != Some(self.operator.as_str())
+    }
+
     /// How lists name a response: after the number of the paper it was
     /// keyed from, `[P-0042] Comune di Bari`.
     pub fn listed_name(&self, name: &str) -> String {

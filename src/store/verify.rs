@@ -393,9 +393,10 @@ impl Store {
     /// (not theirs, not started by someone else), by paper ID.
     pub fn awaiting_second(&self, operator: &str, limit: usize) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT paper_id FROM verifications
-             WHERE result_id IS NULL AND first_by <> ?1 AND (second_id IS NULL OR second_by = ?1)
-             ORDER BY paper_id LIMIT ?2",
+            "SELECT v.paper_id FROM verifications v LEFT JOIN responses s ON s.id = v.second_id
+             WHERE v.result_id IS NULL AND v.first_by <> ?1
+               AND (v.second_id IS NULL OR v.second_by = ?1 AND s.status = 'draft')
+             ORDER BY v.paper_id LIMIT ?2",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt.query_map(params![operator, limit], |r| r.get(0))?;
@@ -527,6 +528,16 @@ impl Store {
         )?;
         audit::set_paper(&tx, r.id, &v.paper_id)?;
         set_role(&tx, r.id, &v.form_id, &v.paper_id, "result")?;
+        // A decision on a field a later one made not apply is no one's
+        // error: only the result's decisions stay (and count).
+        let kept: Vec<&str> = decisions.iter().map(|d| d.path.as_str()).collect();
+        let kept =
+            serde_json::to_string(&kept).map_err(|e| super::StoreError::Sql(e.to_string()))?;
+        tx.execute(
+            "DELETE FROM decisions WHERE form_id = ?1 AND paper_id = ?2
+             AND path NOT IN (SELECT value FROM json_each(?3))",
+            params![v.form_id, v.paper_id, kept],
+        )?;
         let user = reconciler.unwrap_or(r.operator);
         let mut start = AuditEvent::new(r.id, "form start", None);
         start.new_value = Some(v.paper_id.clone());

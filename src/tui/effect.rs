@@ -139,10 +139,12 @@ pub struct Runtime {
 #[derive(Debug, Clone, Default)]
 pub struct Verifying {
     pub id: String,
-    /// The first entry's keyed values, by data path.
-    first: HashMap<String, Option<String>>,
+    first: Option<verify::FirstEntry>,
     /// Fields whose value differed once: what was typed then.
     tried: HashMap<String, Option<String>>,
+    /// Fields keyed again after a slip: never checked again (or the check
+    /// would tell, by its silence, what the first entry holds).
+    done: std::collections::HashSet<String>,
 }
 
 impl Runtime {
@@ -243,8 +245,9 @@ impl Runtime {
         {
             self.verifying = Some(Verifying {
                 id: row.id.clone(),
-                first,
+                first: Some(first),
                 tried: HashMap::new(),
+                done: Default::default(),
             });
         }
         Ok(())
@@ -253,20 +256,14 @@ impl Runtime {
     /// The slip check of an answer of a blind second entry: `Some` when it
     /// is not written (the first time it differs from the first entry's).
     fn slip(&mut self, id: &str, path: &str, value: Option<&str>) -> Result<Option<()>, Failure> {
-        let Some(v) = self.verifying.as_mut().filter(|v| v.id == id) else {
+        let Some(v) = self
+            .verifying
+            .as_mut()
+            .filter(|v| v.id == id && !v.done.contains(path))
+        else {
             return Ok(None);
         };
-        let first = v.first.get(path).cloned().flatten();
-        let same = match (first.as_deref(), value) {
-            (Some(a), Some(b)) => {
-                let mut x: Vec<&str> = a.split_whitespace().collect();
-                let mut y: Vec<&str> = b.split_whitespace().collect();
-                x.sort_unstable();
-                y.sort_unstable();
-                a == b || x == y
-            }
-            (a, b) => a == b,
-        };
+        let same = v.first.as_ref().is_none_or(|f| f.agrees(path, value));
         match v.tried.remove(path) {
             None if !same => {
                 v.tried.insert(path.to_string(), value.map(str::to_string));
@@ -274,6 +271,7 @@ impl Runtime {
             }
             None => Ok(None),
             Some(typed) => {
+                v.done.insert(path.to_string());
                 let slip = crate::store::Slip {
                     second_id: id,
                     path,

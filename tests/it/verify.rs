@@ -113,6 +113,19 @@ fn two_entries_that_agree_make_the_verified_response_and_only_it_is_exported() {
     assert_eq!(ids, [result.as_str()]);
     assert_eq!(h.rt.store.count(Listing::Verified).expect("count"), 1);
     assert_eq!(h.rt.store.count(Listing::Unverified).expect("count"), 0);
+    let (code, out, err) = crate::e2e_support::cli(h.dir.path(), &["list", "--status", "verified"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("complete ✓") && out.contains("[P-1]"), "{out}");
+    // Marco sees Anna's first entry listed without what it holds, and
+    // its audit log is not his to read.
+    let (_, out, _) = crate::e2e_support::cli(h.dir.path(), &["list"]);
+    assert!(
+        out.contains("complete 1st") && out.contains("[P-1] ·····"),
+        "{out}"
+    );
+    let (code, _, err) = crate::e2e_support::cli(h.dir.path(), &["audit", &v.first_id]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("keying entry of paper P-1"), "{err}");
     let log = h.rt.store.audit_log(&result).expect("audit");
     let users: Vec<(&str, &str)> = log
         .iter()
@@ -216,7 +229,16 @@ fn a_slip_is_keyed_again_blind_and_agrees_when_the_retyped_value_is_the_first() 
         "not written"
     );
     // Esc, then the value from the paper: the first entry's, a slip.
-    h.keys("<Esc>5<Enter>13<Enter>fs");
+    h.keys("<Esc>5<Enter>");
+    // The field is not checked again: a check would tell, by its silence,
+    // which value the first entry holds.
+    let rings = h.rt.rings;
+    h.keys("<S-Tab>");
+    assert_eq!(h.current(), "q3");
+    h.keys("<BS>8<Enter>");
+    assert_eq!(h.current(), "q4", "taken without a bell");
+    assert_eq!(h.rt.rings, rings, "no second check of q3");
+    h.keys("<S-Tab><BS>5<Enter>13<Enter>fs");
     let v = verification(&h, "P-5");
     assert!(v.verified(), "agreed after the slip");
     let (keyers, _) = h.rt.store.verification_stats().expect("stats");
@@ -344,8 +366,10 @@ fn a_field_relevant_in_one_entry_only_needs_no_decision_once_the_earlier_one_is_
     setting(&h, "supervisors", "Sara");
     operator(&mut h, "Sara");
     h.keys("rP-8<Enter>");
-    // Taking the second's q1 (no) makes q2 not apply: nothing left.
-    h.keys("2f");
+    // A third value for q2 first; then the second's q1 (no), which makes
+    // q2 not apply: its decision goes nowhere, and nothing is left.
+    h.keys("<Down>3from the paper<Enter>1");
+    h.keys("<Up>2f");
     let v = verification(&h, "P-8");
     let result = v.result_id.expect("verified");
     // q2 may stay stored (from the first entry) but does not apply: the
@@ -355,9 +379,16 @@ fn a_field_relevant_in_one_entry_only_needs_no_decision_once_the_earlier_one_is_
     let keyed: Vec<String> = f.keyed().into_iter().map(|(p, _)| p).collect();
     assert!(keyed.iter().any(|p| p.ends_with("/q1")), "{keyed:?}");
     assert!(!keyed.iter().any(|p| p.ends_with("/q2")), "{keyed:?}");
+    assert!(
+        !h.stored(&result).iter().any(|(_, v)| v == "from the paper"),
+        "a decision on a field that does not apply is not the result's"
+    );
+    let log = h.rt.store.audit_log(&result).expect("audit");
+    let reconciled: Vec<_> = log.iter().filter(|e| e.event == "reconcile").collect();
+    assert_eq!(reconciled.len(), 1, "{reconciled:?}");
     let (keyers, _) = h.rt.store.verification_stats().expect("stats");
     let anna = keyers.iter().find(|k| k.operator == "Anna").expect("Anna");
-    assert_eq!(anna.first_charged, 1, "Anna's q1 lost");
+    assert_eq!(anna.first_charged, 1, "Anna's q1 lost, and nothing for q2");
 }
 
 #[test]

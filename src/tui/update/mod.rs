@@ -293,8 +293,7 @@ pub fn ask_paper(app: &mut App, task: Task) -> Vec<Effect> {
 /// Whether a listed response is a keying entry someone else keyed: shown
 /// without its values, and not opened (double entry is blind).
 pub fn blind(row: &crate::store::ResponseRow, viewer: Option<&str>) -> bool {
-    row.entry.is_some_and(crate::store::EntryRole::is_keying)
-        && viewer != Some(row.operator.as_str())
+    row.hidden_from(viewer)
 }
 
 fn fill(app: &mut App, action: Action) -> Vec<Effect> {
