@@ -58,7 +58,7 @@ pub fn settle_pending(
     forms: &mut Forms,
 ) -> Result<Vec<(String, Settled)>, LoadError> {
     let mut settled = Vec::new();
-    for v in store.to_reconcile()? {
+    for v in store.finalized_twice()? {
         // Not compared yet, or compared equal and stopped before its result.
         if v.fields.is_none() || v.discordant == Some(0) {
             settled.push((v.paper_id.clone(), settle(store, forms, &v)?));
@@ -137,7 +137,7 @@ pub fn open(
     who: &str,
 ) -> Result<Reconciliation, LoadError> {
     let refused = |r: Refusal| LoadError::Store(StoreError::Refused(r));
-    let mut found = store.to_reconcile()?;
+    let mut found = store.finalized_twice()?;
     found.sort_by_key(|v| v.form_id != form_id);
     let Some(mut v) = found.into_iter().find(|v| v.paper_id == paper) else {
         return Err(refused(Refusal::NothingToReconcile(paper.to_string())));

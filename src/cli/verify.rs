@@ -65,7 +65,7 @@ pub(super) fn list<W: Write>(data_dir: &Path, json: bool, out: &mut Out<W>) -> R
     let e = |e: crate::app::LoadError| e.to_string();
     verify::settle_pending(&mut s, &mut forms).map_err(e)?;
     let waiting: Vec<_> = s
-        .to_reconcile()
+        .finalized_twice()
         .map_err(|e| e.to_string())?
         .into_iter()
         .filter(|v| v.to_reconcile())

@@ -134,7 +134,7 @@ pub fn check(data_dir: &Path) -> Result<Health> {
     if health.version != health.known {
         return Ok(health);
     }
-    let counted = super::responses::count_by_status(&conn).and_then(|counts| {
+    let counted = super::listing::count_by_status(&conn).and_then(|counts| {
         let missing: i64 = conn.query_row(
             "SELECT count(*) FROM responses r WHERE NOT EXISTS
                  (SELECT 1 FROM forms f WHERE f.sha256 = r.form_sha256)",
@@ -204,7 +204,7 @@ impl Store {
             if !found.is_empty() {
                 return Err(fail(found.join("; ")));
             }
-            let counts = super::responses::count_by_status(&to)?;
+            let counts = super::listing::count_by_status(&to)?;
             drop(to);
             std::fs::File::open(&temp)
                 .and_then(|f| f.sync_all())

@@ -11,11 +11,9 @@ use crate::app::verify;
 use crate::engine::{Clock, Filling, MetaInfo};
 use crate::form::{Form, FormBundle};
 use crate::store::{
-    AuditEvent, Counts, Decision, EntryRole, NewResponse, SecondEntry, Status, Store, StoreError,
-    Summary,
+    AuditEvent, Counts, Decision, EntryRole, NewResponse, Status, Store, StoreError, Summary,
 };
 use crate::timefmt::now_rfc3339;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -132,19 +130,7 @@ pub struct Runtime {
     pub terminal_bell: bool,
     /// The blind second entry open now, when slips are caught: the first
     /// entry's values live here, never in the state the screens draw.
-    pub verifying: Option<Verifying>,
-}
-
-/// What the slip check of a blind second entry needs.
-#[derive(Debug, Clone, Default)]
-pub struct Verifying {
-    pub id: String,
-    first: Option<verify::FirstEntry>,
-    /// Fields whose value differed once: what was typed then.
-    tried: HashMap<String, Option<String>>,
-    /// Fields keyed again after a slip: never checked again (or the check
-    /// would tell, by its silence, what the first entry holds).
-    done: std::collections::HashSet<String>,
+    pub verifying: Option<super::verifying::Verifying>,
 }
 
 impl Runtime {
@@ -234,74 +220,15 @@ impl Runtime {
         })))
     }
 
-    /// A blind second entry opened to key, where slips are caught: the
-    /// first entry's values are read for the check.
-    fn arm_slips(&mut self, row: &crate::store::ResponseRow) -> Result<(), Failure> {
-        self.verifying = None;
-        if row.entry == Some(EntryRole::Second)
-            && row.status == Status::Draft
-            && self.store.policy()?.slips
-            && let Some(first) = verify::first_values(&self.store, &mut self.forms, &row.id)?
-        {
-            self.verifying = Some(Verifying {
-                id: row.id.clone(),
-                first: Some(first),
-                tried: HashMap::new(),
-                done: Default::default(),
-            });
-        }
-        Ok(())
-    }
-
-    /// The slip check of an answer of a blind second entry: `Some` when it
-    /// is not written (the first time it differs from the first entry's).
-    fn slip(&mut self, id: &str, path: &str, value: Option<&str>) -> Result<Option<()>, Failure> {
-        let Some(v) = self
-            .verifying
-            .as_mut()
-            .filter(|v| v.id == id && !v.done.contains(path))
-        else {
-            return Ok(None);
-        };
-        let same = v.first.as_ref().is_none_or(|f| f.agrees(path, value));
-        match v.tried.remove(path) {
-            None if !same => {
-                v.tried.insert(path.to_string(), value.map(str::to_string));
-                Ok(Some(()))
-            }
-            None => Ok(None),
-            Some(typed) => {
-                v.done.insert(path.to_string());
-                let slip = crate::store::Slip {
-                    second_id: id,
-                    path,
-                    typed: typed.as_deref(),
-                    retyped: value,
-                    agreed: same,
-                };
-                self.store
-                    .record_slip(&slip, &self.operator, &now_rfc3339())?;
-                Ok(None)
-            }
-        }
-    }
-
-    /// A new blind second entry of a paper, or this operator's draft of it.
-    fn second_entry(&mut self, paper: &str, language: &str) -> Result<Outcome, Failure> {
-        let (v, sha) = match self
-            .store
-            .second_entry(paper, &self.form.id, &self.operator)?
-        {
-            SecondEntry::Resume(id) => return self.run(Effect::Open { id }),
-            SecondEntry::New {
-                verification,
-                form_sha256,
-            } => (verification, form_sha256),
-        };
-        let first = self.store.response(&v.first_id)?.ok_or(Failure::Vanished)?;
-        debug_assert_eq!(first.form_sha256, sha);
-        // The first entry's form, whatever form new responses use here.
-        let form = self.forms.get(&self.store, &first)?;
+    /// A new draft on `form`, with its metadata and defaults: a response of
+    /// its own, or (`second_of`: the paper's form id) a paper's second entry.
+    pub(super) fn new_draft(
+        &mut self,
+        form: Arc<Form>,
+        language: &str,
+        paper: Option<&str>,
+        second_of: Option<&str>,
+    ) -> Result<Outcome, Failure> {
         let meta = MetaInfo {
             device_id: self.device_id.clone(),
             username: self.operator.clone(),
@@ -310,27 +237,28 @@ impl Runtime {
         let (mut filling, answers) = Filling::start(form.clone(), self.clock.clone(), &meta);
         filling.set_language(language);
         let id = uuid::Uuid::new_v4().to_string();
-        let start = filling.next_screen(None);
-        let summary = filling.summary(start.as_ref());
-        self.store.create_second_entry(
-            &NewResponse {
-                id: &id,
-                form_sha256: &form.sha256,
-                operator: &self.operator,
-                device_id: &self.device_id,
-                language,
-                created_at: &now_rfc3339(),
-                summary: &summary,
-                answers: &answers,
-                paper: Some(paper),
-            },
-            &v.form_id,
-        )?;
+        let first = filling.next_screen(None);
+        let summary = filling.summary(first.as_ref());
+        let new = NewResponse {
+            id: &id,
+            form_sha256: &form.sha256,
+            operator: &self.operator,
+            device_id: &self.device_id,
+            language,
+            created_at: &now_rfc3339(),
+            summary: &summary,
+            answers: &answers,
+            paper,
+        };
+        match second_of {
+            Some(form_id) => self.store.create_second_entry(&new, form_id)?,
+            None => self.store.create_response(&new)?,
+        }
         let row = self.store.response(&id)?.ok_or(Failure::Vanished)?;
         self.opened(row, filling)
     }
 
-    fn run(&mut self, effect: Effect) -> Result<Outcome, Failure> {
+    pub(super) fn run(&mut self, effect: Effect) -> Result<Outcome, Failure> {
         match effect {
             Effect::SaveOperator(name) => {
                 self.store.set_operator(&name)?;
@@ -358,33 +286,9 @@ impl Runtime {
             }
             Effect::Create { language, paper } => {
                 let form = self.form.clone();
-                let at = now_rfc3339();
-                self.store.save_form(&self.bundle, &form, &at)?;
-                let meta = MetaInfo {
-                    device_id: self.device_id.clone(),
-                    username: self.operator.clone(),
-                    ..MetaInfo::default()
-                };
-                let (mut filling, answers) =
-                    Filling::start(form.clone(), self.clock.clone(), &meta);
-                filling.set_language(&language);
-                let id = uuid::Uuid::new_v4().to_string();
-                let first = filling.next_screen(None);
-                let summary = filling.summary(first.as_ref());
-                self.store.create_response(&NewResponse {
-                    id: &id,
-                    form_sha256: &form.sha256,
-                    operator: &self.operator,
-                    device_id: &self.device_id,
-                    language: &language,
-                    created_at: &at,
-                    summary: &summary,
-                    answers: &answers,
-                    paper: paper.as_deref(),
-                })?;
-                self.forms.insert(form);
-                let row = self.store.response(&id)?.ok_or(Failure::Vanished)?;
-                self.opened(row, filling)
+                self.store.save_form(&self.bundle, &form, &now_rfc3339())?;
+                self.forms.insert(form.clone());
+                self.new_draft(form, &language, paper.as_deref(), None)
             }
             Effect::Open { id } => {
                 let row = self
@@ -487,7 +391,7 @@ impl Runtime {
                     Task::Reconcile => {
                         verify::settle_pending(&mut self.store, &mut self.forms)?;
                         self.store
-                            .to_reconcile()?
+                            .finalized_twice()?
                             .into_iter()
                             .filter(|v| v.to_reconcile())
                             .map(|v| v.paper_id)

@@ -11,6 +11,7 @@ pub mod lane;
 pub mod screens;
 pub mod state;
 pub mod update;
+mod verifying;
 pub mod view;
 
 pub use i18n::Lang;

@@ -302,6 +302,12 @@ fn each_choice_of_the_reconciler_goes_into_the_result_with_its_reason() {
     assert!(prompt.contains("P-7"), "{prompt}");
     h.keys("<Enter>");
     insta::assert_snapshot!("reconcile_80x24", h.screen(80, 24));
+    // Nothing decided yet: f makes nothing, and says what is missing.
+    h.keys("f");
+    assert!(matches!(h.app.screen, Screen::Reconcile(_)));
+    assert!(verification(&h, "P-7").result_id.is_none());
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Non ancora") && screen.contains("q3"), "{screen}");
     // q3: the first's; q4: a third value, illegible on paper.
     h.keys("1");
     h.keys("3x<Enter>");

@@ -230,7 +230,7 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Cmd(Cmd::Open) => {
             if let Some(row) = s.selected() {
-                if blind(row, app.operator.as_deref()) {
+                if row.hidden_from(app.operator.as_deref()) {
                     app.flash = Some(Flash::Info(&i18n::BLIND_ENTRY));
                     return Vec::new();
                 }
@@ -288,12 +288,6 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
 pub fn ask_paper(app: &mut App, task: Task) -> Vec<Effect> {
     app.screen = Screen::Operator(Box::new(OperatorScreen::paper(task)));
     vec![Effect::Waiting(task)]
-}
-
-/// Whether a listed response is a keying entry someone else keyed: shown
-/// without its values, and not opened (double entry is blind).
-pub fn blind(row: &crate::store::ResponseRow, viewer: Option<&str>) -> bool {
-    row.hidden_from(viewer)
 }
 
 fn fill(app: &mut App, action: Action) -> Vec<Effect> {

@@ -100,7 +100,7 @@ fn when(stamp: &str) -> String {
 fn response_line(row: &ResponseRow, lang: Lang, width: usize, viewer: Option<&str>) -> String {
     // A keying entry of a paper under verification: to anyone but its
     // keyer, its number and which entry it is, nothing of what it holds.
-    let blind = crate::tui::update::blind(row, viewer);
+    let blind = row.hidden_from(viewer);
     // Which entry it is goes before the name, which is cut first.
     let tag = match row.entry {
         Some(EntryRole::First) => format!("{} · ", i18n::FIRST_ENTRY.get(lang)),
@@ -277,14 +277,30 @@ fn pane(app: &App, s: &Start, which: Pane, frame: &mut Frame, area: Rect, theme:
 
 /// An answer as the operator reads it: choice labels, not codes.
 pub fn answer_text(filling: &Filling, slot: &Slot, lang: Lang) -> String {
+    value_text(filling, slot, filling.answer(slot), lang, false)
+}
+
+/// A value of a slot as the operator reads it; with `names`, each choice's
+/// name before its label (`r Red`), as a third value is typed.
+pub fn value_text(
+    filling: &Filling,
+    slot: &Slot,
+    value: Option<&str>,
+    lang: Lang,
+    names: bool,
+) -> String {
     let node = filling.form().node(slot.node);
-    let Some(answer) = filling.answer(slot) else {
+    let Some(answer) = value else {
         return i18n::EMPTY_ANSWER.get(lang).to_string();
     };
     match node.kind {
         Kind::SelectOne | Kind::SelectMultiple => answer
             .split_whitespace()
-            .map(|v| filling.choice_label(slot.node, v).unwrap_or(v).to_string())
+            .map(|v| match (filling.choice_label(slot.node, v), names) {
+                (Some(label), true) => format!("{v} {label}"),
+                (Some(label), false) => label.to_string(),
+                (None, _) => v.to_string(),
+            })
             .collect::<Vec<_>>()
             .join(", "),
         Kind::Acknowledge => i18n::ACKNOWLEDGE.get(lang).to_string(),

@@ -5,7 +5,6 @@
 use super::Theme;
 use super::lists::truncate;
 use crate::engine::Filling;
-use crate::form::Kind;
 use crate::store::Taken;
 use crate::text::one_line;
 use crate::tui::i18n::{self, Lang};
@@ -24,25 +23,10 @@ fn value_text(f: &Filling, path: &str, value: Option<&str>, lang: Lang) -> Strin
     let Some(slot) = f.parse_path(path) else {
         return value.unwrap_or_default().to_string();
     };
-    let Some(v) = value else {
-        return match f.has_slot(&slot) && f.is_relevant(&slot) {
-            true => i18n::EMPTY_ANSWER.get(lang).to_string(),
-            false => format!("({})", i18n::NOT_RELEVANT_SHORT.get(lang)),
-        };
-    };
-    let node = f.form().node(slot.node);
-    let text = match node.kind {
-        Kind::SelectOne | Kind::SelectMultiple => v
-            .split_whitespace()
-            .map(|c| match f.choice_label(slot.node, c) {
-                Some(label) => format!("{c} {label}"),
-                None => c.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => v.to_string(),
-    };
-    one_line(&text)
+    if value.is_none() && !(f.has_slot(&slot) && f.is_relevant(&slot)) {
+        return format!("({})", i18n::NOT_RELEVANT_SHORT.get(lang));
+    }
+    one_line(&super::lists::value_text(f, &slot, value, lang, true))
 }
 
 fn label(f: &Filling, path: &str) -> (String, String) {
