@@ -78,9 +78,9 @@ strings! {
     THIRD_PROMPT = "Valore dalla carta", "Value from the paper";
     NOTE_PROMPT = "Nota (altro motivo)", "Note (other reason)";
     DOUBLE_ENTRY = "Verifica", "Verification";
-    TO_VERIFY = "da immettere (v)", "to key (v)";
-    TO_RECONCILE = "da riconciliare (r)", "to reconcile (r)";
-    YOUR_ERRORS = "vostri errori ‰", "your errors ‰";
+    TO_VERIFY = "da immettere", "to key";
+    TO_RECONCILE = "da riconciliare", "to reconcile";
+    YOUR_ERRORS = "errori", "errors";
     NOT_RELEVANT_SHORT = "non pertinente", "does not apply";
     PAPER = "Questionario", "Paper";
     DECIDED = "decisi", "decided";

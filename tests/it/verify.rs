@@ -273,7 +273,7 @@ fn reconciliation_is_refused_to_keyers_and_to_non_supervisors() {
     // The start screen counts the papers waiting, for every operator.
     let start = h.screen(80, 24);
     assert!(
-        start.contains("Verifica: 0 da immettere (v) · 1 da riconciliare (r)"),
+        start.contains("Verifica: 0 da immettere · 1 da riconciliare · errori 1ª - 2ª"),
         "{start}"
     );
     h.keys("r<Enter>");
@@ -307,7 +307,10 @@ fn each_choice_of_the_reconciler_goes_into_the_result_with_its_reason() {
     assert!(matches!(h.app.screen, Screen::Reconcile(_)));
     assert!(verification(&h, "P-7").result_id.is_none());
     let screen = h.screen(80, 24);
-    assert!(screen.contains("Non ancora") && screen.contains("q3"), "{screen}");
+    assert!(
+        screen.contains("Non ancora") && screen.contains("q3"),
+        "{screen}"
+    );
     // q3: the first's; q4: a third value, illegible on paper.
     h.keys("1");
     h.keys("3x<Enter>");

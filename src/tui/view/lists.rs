@@ -197,12 +197,20 @@ pub fn start(app: &App, s: &Start, frame: &mut Frame, area: Rect, theme: Theme) 
             i18n::TO_RECONCILE.get(lang),
         );
         if let Some(k) = &double.errors {
+            // Per 1,000 fields, with the interface's decimal mark: the line
+            // fits 80 columns.
             let rate = |n: i64, f: i64| match f {
                 0 => "-".to_string(),
-                f => format!("{:.1}‰", n as f64 * 1000.0 / f as f64),
+                f => {
+                    let r = format!("{:.1}‰", n as f64 * 1000.0 / f as f64);
+                    match lang {
+                        Lang::It => r.replace('.', ","),
+                        Lang::En => r,
+                    }
+                }
             };
             text.push_str(&format!(
-                " · {}: 1ª {} · 2ª {}",
+                " · {} 1ª {} 2ª {}",
                 i18n::YOUR_ERRORS.get(lang),
                 rate(k.first_charged, k.first_fields),
                 rate(k.second_charged, k.second_fields)
