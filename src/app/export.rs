@@ -110,9 +110,10 @@ pub trait Progress {
 /// Responses read at a time.
 const BATCH: usize = 500;
 
-/// Where rendered responses go: takes one, returns the file it wrote (if
-/// it writes files).
-pub type Sink<'a> = dyn FnMut(&ResponseRow, &[u8]) -> Result<Option<PathBuf>, ExportError> + 'a;
+/// Where rendered responses go: takes one (and the names of the files it
+/// carries), returns the file it wrote (if it writes files).
+pub type Sink<'a> =
+    dyn FnMut(&ResponseRow, &[u8], &[String]) -> Result<Option<PathBuf>, ExportError> + 'a;
 
 /// How many responses an export with these statuses goes through.
 pub fn total(store: &Store, statuses: &[Status]) -> Result<usize, StoreError> {
@@ -128,9 +129,11 @@ pub fn total(store: &Store, statuses: &[Status]) -> Result<usize, StoreError> {
     Ok(usize::try_from(n - store.held(statuses)?).unwrap_or(0))
 }
 
-/// Writes every response with `statuses` to `dir` as one file each, marking
-/// them exported batch by batch (drafts are never marked). What a killed
-/// export left in `dir` is removed first.
+/// Writes every response with `statuses` to `dir` as one file each, with
+/// the files it carries beside it (their names are their content, so two
+/// responses with the same file share one copy), marking them exported
+/// batch by batch (drafts are never marked). What a killed export left in
+/// `dir` is removed first.
 pub fn to_files(
     store: &mut Store,
     statuses: &[Status],
@@ -147,7 +150,12 @@ pub fn to_files(
     // Files renamed since the last settle (which makes them durable).
     let unsettled = std::cell::Cell::new(0usize);
     let mut written = 0usize;
-    let mut sink = |row: &ResponseRow, bytes: &[u8]| {
+    let media = store.media_dir();
+    let mut sink = |row: &ResponseRow, bytes: &[u8], files: &[String]| {
+        for file in files {
+            copy_attachment(&media, dir, file)
+                .map_err(|e| failed(dir.join(file).display().to_string(), e, written))?;
+        }
         let name = format!("{}.{}", row.id, format.extension());
         let path = export::write_renamed(dir, &name, bytes)
             .map_err(|e| failed(dir.join(&name).display().to_string(), e, written))?;
@@ -171,6 +179,22 @@ pub fn to_files(
         &mut sink,
         &mut settle,
     )
+}
+
+/// Copies an attached file from the media folder into `dir`, unless a
+/// file of that name (the same content) is there already. A file missing
+/// from the media folder is an error: the response would name a file that
+/// does not go with it.
+fn copy_attachment(media: &Path, dir: &Path, name: &str) -> std::io::Result<()> {
+    let Some(name) = crate::form::values::file_name(name) else {
+        return Err(std::io::Error::other("not a file name"));
+    };
+    let target = dir.join(&name);
+    if target.is_file() {
+        return Ok(());
+    }
+    let bytes = std::fs::read(media.join(&name))?;
+    export::write_renamed(dir, &name, &bytes).map(|_| ())
 }
 
 /// The root element of a response's instance, which the audit log's nodes
@@ -255,7 +279,7 @@ pub fn run(
                     tally.written
                 )));
             }
-            let bytes = match bytes {
+            let (bytes, files) = match bytes {
                 Ok(b) => b,
                 Err(e) => {
                     tally.unreadable += 1;
@@ -263,7 +287,7 @@ pub fn run(
                     continue;
                 }
             };
-            let path = sink(row, &bytes)?;
+            let path = sink(row, &bytes, &files)?;
             tally.written += 1;
             progress.written(row, path.as_deref(), tally.written, total);
             if row.status != Status::Draft {

@@ -3,6 +3,7 @@
 //! form it was started on.
 
 pub mod export;
+pub mod paths;
 mod render;
 pub mod verify;
 

@@ -16,8 +16,9 @@ use std::thread::JoinHandle;
 /// A response to render: its row, and its form or why it has none.
 pub(super) type Read = (ResponseRow, Result<Arc<Form>, LoadError>);
 
-/// What became of one: the rendered bytes, or why it could not be read.
-pub(super) type Rendered = (ResponseRow, Result<Vec<u8>, LoadError>);
+/// What became of one: the rendered bytes and the files it carries (names
+/// in the data directory's media folder), or why it could not be read.
+pub(super) type Rendered = (ResponseRow, Result<(Vec<u8>, Vec<String>), LoadError>);
 
 struct Worker {
     jobs: Option<Sender<Vec<Read>>>,
@@ -143,8 +144,8 @@ fn one(
     form: Result<Arc<Form>, LoadError>,
     answers: Result<Vec<(String, String)>, LoadError>,
     format: Format,
-) -> Result<Vec<u8>, LoadError> {
+) -> Result<(Vec<u8>, Vec<String>), LoadError> {
     let (form, answers) = (form?, answers?);
     let filling = Filling::to_read(form, answers, clock_for(row), &row.language);
-    Ok(render(&filling, row, format))
+    Ok((render(&filling, row, format), filling.attachments()))
 }

@@ -102,7 +102,8 @@ pub(super) fn export<W: Write>(
                     out: &mut Out::new(io::sink()),
                     ids: Vec::new(),
                 },
-                &mut |_, bytes| {
+                // A stream carries no files: the lines name them.
+                &mut |_, bytes, _| {
                     out.line(&String::from_utf8_lossy(bytes));
                     match out.error.take() {
                         Some(e) => Err(ExportError::Stopped(format!("{stopped} ({e})"))),

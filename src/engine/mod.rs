@@ -14,6 +14,7 @@ mod compute;
 mod context;
 mod entry;
 mod keying;
+pub mod media;
 mod nav;
 mod problems;
 mod slots;
@@ -123,6 +124,8 @@ pub enum Problem {
     /// A blind second entry's value that is not the first entry's: keyed
     /// once more from the paper (what the first entry holds is not said).
     Slip,
+    /// A file not attached to a media question, and why.
+    Attach(media::AttachProblem),
 }
 
 /// The state of one slot for the operator.

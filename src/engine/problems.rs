@@ -44,6 +44,18 @@ const NOT_GEOPOINT: Tr = Tr {
     it: "Posizione non valida: latitudine (-90..90) e longitudine (-180..180), es. 45.07\u{a0}7.68",
     en: "Not a valid location: latitude (-90..90) and longitude (-180..180), e.g. 45.07\u{a0}7.68",
 };
+const NOT_GEOTRACE: Tr = Tr {
+    it: "Linea non valida: almeno 2 posizioni «lat lon» separate da «;», es. 45.07 7.68; 45.08 7.69",
+    en: "Not a valid line: at least 2 positions \"lat lon\" separated by \";\", e.g. 45.07 7.68; 45.08 7.69",
+};
+const NOT_GEOSHAPE: Tr = Tr {
+    it: "Area non valida: almeno 3 posizioni «lat lon» diverse separate da «;»",
+    en: "Not a valid shape: at least 3 different positions \"lat lon\" separated by \";\"",
+};
+const NOT_FILE_NAME: Tr = Tr {
+    it: "Non è il nome di un file allegato",
+    en: "Not the name of an attached file",
+};
 const OUT_OF_RANGE: Tr = Tr {
     it: "Valore fuori dall'intervallo",
     en: "Value out of range",
@@ -92,6 +104,9 @@ pub fn type_text(e: &TypeError, lang: Lang) -> &'static str {
         TypeError::NotTime => NOT_TIME,
         TypeError::NotDateTime => NOT_DATETIME,
         TypeError::NotGeopoint => NOT_GEOPOINT,
+        TypeError::NotGeotrace => NOT_GEOTRACE,
+        TypeError::NotGeoshape => NOT_GEOSHAPE,
+        TypeError::NotFileName => NOT_FILE_NAME,
     }
     .get(lang)
 }
@@ -137,6 +152,7 @@ impl Filling {
             Problem::NotACode(code) => format!("{} «{code}»", NOT_A_CODE.get(lang)),
             Problem::NoDitto => NO_DITTO.get(lang).to_string(),
             Problem::Slip => SLIP.get(lang).to_string(),
+            Problem::Attach(p) => p.text(lang),
         }
     }
 

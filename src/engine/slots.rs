@@ -305,4 +305,26 @@ impl Filling {
         out.extend(self.orphans.iter().map(|(k, v)| (k.clone(), v.clone())));
         out
     }
+
+    /// The files a response carries: the answers of its relevant media
+    /// questions (names in the data directory's media folder), each once,
+    /// in document order.
+    pub fn attachments(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for node in self
+            .form
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, Kind::Media(_)))
+        {
+            for state in self.slots[node.id].values() {
+                if let Some(a) = state.answer.as_ref().filter(|_| state.relevant)
+                    && !out.contains(a)
+                {
+                    out.push(a.clone());
+                }
+            }
+        }
+        out
+    }
 }

@@ -227,6 +227,11 @@ impl Printer<'_> {
                 let _ = write!(html, "<p class=\"a\">{} : {}</p>", boxes(2), boxes(2));
             }
             Kind::Acknowledge => html.push_str("<p class=\"a\"><span class=\"box\"></span> OK</p>"),
+            // The paper carries the file (a photo, a drawing) clipped to it:
+            // a box to tick, and where to write what it is.
+            Kind::Media(_) => html.push_str(
+                "<p class=\"a\"><span class=\"box\"></span> allegato / attached</p><div class=\"lines l1\"></div>",
+            ),
             Kind::Note => {}
             _ if node.is_multiline() => html.push_str("<div class=\"lines l5\"></div>"),
             _ => html.push_str("<div class=\"lines l1\"></div>"),

@@ -21,6 +21,14 @@ pub enum Kind {
     DateTime,
     Range,
     Geopoint,
+    /// A line: points `lat lon [alt [acc]]` separated by `;`.
+    Geotrace,
+    /// A closed shape: a geotrace whose last point is its first.
+    Geoshape,
+    /// A code typed as the label of a barcode says (a terminal scans nothing).
+    Barcode,
+    /// A file attached: the answer is its name in the data directory.
+    Media(Media),
     SelectOne,
     SelectMultiple,
     Acknowledge,
@@ -30,6 +38,29 @@ pub enum Kind {
     Hidden,
     /// Metadata filled by rileva itself.
     Meta(MetaKind),
+}
+
+/// What a media question takes (signature and draw are images, told apart
+/// by their appearance).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    Image,
+    Audio,
+    Video,
+    File,
+}
+
+impl Media {
+    pub fn xlsform_name(self) -> &'static str {
+        match self {
+            Media::Image => "image",
+            Media::Audio => "audio",
+            Media::Video => "video",
+            Media::File => "file",
+        }
+    }
+
+    pub const ALL: [Media; 4] = [Media::Image, Media::Audio, Media::Video, Media::File];
 }
 
 /// XLSForm's metadata types.
@@ -86,6 +117,10 @@ impl Kind {
             Kind::DateTime => "dateTime",
             Kind::Range => "range",
             Kind::Geopoint => "geopoint",
+            Kind::Geotrace => "geotrace",
+            Kind::Geoshape => "geoshape",
+            Kind::Barcode => "barcode",
+            Kind::Media(m) => m.xlsform_name(),
             Kind::SelectOne => "select_one",
             Kind::SelectMultiple => "select_multiple",
             Kind::Acknowledge => "acknowledge",
@@ -113,6 +148,10 @@ impl Kind {
                 | Kind::DateTime
                 | Kind::Range
                 | Kind::Geopoint
+                | Kind::Geotrace
+                | Kind::Geoshape
+                | Kind::Barcode
+                | Kind::Media(_)
                 | Kind::SelectOne
                 | Kind::SelectMultiple
                 | Kind::Acknowledge

@@ -106,7 +106,7 @@ fn relevance_cycles_are_caught() {
 fn structure_problems() {
     let e = errors(
         r#"[{"type":"repeat","name":"r","label":"R"},
-            {"type":"geoshape","name":"g","label":"G"},
+            {"type":"osm","name":"g","label":"G"},
             {"type":"text","name":"1bad","label":"B"},
             {"type":"text","name":"nolabel"},
             {"type":"calculate","name":"c"},
@@ -118,7 +118,7 @@ fn structure_problems() {
     );
     for needle in [
         "a repeat needs rows inside it",
-        "unsupported question type \"geoshape\"",
+        "unsupported question type \"osm\"",
         "\"1bad\" is not a valid name",
         "needs a label or a hint",
         "a calculate needs a calculation",

@@ -20,6 +20,12 @@ pub enum TypeError {
     NotDateTime,
     /// Not "lat lon [alt [acc]]" with latitude in -90..90 and longitude in -180..180.
     NotGeopoint,
+    /// Not two or more points separated by `;`.
+    NotGeotrace,
+    /// Not four or more points separated by `;`, the last the first.
+    NotGeoshape,
+    /// A media answer that is not the plain name of a file (no folders).
+    NotFileName,
 }
 
 /// The canonical stored text of a typed value of `kind`, or why it is not one.
@@ -31,6 +37,9 @@ pub fn canonical(kind: Kind, text: &str) -> Result<String, TypeError> {
         Kind::Time => parse_time(text),
         Kind::DateTime => parse_datetime(text),
         Kind::Geopoint => parse_geopoint(text),
+        Kind::Geotrace => parse_points(text, 2, false).ok_or(TypeError::NotGeotrace),
+        Kind::Geoshape => parse_points(text, 4, true).ok_or(TypeError::NotGeoshape),
+        Kind::Media(_) => file_name(text).ok_or(TypeError::NotFileName),
         _ => Ok(text.to_string()),
     }
 }
@@ -55,6 +64,33 @@ pub fn parse_datetime(s: &str) -> Result<String, TypeError> {
     temporal::read_datetime(s)
         .map(|m| m.canonical())
         .ok_or(TypeError::NotDateTime)
+}
+
+/// Geopoints separated by `;` (ODK's geotrace and geoshape), at least
+/// `min` of them, one `; ` apart; a shape (`closed`) ends where it starts.
+/// A shape typed open is closed by repeating its first point, as ODK
+/// Collect does when it saves one.
+pub fn parse_points(s: &str, min: usize, closed: bool) -> Option<String> {
+    let mut points = s
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| parse_geopoint(p).ok())
+        .collect::<Option<Vec<String>>>()?;
+    if closed && points.len() >= 3 && points.first() != points.last() {
+        points.push(points[0].clone());
+    }
+    (points.len() >= min).then(|| points.join("; "))
+}
+
+/// The stored answer of a media question: a file's plain name, without
+/// folders, control characters or a leading dot.
+pub fn file_name(s: &str) -> Option<String> {
+    let ok = !s.is_empty()
+        && s.len() <= 255
+        && !s.starts_with('.')
+        && !s.chars().any(|c| c == '/' || c == '\\' || c.is_control());
+    ok.then(|| s.to_string())
 }
 
 /// `lat lon [alt [acc]]` -> the same numbers, one space apart.
@@ -286,6 +322,9 @@ mod tests {
             Kind::DateTime,
             Kind::Range,
             Kind::Geopoint,
+            Kind::Geotrace,
+            Kind::Geoshape,
+            Kind::Barcode,
             Kind::SelectOne,
             Kind::SelectMultiple,
             Kind::Acknowledge,
@@ -294,6 +333,7 @@ mod tests {
             Kind::Hidden,
         ];
         kinds.extend(super::super::MetaKind::ALL.map(Kind::Meta));
+        kinds.extend(super::super::Media::ALL.map(Kind::Media));
         kinds
     }
 

@@ -99,6 +99,19 @@ pub enum Outcome {
     Slip {
         undo: Undo,
     },
+    /// A file attached to a media question (kept in the data directory),
+    /// or why not; nothing is written to the response yet.
+    Attached {
+        slot: Slot,
+        typed: String,
+        result: Result<crate::store::Attached, crate::engine::media::AttachProblem>,
+    },
+    /// What Tab made of a path typed in a media field.
+    Completed {
+        slot: Slot,
+        typed: String,
+        completion: crate::app::paths::Completion,
+    },
     /// A write failed: nothing changed in the database. The change already
     /// shown is taken back with `undo`.
     Failed {

@@ -103,6 +103,18 @@ pub enum Effect {
     /// An event for the audit log that only the interface sees (a question
     /// shown, a value refused): noted, and written with the next write.
     Audit(AuditEvent),
+    /// Attaches the file at a typed path to a media question (the node's
+    /// rules in `takes`): checked, copied into the data directory.
+    Attach {
+        slot: crate::engine::Slot,
+        typed: String,
+        takes: crate::engine::media::Takes,
+    },
+    /// Completes a path typed in a media field.
+    CompletePath {
+        slot: crate::engine::Slot,
+        typed: String,
+    },
     /// A refused value while keying heads down: the terminal's bell, or
     /// (`audible` false) only the visible flash the screen shows anyway.
     Bell {
@@ -403,6 +415,8 @@ impl Runtime {
                 Ok(Outcome::Waiting(papers))
             }
             Effect::Verify { paper, language } => self.second_entry(&paper, &language),
+            Effect::Attach { slot, typed, takes } => Ok(self.attach(slot, typed, &takes)),
+            Effect::CompletePath { slot, typed } => Ok(self.complete_path(slot, typed)),
             Effect::Reconcile { paper } => {
                 let r = verify::open(
                     &mut self.store,

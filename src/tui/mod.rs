@@ -3,6 +3,7 @@
 //! come back as actions; `view` draws the state.
 
 pub mod action;
+mod attaching;
 pub mod effect;
 mod hangup;
 pub mod i18n;

@@ -242,6 +242,9 @@ pub struct Fill {
     pub earlier: Option<crate::store::Earlier>,
     /// The jump key's prompt, while a printed number is typed.
     pub jump: Option<JumpPrompt>,
+    /// The names Tab found for the path typed in a media field, when the
+    /// rest of it is a choice.
+    pub completions: Vec<String>,
 }
 
 /// The jump key's prompt: a printed number (`B07`) typed, then Enter.
@@ -265,6 +268,21 @@ impl Fill {
     /// Keyed from paper: one page per section, codes, auto-advance, the bell.
     pub fn transcribing(&self) -> bool {
         self.filling.sections()
+    }
+
+    /// The media question with the keyboard, if one has it: its node.
+    pub fn focused_media(&self) -> Option<(&crate::form::Node, crate::form::Media)> {
+        let field = self.page.field()?;
+        let node = self.filling.form().node(field.slot.node);
+        match node.kind {
+            crate::form::Kind::Media(m) => Some((node, m)),
+            _ => None,
+        }
+    }
+
+    /// Whether the focused field takes the path of a file to attach.
+    pub fn focus_is_media(&self) -> bool {
+        self.focused_media().is_some()
     }
 }
 
@@ -358,6 +376,7 @@ impl App {
                     Some(Input::Text {
                         multiline: true, ..
                     }) => Mode::Multiline,
+                    Some(Input::Text { .. }) if f.focus_is_media() => Mode::Path,
                     Some(Input::Text { .. }) => Mode::Text,
                     Some(Input::Choices(c)) if c.is_filter() => Mode::Filter,
                     Some(Input::Choices(_)) => Mode::Choices,

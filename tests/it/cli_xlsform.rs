@@ -150,7 +150,7 @@ fn convert_a_form_with_problems_writes_nothing_and_exits_1() {
     let t = tmp();
     fs::write(
         t.path().join("bad.md"),
-        "| survey |\n| | type | name | label |\n| | image | p | Photo |\n| | text | 1a | A |\n",
+        "| survey |\n| | type | name | label |\n| | osm | p | Tags |\n| | text | 1a | A |\n",
     )
     .expect("write");
     let out = rileva(t.path())
@@ -160,7 +160,7 @@ fn convert_a_form_with_problems_writes_nothing_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let s = text(&out.stdout);
     assert!(
-        s.contains("bad.md: survey, line 3, column type: the type \"image\" (a photo) is not supported by rileva"),
+        s.contains("bad.md: survey, line 3, column type: the type \"osm\" (OpenStreetMap tags) is not supported by rileva"),
         "{s}"
     );
     assert!(
@@ -271,7 +271,7 @@ fn validate_reports_every_problem_of_a_workbook_with_its_cell() {
     let s = text(&out.stdout);
     let want = [
         "survey, row 1, column label: the column \"label\" appears twice",
-        "survey, row 4, column type: the type \"barcode\" (a barcode scan) is not supported by rileva",
+        "survey, row 4, column type: the type \"background-audio\" (background audio recording) is not supported by rileva",
         "survey, row 5: a question needs a label or a hint",
         "choices, row 2, column image: the column \"image\" (images, audio or video in choices) is not supported by rileva",
         "settings, row 2, column public_key: the setting public_key (encrypted submissions) is not supported by rileva",

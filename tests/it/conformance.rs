@@ -256,6 +256,8 @@ fn agreement_with_pyxform_does_not_drop() {
         .ok()
         .and_then(|r| recorded(&r));
     println!("conformance: {pct:.2}% agreement over supported cases (recorded: {before:?})");
+    let fresh = crate::shared::write_report("REPORT.md", &text);
+    println!("this run's report: {}", fresh.display());
     // The report keeps two decimals: compare at that precision.
     if let Some(b) = before {
         assert!(

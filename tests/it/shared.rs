@@ -13,6 +13,18 @@ use std::path::{Path, PathBuf};
 
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
+/// Writes this run's report under the target directory; returns where.
+pub fn write_report(name: &str, fresh: &str) -> std::path::PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("conformance")
+        .join(name);
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).expect("report directory");
+    }
+    std::fs::write(&out, fresh).expect("report written");
+    out
+}
+
 /// A directory of `../shared` (`rel` inside it), or `None` after saying that
 /// `test` skips; under CI a missing one is a failure.
 pub fn dir(rel: &str, test: &str) -> Option<PathBuf> {
@@ -54,13 +66,7 @@ pub fn tracked_report(name: &str) -> PathBuf {
 /// Writes a fresh report under the target directory and compares it with
 /// its tracked copy: a difference fails, naming both files.
 pub fn check_report(name: &str, fresh: &str) {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("conformance")
-        .join(name);
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).expect("report directory");
-    }
-    std::fs::write(&out, fresh).expect("report written");
+    let out = write_report(name, fresh);
     let tracked = tracked_report(name);
     let before = std::fs::read_to_string(&tracked).unwrap_or_default();
     assert!(

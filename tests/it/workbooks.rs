@@ -79,7 +79,7 @@ pub fn problems(dir: &Path) -> PathBuf {
                     &["type", "name", "label", "label", "hint"],
                     &["text", "name", "Name", "Name", ""],
                     &["select_one yn", "ok", "OK?", "OK?", ""],
-                    &["barcode", "code", "Scan", "Scan", ""],
+                    &["background-audio", "code", "Rec", "Rec", ""],
                     &["integer", "age", "", "", ""],
                 ],
             ),

@@ -84,13 +84,17 @@ fn refusal(errors: &[FormError]) -> &'static str {
     }
 }
 
-/// The corpus forms rileva loads, and a count of the others by reason.
-fn subjects(dir: &Path) -> (Vec<Subject>, BTreeMap<&'static str, usize>) {
+/// The workbooks a verdicts file of `dir` lists that rileva loads, and a
+/// count of the others by reason.
+fn workbooks(dir: &Path, verdicts: &str) -> (Vec<Subject>, BTreeMap<&'static str, usize>) {
     let mut out = Vec::new();
     let mut refused = BTreeMap::new();
-    let tsv = std::fs::read_to_string(dir.join("workbook-verdicts.tsv")).expect("verdicts");
+    let tsv = std::fs::read_to_string(dir.join(verdicts)).expect("verdicts");
     for file in tsv.lines().skip(1).filter_map(|l| l.split('\t').next()) {
         let path = dir.join(file);
+        if !path.is_file() {
+            continue;
+        }
         match xlsform::load_path(&path) {
             Ok((_, form)) => out.push(Subject {
                 key: file.to_string(),
@@ -100,6 +104,12 @@ fn subjects(dir: &Path) -> (Vec<Subject>, BTreeMap<&'static str, usize>) {
             Err(e) => *refused.entry(refusal(&e)).or_default() += 1,
         }
     }
+    (out, refused)
+}
+
+/// The corpus forms rileva loads, and a count of the others by reason.
+fn subjects(dir: &Path) -> (Vec<Subject>, BTreeMap<&'static str, usize>) {
+    let (mut out, mut refused) = workbooks(dir, "workbook-verdicts.tsv");
     let text = std::fs::read_to_string(dir.join("md-cases.jsonl")).expect("md cases");
     for (i, line) in text
         .lines()
@@ -278,6 +288,9 @@ fn candidates(f: &Filling, slot: &Slot) -> Vec<String> {
         Kind::Time => list(&["10:00:00"]),
         Kind::DateTime => list(&["2020-01-01T10:00:00"]),
         Kind::Geopoint => list(&["1 2", "1 2 3 4"]),
+        Kind::Geotrace => list(&["1 2; 3 4"]),
+        Kind::Geoshape => list(&["1 2; 3 4; 5 6; 1 2"]),
+        Kind::Media(_) => list(&["pagina-0123456789ab.jpg"]),
         Kind::Acknowledge => list(&["OK"]),
         Kind::SelectOne | Kind::SelectMultiple => {
             let names = f.form().list_of(slot.node).map(|l| {
@@ -494,22 +507,23 @@ fn report(outcomes: &[Outcome], refused: &BTreeMap<&str, usize>, summary: &str) 
     r
 }
 
-#[test]
-fn exported_xml_has_the_shape_of_pyxforms_instance() {
-    let Some(dir) = shared::dir("xlsform-corpus/pyxform", "xml_oracle") else {
-        return;
-    };
+/// Skips (or under CI fails) when pyxform 4.5.0 cannot be run.
+fn pyxform_ready(test: &str) -> bool {
     if let Some(why) = pyxform_missing() {
-        let why = format!("xml_oracle: {why} (pip install pyxform=={PYXFORM_VERSION})");
+        let why = format!("{test}: {why} (pip install pyxform=={PYXFORM_VERSION})");
         // .ci/run installs it: CI runs this test.
         assert!(std::env::var_os("CI").is_none_or(|v| v.is_empty()), "{why}");
         println!("{why}: skipped");
-        return;
+        return false;
     }
-    let (subjects, refused) = subjects(&dir);
-    let verdicts = run_pyxform(&subjects);
+    true
+}
+
+/// Each subject's three responses compared with pyxform's instance.
+fn judge(subjects: &[Subject]) -> Vec<Outcome> {
+    let verdicts = run_pyxform(subjects);
     let mut outcomes = Vec::new();
-    for s in &subjects {
+    for s in subjects {
         let (word, detail) = match verdicts.get(&s.key) {
             None => (
                 "mismatch",
@@ -547,6 +561,42 @@ fn exported_xml_has_the_shape_of_pyxforms_instance() {
             detail,
         });
     }
+    outcomes
+}
+
+fn count(outcomes: &[Outcome], w: &str) -> usize {
+    outcomes.iter().filter(|o| o.word == w).count()
+}
+
+/// Fails naming every form whose export differs, then checks the report.
+fn settle(name: &str, outcomes: &[Outcome], report: &str) {
+    let path = shared::tracked_report(name);
+    let mismatches: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.word == "mismatch")
+        .map(|o| format!("{}: {}", o.key, o.detail))
+        .collect();
+    shared::write_report(name, report);
+    assert!(
+        mismatches.is_empty(),
+        "{} forms export XML unlike pyxform's instance (see {}):\n{}",
+        mismatches.len(),
+        path.display(),
+        mismatches.join("\n")
+    );
+    shared::check_report(name, report);
+}
+
+#[test]
+fn exported_xml_has_the_shape_of_pyxforms_instance() {
+    let Some(dir) = shared::dir("xlsform-corpus/pyxform", "xml_oracle") else {
+        return;
+    };
+    if !pyxform_ready("xml_oracle") {
+        return;
+    }
+    let (subjects, refused) = subjects(&dir);
+    let mut outcomes = judge(&subjects);
     for (k, _) in KNOWN_DIFFERENCES {
         if !outcomes
             .iter()
@@ -559,30 +609,50 @@ fn exported_xml_has_the_shape_of_pyxforms_instance() {
             });
         }
     }
-    let count = |w: &str| outcomes.iter().filter(|o| o.word == w).count();
+    let c = |w: &str| count(&outcomes, w);
     let summary = format!(
         "Forms compared: {} (agree {}, mismatch {}, known differences {}); loaded by rileva but \
          rejected by pyxform: {}; not loaded by rileva (skipped as unsupported or rejected): {}",
-        count("agree") + count("mismatch") + count("known"),
-        count("agree"),
-        count("mismatch"),
-        count("known"),
-        count("pyxform rejects"),
+        c("agree") + c("mismatch") + c("known"),
+        c("agree"),
+        c("mismatch"),
+        c("known"),
+        c("pyxform rejects"),
         refused.values().sum::<usize>()
     );
     println!("xml_oracle: {summary}");
-    let path = shared::tracked_report("XML.md");
-    let mismatches: Vec<String> = outcomes
-        .iter()
-        .filter(|o| o.word == "mismatch")
-        .map(|o| format!("{}: {}", o.key, o.detail))
-        .collect();
-    assert!(
-        mismatches.is_empty(),
-        "{} forms export XML unlike pyxform's instance (see {}):\n{}",
-        mismatches.len(),
-        path.display(),
-        mismatches.join("\n")
+    settle("XML.md", &outcomes, &report(&outcomes, &refused, &summary));
+}
+
+/// The real-world forms (../shared/xlsform-corpus/realworld) that rileva
+/// opens, each with every question answered (files attached, shapes
+/// typed), exported and compared with pyxform's instance as above.
+#[test]
+fn real_world_forms_export_xml_with_the_shape_of_pyxforms_instance() {
+    let Some(dir) = shared::dir("xlsform-corpus/realworld", "xml_oracle") else {
+        return;
+    };
+    if !pyxform_ready("xml_oracle (real-world forms)") {
+        return;
+    }
+    let (subjects, refused) = workbooks(&dir, "pyxform-verdicts.tsv");
+    let outcomes = judge(&subjects);
+    let c = |w: &str| count(&outcomes, w);
+    let summary = format!(
+        "Real-world forms compared: {} (agree {}, mismatch {}); opened by rileva but rejected \
+         by pyxform: {}; not opened by rileva: {}",
+        c("agree") + c("mismatch") + c("known"),
+        c("agree"),
+        c("mismatch"),
+        c("pyxform rejects"),
+        refused.values().sum::<usize>()
     );
-    shared::check_report("XML.md", &report(&outcomes, &refused, &summary));
+    println!("xml_oracle: {summary}");
+    let text = report(&outcomes, &refused, &summary).replacen(
+        "For each corpus form of \
+         ../shared/xlsform-corpus/pyxform",
+        "For each real-world form of ../shared/xlsform-corpus/realworld",
+        1,
+    );
+    settle("XML-REALWORLD.md", &outcomes, &text);
 }

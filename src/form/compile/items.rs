@@ -24,6 +24,9 @@ impl Compiler<'_> {
             "dateTime" => Some(Kind::DateTime),
             "range" => Some(Kind::Range),
             "geopoint" => Some(Kind::Geopoint),
+            "geotrace" => Some(Kind::Geotrace),
+            "geoshape" => Some(Kind::Geoshape),
+            "barcode" => Some(Kind::Barcode),
             "note" => Some(Kind::Note),
             "acknowledge" => Some(Kind::Acknowledge),
             "calculate" => Some(Kind::Calculate),
@@ -31,7 +34,13 @@ impl Compiler<'_> {
             other => MetaKind::ALL
                 .iter()
                 .find(|m| m.xlsform_name() == other)
-                .map(|&m| Kind::Meta(m)),
+                .map(|&m| Kind::Meta(m))
+                .or_else(|| {
+                    Media::ALL
+                        .iter()
+                        .find(|m| m.xlsform_name() == other)
+                        .map(|&m| Kind::Media(m))
+                }),
         };
         if let Some(kind) = simple {
             return Some((kind, None));

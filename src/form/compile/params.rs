@@ -22,6 +22,10 @@ impl Compiler<'_> {
                 "warning-accuracy",
                 "allow-mock-accuracy",
             ],
+            Kind::Media(Media::Image) => &["max-pixels", "accept"],
+            Kind::Media(Media::Audio) => &["quality", "accept"],
+            Kind::Media(_) => &["accept"],
+            Kind::Geotrace | Kind::Geoshape => &["allow-mock-accuracy"],
             _ => &[],
         };
         for key in params.keys() {

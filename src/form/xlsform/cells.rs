@@ -21,6 +21,8 @@ pub(super) enum Col {
     Default,
     Parameters,
     Disabled,
+    /// `body::accept`: the file types a file question takes.
+    Accept,
     /// Presentation only, for other programs, or not an XLSForm column.
     Ignored,
     /// A column whose values rileva refuses, with what it is for.
@@ -79,6 +81,7 @@ pub(super) fn classify(tokens: &[String]) -> (Col, Option<String>) {
         ["default"] => Col::Default,
         ["parameters"] => Col::Parameters,
         ["disabled"] => Col::Disabled,
+        ["body", "accept"] => Col::Accept,
         // Shown by other clients only (guidance for trainers, text box
         // height, media autoplay), or for SMS submissions: ignoring them
         // changes nothing about the data collected.

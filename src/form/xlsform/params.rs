@@ -97,8 +97,9 @@ fn is_reference(s: &str) -> bool {
     s.starts_with("${") && s.ends_with('}')
 }
 
-/// The other types that take parameters: range, geopoint, text. pyxform
-/// does not look at the parameters of any other type, nor does rileva.
+/// The other types that take parameters: range, geopoint, text, image,
+/// audio, geotrace and geoshape. pyxform does not look at the parameters of
+/// any other type, nor does rileva.
 pub(super) fn simple(
     cx: &mut Ctx<'_>,
     native: &str,
@@ -162,6 +163,65 @@ pub(super) fn simple(
                 .collect();
             (!out.is_empty()).then_some(out)
         }
+        "image" => {
+            accepted(cx, p, at, "image", &["app", "max-pixels"]);
+            if let Some(v) = p.get("max-pixels")
+                && v.parse::<i64>().is_err()
+            {
+                cx.invalid(
+                    at.to_string(),
+                    format!("max-pixels must be an integer, not \"{v}\""),
+                );
+            }
+            // Recorded (the export keeps it), not enforced: rileva reads
+            // no pixels.
+            keep(p, &["max-pixels"])
+        }
+        "audio" => {
+            accepted(cx, p, at, "audio", &["quality"]);
+            if let Some(v) = p.get("quality")
+                && !["voice-only", "low", "normal", "external"].contains(&v.as_str())
+            {
+                cx.invalid(
+                    at.to_string(),
+                    format!("quality must be voice-only, low, normal or external, not \"{v}\""),
+                );
+            }
+            keep(p, &["quality"])
+        }
+        "geotrace" | "geoshape" => {
+            accepted(
+                cx,
+                p,
+                at,
+                native,
+                &["allow-mock-accuracy", "incremental", "reference-geometry"],
+            );
+            if p.contains_key("reference-geometry") {
+                cx.unsupported(
+                    at.to_string(),
+                    "reference-geometry (a map layer to capture against) is not supported by rileva",
+                );
+            }
+            if let Some(v) = p.get("allow-mock-accuracy")
+                && v != "true"
+                && v != "false"
+            {
+                cx.invalid(
+                    at.to_string(),
+                    format!("allow-mock-accuracy must be true or false, not \"{v}\""),
+                );
+            }
+            if let Some(v) = p.get("incremental")
+                && !["true", "yes"].contains(&v.as_str())
+            {
+                cx.invalid(
+                    at.to_string(),
+                    format!("incremental can only be true, not \"{v}\""),
+                );
+            }
+            keep(p, &["allow-mock-accuracy"])
+        }
         "text" => {
             accepted(cx, p, at, "text", &["rows"]);
             if let Some(v) = p.get("rows")
@@ -176,6 +236,16 @@ pub(super) fn simple(
         }
         _ => None,
     }
+}
+
+/// The parameters among `keys` that were given, or none.
+fn keep(p: &Params, keys: &[&str]) -> Option<Params> {
+    let out: Params = p
+        .iter()
+        .filter(|(k, _)| keys.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (!out.is_empty()).then_some(out)
 }
 
 /// range: `start`, `end`, `step` (default 1, 10, 1) are used; `placeholder`,

@@ -298,6 +298,11 @@ impl Survey<'_, '_, '_> {
                     item.parameters =
                         params::simple(self.cx, simple.native, p, &at_params, &appearance, choices);
                 }
+                if let Some(accept) = f.get(Col::Accept).filter(|_| simple.native == "file") {
+                    item.parameters
+                        .get_or_insert_default()
+                        .insert("accept".into(), accept.to_string());
+                }
                 self.push(item);
             }
             TypeCell::Unsupported(what) => {

@@ -10,12 +10,18 @@ use rstest::rstest;
 
 #[rstest]
 #[case(
-    "| | image | p | Photo |\n",
-    "survey, line 3, column type: the type \"image\" (a photo) is not supported by rileva"
+    "| | background-audio | p | Rec |\n",
+    "survey, line 3, column type: the type \"background-audio\" (background audio recording) is not supported by rileva"
 )]
-#[case("| | audio | p | Rec |\n", "the type \"audio\"")]
-#[case("| | geotrace | p | Line |\n", "the type \"geotrace\"")]
-#[case("| | barcode | p | Code |\n", "the type \"barcode\"")]
+#[case(
+    "| | background-geopoint | p | Where |\n",
+    "the type \"background-geopoint\""
+)]
+#[case("| | osm | p | Tags |\n", "the type \"osm\"")]
+#[case("| | image | p | Photo |\n", "")]
+#[case("| | audio | p | Rec |\n", "")]
+#[case("| | geotrace | p | Line |\n", "")]
+#[case("| | barcode | p | Code |\n", "")]
 #[case("| | rank yn | p | Rank |\n", "the type \"rank yn\"")]
 #[case("| | select_one_external yn | p | P |\n", "select_one_external")]
 #[case("| | audit | | |\n", "the type \"audit\"")]
@@ -42,7 +48,7 @@ fn unsupported_types_are_refused_where_they_are(#[case] rows: &str, #[case] want
 /// to fill would only say it again (and sort first, before the row).
 #[test]
 fn a_form_of_one_refused_question_reports_only_the_refusal() {
-    let e = errors("| survey |\n| | type | name | label |\n| | image | p | Photo |\n");
+    let e = errors("| survey |\n| | type | name | label |\n| | osm | p | Tags |\n");
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(e[0].is_unsupported(), "{e:#?}");
 }
@@ -220,10 +226,10 @@ fn missing_sheets_and_columns() {
 
 #[test]
 fn every_problem_is_reported_at_once_in_sheet_order() {
-    let md = "| survey |\n| | type | name | label | relevant |\n| | image | p | P | |\n| | text | a | A | ${nope} |\n| | text | 2b | B | |\n| | end group | | | |\n| choices |\n| | list_name | name | label |\n| | c | x | X |\n| | c | x | X |\n";
+    let md = "| survey |\n| | type | name | label | relevant |\n| | osm | p | P | |\n| | text | a | A | ${nope} |\n| | text | 2b | B | |\n| | end group | | | |\n| choices |\n| | list_name | name | label |\n| | c | x | X |\n| | c | x | X |\n";
     let e = messages(md);
     let want = [
-        "survey, line 3, column type: the type \"image\"",
+        "survey, line 3, column type: the type \"osm\"",
         "survey, line 4, column relevant: unknown question ${nope}",
         "survey, line 5, column name: \"2b\" is not a valid name",
         "survey, line 6, column type: \"end_group\" has no matching",

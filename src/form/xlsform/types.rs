@@ -225,6 +225,18 @@ fn simple_type(cell: &str) -> Option<Simple> {
         | "subscriber id" | "get subscriber id" | "uri:subscriberid" => "hidden",
         "range" => "range",
         "hidden" => "hidden",
+        // Media: a file attached from disk (signature and draw are images
+        // with an appearance).
+        "image" | "photo" | "q picture" | "q image" | "add image prompt" | "add photo prompt" => {
+            "image"
+        }
+        "audio" | "q audio" | "add audio prompt" => "audio",
+        "video" | "q video" | "add video prompt" => "video",
+        "file" | "add file prompt" => "file",
+        // The code is typed (a terminal has no camera to scan it).
+        "barcode" | "q barcode" | "add barcode prompt" => "barcode",
+        "geotrace" | "q geotrace" => "geotrace",
+        "geoshape" | "q geoshape" => "geoshape",
         "start" | "start time" | "get start time" => "start",
         "end" | "end time" | "get end time" => "end",
         "today" | "get today" => "today",
@@ -267,19 +279,11 @@ fn days(cell: &str) -> Option<Simple> {
 }
 
 /// Types pyxform knows that rileva refuses, each with what it is for the
-/// message. Each would collect data rileva cannot collect (media, barcodes,
-/// shapes, device sensors) or depends on machinery it does not have.
+/// message. Each would collect data a terminal cannot collect (device
+/// sensors, background recording) or depends on machinery rileva does not
+/// have.
 fn unsupported(cell: &str) -> Option<&'static str> {
     Some(match cell {
-        "image" | "photo" | "q picture" | "q image" | "add image prompt" | "add photo prompt" => {
-            "a photo"
-        }
-        "audio" | "q audio" | "add audio prompt" => "an audio recording",
-        "video" | "q video" | "add video prompt" => "a video recording",
-        "file" | "add file prompt" => "a file upload",
-        "barcode" | "q barcode" | "add barcode prompt" => "a barcode scan",
-        "geotrace" | "q geotrace" => "a line on a map",
-        "geoshape" | "q geoshape" => "a shape on a map",
         "audit" => "the audit log",
         "background-audio" => "background audio recording",
         "background-geopoint" => "a location captured in the background",
@@ -333,7 +337,13 @@ mod tests {
     #[case("end group", TypeCell::End(Control::Group))]
     #[case("end_repeat", TypeCell::End(Control::Repeat))]
     #[case("begin loop over l", TypeCell::Begin(Control::Loop))]
-    #[case("image", TypeCell::Unsupported("a photo"))]
+    #[case("image", TypeCell::Simple(simple("image")))]
+    #[case("photo", TypeCell::Simple(simple("image")))]
+    #[case("q geoshape", TypeCell::Simple(simple("geoshape")))]
+    #[case(
+        "background-audio",
+        TypeCell::Unsupported("background audio recording")
+    )]
     #[case(
         "select_one_external l",
         TypeCell::Unsupported("select_one_external (lists from an external_choices sheet)")

@@ -13,6 +13,8 @@ pub enum Mode {
     Start,
     /// A one-line text, number or date.
     Text,
+    /// The path of a file to attach (a media question): Tab completes it.
+    Path,
     Multiline,
     /// A short choice list: digits and letters pick.
     Choices,
@@ -99,6 +101,8 @@ pub enum Cmd {
     TakeThird,
     /// Reconciliation: a reason other than the one the key implies.
     GiveReason,
+    /// Completes the path of a file being attached.
+    CompletePath,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +168,9 @@ pub fn resolve(mode: Mode, ev: KeyEvent) -> Option<Action> {
         });
     }
     match mode {
-        Operator | Text | Multiline | Filter | Jump | ReconcileText => Some(Action::Edit(ev)),
+        Operator | Text | Path | Multiline | Filter | Jump | ReconcileText => {
+            Some(Action::Edit(ev))
+        }
         // Esc typed fast and a key after it reach us as Alt+key: the
         // acknowledgement, and that key the first of the field keyed again.
         Held if ev.modifiers.contains(ALT) && matches!(ev.code, KeyCode::Char(_)) => {

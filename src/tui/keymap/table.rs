@@ -20,13 +20,14 @@ const fn ctrl(ch: char) -> Key {
     Key::K(KeyCode::Char(ch), CTRL)
 }
 
-const QUESTION: &[Mode] = &[Text, Multiline, Choices, Filter, Note, RepeatEnd];
+const QUESTION: &[Mode] = &[Text, Path, Multiline, Choices, Filter, Note, RepeatEnd];
 /// Question screens, where the repeat keys work.
-const FIELDS: &[Mode] = &[Text, Multiline, Choices, Filter, Note];
+const FIELDS: &[Mode] = &[Text, Path, Multiline, Choices, Filter, Note];
 pub(super) const ALL_BUT_DIALOGS: &[Mode] = &[
     Operator,
     Start,
     Text,
+    Path,
     Multiline,
     Choices,
     Filter,
@@ -331,7 +332,7 @@ pub const BINDINGS: &[Binding] = &[
             Key::K(KeyCode::BackTab, SHIFT),
             k(KeyCode::PageUp),
         ],
-        modes: &[Text, Multiline, Choices, Note, RepeatEnd],
+        modes: &[Text, Path, Multiline, Choices, Note, RepeatEnd],
         cmd: Cmd::Prev,
         help: tr!(
             "Domanda precedente (la risposta resta)",
@@ -350,8 +351,18 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some(tr!("indietro", "back")),
     },
     Binding {
+        keys: &[k(KeyCode::Tab)],
+        modes: &[Path],
+        cmd: Cmd::CompletePath,
+        help: tr!(
+            "Completa il percorso del file (due volte: le possibilità)",
+            "Complete the file's path (twice: the possibilities)"
+        ),
+        hint: Some(tr!("completa", "complete")),
+    },
+    Binding {
         keys: &[k(KeyCode::Tab), k(KeyCode::PageDown)],
-        modes: &[Text, Multiline, Choices, Note, RepeatEnd],
+        modes: &[Text, Path, Multiline, Choices, Note, RepeatEnd],
         cmd: Cmd::Skip,
         help: tr!(
             "Domanda successiva senza confermare (si può tornare)",
@@ -372,7 +383,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[k(KeyCode::F(9))],
         modes: &[
-            Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review, ReadOnly,
+            Text, Path, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review, ReadOnly,
         ],
         cmd: Cmd::FormLanguage,
         help: tr!(

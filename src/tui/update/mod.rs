@@ -6,6 +6,7 @@
 //! if the write fails, the effect's `Undo` takes it back, so the screen never
 //! shows as saved what the store does not hold.
 
+mod attach;
 mod keying;
 mod navigate;
 mod outcomes;

@@ -130,6 +130,16 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             effects
         }
         Outcome::Slip { undo } => slipped(app, undo),
+        Outcome::Attached {
+            slot,
+            typed,
+            result,
+        } => super::attach::attached(app, slot, &typed, result),
+        Outcome::Completed {
+            slot,
+            typed,
+            completion,
+        } => super::attach::completed(app, &slot, &typed, completion),
     }
 }
 
@@ -330,6 +340,7 @@ fn open(app: &mut App, opened: Opened) -> Vec<Effect> {
         corrections: 0,
         earlier,
         jump: None,
+        completions: Vec::new(),
     }));
     Vec::new()
 }

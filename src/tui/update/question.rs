@@ -22,6 +22,10 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
     };
     let editable = !f.read_only;
     let transcribing = f.transcribing();
+    // Tab's list of names is for the path as it was when Tab was pressed.
+    if action != Action::Cmd(Cmd::CompletePath) {
+        f.completions.clear();
+    }
     match action {
         Action::HeldBack => transcribe::held_back(app),
         Action::Cmd(Cmd::Acknowledge) => transcribe::acknowledge(f),
@@ -145,6 +149,7 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
             return leave(f, After::Next);
         }
         Action::Cmd(Cmd::Ditto) => return keying::ditto(app),
+        Action::Cmd(Cmd::CompletePath) if editable => return super::attach::complete(f),
         Action::Cmd(Cmd::Jump) => keying::open_jump(f),
         Action::Cmd(Cmd::Outline) => return leave(f, After::Outline),
         Action::Cmd(Cmd::Review) => return leave(f, After::Review),
@@ -266,8 +271,20 @@ pub(super) fn confirm(f: &mut Fill, flash: &mut Option<Flash>) -> Vec<Effect> {
     if !field.input_takes_answer() || f.read_only || f.filling.is_read_only(&field.slot) {
         return navigate(f, After::NextField);
     }
+    if let Some(attach) = super::attach::attach_typed(f) {
+        return vec![attach];
+    }
     let slot = field.slot.clone();
     let value = field.value(&f.filling);
+    settle(f, slot, value)
+}
+
+/// A value for a field, in either layout: refused in place, or saved (when
+/// it changed) and the focus moved on.
+pub(super) fn settle(f: &mut Fill, slot: Slot, value: String) -> Vec<Effect> {
+    let Some(field) = f.page.field() else {
+        return Vec::new();
+    };
     match f.filling.check(&slot, &value) {
         Err(problem) => {
             note_refused(f, &slot, &value);

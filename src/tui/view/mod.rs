@@ -398,7 +398,7 @@ fn render_help(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: Them
     }
     if matches!(
         mode,
-        Mode::Operator | Mode::Text | Mode::Multiline | Mode::Filter
+        Mode::Operator | Mode::Text | Mode::Path | Mode::Multiline | Mode::Filter
     ) {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<20} ", match lang { Lang::It => "altri tasti", Lang::En => "other keys" }), theme.key()),

@@ -363,11 +363,36 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
             .wrap(Wrap { trim: true }),
             error_area,
         );
+    } else if !f.completions.is_empty() && f.page.field().is_some_and(|h| h.slot == q.slot) {
+        // Tab's choices for the rest of the path typed.
+        let names: Vec<String> = f
+            .completions
+            .iter()
+            .map(|n| sanitize(n, false).into_owned())
+            .collect();
+        frame.render_widget(
+            Paragraph::new(Span::styled(names.join("  "), theme.dim())).wrap(Wrap { trim: true }),
+            error_area,
+        );
     }
 }
 
 fn label_plain(spans: &[Span<'_>]) -> String {
     spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+fn media_hint(m: crate::form::Media, lang: Lang) -> &'static str {
+    use crate::form::Media;
+    match (m, lang) {
+        (Media::Image, Lang::It) => " percorso dell'immagine (Tab completa) ",
+        (Media::Image, Lang::En) => " path of the image (Tab completes) ",
+        (Media::Audio, Lang::It) => " percorso dell'audio (Tab completa) ",
+        (Media::Audio, Lang::En) => " path of the audio (Tab completes) ",
+        (Media::Video, Lang::It) => " percorso del video (Tab completa) ",
+        (Media::Video, Lang::En) => " path of the video (Tab completes) ",
+        (Media::File, Lang::It) => " percorso del file (Tab completa) ",
+        (Media::File, Lang::En) => " path of the file (Tab completes) ",
+    }
 }
 
 fn type_hint(kind: Kind, lang: Lang) -> &'static str {
@@ -386,6 +411,13 @@ fn type_hint(kind: Kind, lang: Lang) -> &'static str {
         (Kind::Range, Lang::En) => " number in range ",
         (Kind::Geopoint, Lang::It) => " latitudine longitudine [altitudine [precisione]] ",
         (Kind::Geopoint, Lang::En) => " latitude longitude [altitude [accuracy]] ",
+        (Kind::Geotrace, Lang::It) => " lat lon; lat lon; … (almeno 2) ",
+        (Kind::Geotrace, Lang::En) => " lat lon; lat lon; … (at least 2) ",
+        (Kind::Geoshape, Lang::It) => " lat lon; lat lon; lat lon; … (un'area) ",
+        (Kind::Geoshape, Lang::En) => " lat lon; lat lon; lat lon; … (a shape) ",
+        (Kind::Barcode, Lang::It) => " codice a barre (digitato) ",
+        (Kind::Barcode, Lang::En) => " barcode (typed) ",
+        (Kind::Media(m), lang) => media_hint(m, lang),
         _ => "",
     }
 }
