@@ -86,6 +86,10 @@ pub(super) struct Ctx<'a> {
     /// pyxform's `clean_text_values` (default yes): runs of spaces in survey
     /// cells folded to one.
     pub clean_text: bool,
+    /// The lists of the external_choices sheet, by name: the key each has
+    /// among the choice lists (its own name, unless the choices sheet has a
+    /// list of that name too).
+    pub external: BTreeMap<String, String>,
 }
 
 impl Ctx<'_> {
@@ -117,6 +121,7 @@ pub fn read(wb: &Workbook, fallback_id: &str, file: &str, form_name: Option<&str
         problems: Vec::new(),
         languages: Languages::default(),
         clean_text: true,
+        external: BTreeMap::new(),
     };
     let sheets = find_sheets(&mut cx, file);
     let survey_sheet = sheets.get("survey").copied();
@@ -141,6 +146,22 @@ pub fn read(wb: &Workbook, fallback_id: &str, file: &str, form_name: Option<&str
         .as_ref()
         .map(|t| read_choices(&mut cx, t))
         .unwrap_or_default();
+    // select_one_external's lists (pyxform writes them to itemsets.csv,
+    // which ODK Collect reads): choice lists like the others, kept apart
+    // from a choices list of the same name.
+    let external_table = sheets
+        .get("external_choices")
+        .map(|s| table(&mut cx, s, SheetKind::Choices));
+    if let Some(t) = &external_table {
+        for (name, list) in read_choices(&mut cx, t) {
+            let mut key = name.clone();
+            while choices.contains_key(&key) {
+                key.push_str(" (external_choices)");
+            }
+            cx.external.insert(name, key.clone());
+            choices.insert(key, list);
+        }
+    }
     let mut out = survey::Output::default();
     match &survey_table {
         Some(t) => {
@@ -236,10 +257,10 @@ fn find_sheets<'a>(cx: &mut Ctx<'a>, file: &str) -> HashMap<&'static str, &'a Sh
             "survey" => "survey",
             "choices" => "choices",
             "settings" => "settings",
-            "external_choices" | "entities" | "osm" => {
+            "external_choices" => "external_choices",
+            "entities" | "osm" => {
                 if sheet.rows.len() > 1 {
                     let what = match lower.as_str() {
-                        "external_choices" => "choice lists for select_one_external",
                         "entities" => "ODK entities",
                         _ => "OpenStreetMap tags",
                     };

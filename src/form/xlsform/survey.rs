@@ -221,7 +221,19 @@ impl Survey<'_, '_, '_> {
                 multiple,
                 list,
                 or_other,
+                external,
             } => {
+                let list = match self.cx.external.get(&list) {
+                    Some(key) if external => key.clone(),
+                    None if external => {
+                        self.cx.invalid(
+                            at_type.clone(),
+                            format!("select_one_external takes its lists from the external_choices sheet, which has no list \"{list}\""),
+                        );
+                        list
+                    }
+                    _ => list,
+                };
                 item.kind = if multiple {
                     "select_multiple"
                 } else {

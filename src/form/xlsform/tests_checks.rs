@@ -23,7 +23,6 @@ use rstest::rstest;
 #[case("| | geotrace | p | Line |\n", "")]
 #[case("| | barcode | p | Code |\n", "")]
 #[case("| | rank yn | p | Rank |\n", "the type \"rank yn\"")]
-#[case("| | select_one_external yn | p | P |\n", "select_one_external")]
 #[case("| | audit | | |\n", "the type \"audit\"")]
 #[case("| | text | p | ${last-saved#p} |\n", "${last-saved#…}")]
 #[case("| | select_one yn | p | P |\n", "")]
@@ -554,4 +553,32 @@ fn a_loop_is_a_group_per_choice_and_its_names_are_many() {
         let all = messages(&md).join("\n");
         assert!(all.contains(want), "{rows}: {all}");
     }
+}
+
+/// select_one_external reads its list from the external_choices sheet
+/// (kept apart from a choices list of the same name), filtered by the
+/// sheet's columns; a list that sheet lacks is an error.
+#[test]
+fn external_choices_are_lists_of_their_own_sheet() {
+    let md = "| survey |\n| | type | name | label | choice_filter |\n| | select_one city | city | City | |\n| | select_one_external city | district | District | |\n| | select_one_external district | street | Street | city=${district} |\n| choices |\n| | list_name | name | label |\n| | city | to | Torino |\n| external_choices |\n| | list_name | name | label | city |\n| | city | mi | Milano | |\n| | district | d1 | Uno | to |\n| | district | d2 | Due | mi |\n";
+    let (_, form) = load(md).unwrap_or_else(|e| panic!("{e:#?}"));
+    let list_of = |name: &str| {
+        let id = form.by_name(name).expect("a question");
+        let list = form.list_of(id).expect("a list");
+        list.choices
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list_of("city"), vec!["to"]);
+    assert_eq!(
+        list_of("district"),
+        vec!["mi"],
+        "the external list, not the choices one"
+    );
+    assert_eq!(list_of("street"), vec!["d1", "d2"]);
+    let e = messages(
+        "| survey |\n| | type | name | label |\n| | select_one_external nope | p | P |\n| external_choices |\n| | list_name | name | label |\n| | other | a | A |\n",
+    );
+    assert!(has(&e, "which has no list \"nope\""), "{e:#?}");
 }

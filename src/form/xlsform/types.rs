@@ -12,6 +12,8 @@ pub enum TypeCell {
         multiple: bool,
         list: String,
         or_other: bool,
+        /// `select_one_external`: the list is of the external_choices sheet.
+        external: bool,
     },
     /// `select_one_from_file FILE`, `select_multiple_from_file FILE`.
     FromFile { multiple: bool, file: String },
@@ -141,23 +143,18 @@ fn select(cell: &str) -> Option<TypeCell> {
         ("select one from file", false),
         ("select multiple from file", true),
     ];
-    const OTHER: &[(&str, &str)] = &[
-        (
-            "select_one_external",
-            "select_one_external (lists from an external_choices sheet)",
-        ),
-        ("rank", "rank"),
-    ];
+    const OTHER: &[(&str, &str)] = &[("rank", "rank")];
     // Longest command first, so that `select one from file x` is not `select one from`.
     let mut commands: Vec<(&str, u8)> = Vec::new();
     commands.extend(ONE.iter().map(|c| (*c, 0)));
     commands.extend(MULTIPLE.iter().map(|c| (*c, 1)));
     commands.extend(FROM_FILE.iter().map(|(c, m)| (*c, 2 + u8::from(*m))));
+    commands.push(("select_one_external", 4));
     commands.extend(
         OTHER
             .iter()
             .enumerate()
-            .map(|(i, (c, _))| (*c, 4 + i as u8)),
+            .map(|(i, (c, _))| (*c, 5 + i as u8)),
     );
     commands.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
     for (command, what) in commands {
@@ -180,16 +177,17 @@ fn select(cell: &str) -> Option<TypeCell> {
             0 | 1 if list.contains("${") => {
                 TypeCell::Unsupported("a select from the answers of a repeat (select_one ${…})")
             }
-            0 | 1 => TypeCell::Select {
+            0 | 1 | 4 => TypeCell::Select {
                 multiple: what == 1,
                 list: list.to_string(),
                 or_other,
+                external: what == 4,
             },
             2 | 3 => TypeCell::FromFile {
                 multiple: what == 3,
                 file: list.to_string(),
             },
-            n => TypeCell::Unsupported(OTHER[usize::from(n - 4)].1),
+            n => TypeCell::Unsupported(OTHER[usize::from(n - 5)].1),
         });
     }
     None
@@ -312,6 +310,7 @@ mod tests {
             multiple,
             list: list.into(),
             or_other,
+            external: false,
         }
     }
 
@@ -346,7 +345,7 @@ mod tests {
     )]
     #[case(
         "select_one_external l",
-        TypeCell::Unsupported("select_one_external (lists from an external_choices sheet)")
+        TypeCell::Select { multiple: false, list: "l".into(), or_other: false, external: true }
     )]
     #[case(
         "select_one ${q}",
