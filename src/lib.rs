@@ -15,6 +15,7 @@ pub mod expr;
 pub mod form;
 pub mod import;
 pub mod lang;
+pub mod markup;
 pub mod store;
 pub mod temporal;
 #[cfg(test)]

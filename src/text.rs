@@ -84,6 +84,12 @@ pub fn json_inert(json: &str) -> Cow<'_, str> {
 }
 
 /// One-line display form of a text: sanitized, with line breaks shown as `⏎ `.
+/// A label or hint on one line: its Markdown taken off (see `markup`),
+/// then as `one_line`.
+pub fn label_line(s: &str) -> String {
+    one_line(&crate::markup::plain(s))
+}
+
 pub fn one_line(s: &str) -> String {
     let s = s.replace("\r\n", "\n");
     sanitize(&s, true).replace('\n', " ⏎ ")

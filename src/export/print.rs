@@ -95,7 +95,11 @@ impl Printer<'_> {
             Kind::Group | Kind::Repeat => {
                 let h = depth.min(4);
                 let label = self.text(&node.label);
-                let _ = writeln!(html, "<section>\n<h{h}>{}</h{h}>", esc(&label));
+                let _ = writeln!(
+                    html,
+                    "<section>\n<h{h}>{}</h{h}>",
+                    esc(&crate::markup::plain(&label))
+                );
                 self.skip(html, node);
                 for &c in &node.children {
                     self.node(html, c, depth + 1);
@@ -119,10 +123,10 @@ impl Printer<'_> {
             html,
             "<div class=\"q\"><p class=\"label\"><b class=\"num\">{}</b> {}{required}</p>",
             esc(&node.name),
-            esc(&label)
+            marked(&label)
         );
         if !hint.is_empty() {
-            let _ = write!(html, "<p class=\"hint\">{}</p>", esc(&hint));
+            let _ = write!(html, "<p class=\"hint\">{}</p>", marked(&hint));
         }
         self.skip(html, node);
         self.boxes(html, node);
@@ -261,7 +265,7 @@ impl Printer<'_> {
                     html,
                     "<li><b class=\"code\">{}</b> {}</li>",
                     esc(&list.code(i)),
-                    esc(&self.text(&c.label))
+                    marked(&self.text(&c.label))
                 );
             }
             html.push_str("</ul>\n</section>\n");
@@ -306,7 +310,7 @@ impl Printer<'_> {
                 html,
                 "<li><span class=\"{mark}\"></span> <b class=\"code\">{}</b> {}</li>",
                 esc(&list.code(i)),
-                esc(&self.text(&c.label))
+                marked(&self.text(&c.label))
             );
         }
         html.push_str("</ul>");
@@ -344,6 +348,39 @@ section.appendix { break-before: page; }
 .lines.l1 { height: 7mm; }
 .lines.l5 { height: 35mm; background: repeating-linear-gradient(#fff 0 6.5mm, #000 6.5mm 7mm); }
 ";
+
+/// A label or hint in ODK's Markdown as HTML: bold and italic as such,
+/// headings in bold, line breaks kept, a link as its text with its address
+/// written after it (the page is printed); everything else escaped.
+fn marked(text: &str) -> String {
+    let mut out = String::new();
+    for (n, line) in crate::markup::parse(text).iter().enumerate() {
+        if n > 0 {
+            out.push_str("<br>");
+        }
+        if line.heading {
+            out.push_str("<strong>");
+        }
+        for p in &line.pieces {
+            let (open, close) = match (p.bold, p.italic) {
+                (true, true) => ("<strong><em>", "</em></strong>"),
+                (true, false) => ("<strong>", "</strong>"),
+                (false, true) => ("<em>", "</em>"),
+                (false, false) => ("", ""),
+            };
+            out.push_str(open);
+            out.push_str(&esc(&p.text));
+            if let Some(url) = p.link.as_ref().filter(|u| **u != p.text) {
+                let _ = write!(out, " ({})", esc(url));
+            }
+            out.push_str(close);
+        }
+        if line.heading {
+            out.push_str("</strong>");
+        }
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {
@@ -390,6 +427,15 @@ mod tests {
         assert!(html.contains("gg mm aaaa"));
         let en = paper_form(&default_form(), Lang::En);
         assert!(en.contains("Questionnaire no.") && en.contains("Only if A01 is 5"));
+    }
+
+    #[test]
+    fn markdown_in_labels_is_printed_as_html_and_markup_typed_is_escaped() {
+        assert_eq!(
+            marked("# Titolo<br>**forte** e *corsivo*, [sito](https://x.it) <script>"),
+            "<strong>Titolo</strong><br><strong>forte</strong> e <em>corsivo</em>, sito (https://x.it) &lt;script&gt;"
+        );
+        assert_eq!(marked("<span style=\"color:red\">rosso</span>"), "rosso");
     }
 
     #[test]

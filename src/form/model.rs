@@ -247,6 +247,8 @@ pub struct Node {
     pub repeats: Vec<NodeId>,
     pub appearance: String,
     pub choice_filter: Option<ChoiceFilter>,
+    /// Files other clients show with the label, by kind (`image`, `audio`…).
+    pub media: std::collections::BTreeMap<String, String>,
     /// Where the node is defined, for messages (e.g. `survey[0].children[3]`).
     pub location: String,
 }
@@ -416,6 +418,8 @@ pub struct Form {
     /// Root element name of the XForm instance.
     pub root_name: String,
     pub clean_text_values: bool,
+    /// Submissions are encrypted with this RSA key (base64 DER) when sent.
+    pub public_key: Option<String>,
     pub nodes: Vec<Node>,
     /// Top-level nodes, in order.
     pub top: Vec<NodeId>,

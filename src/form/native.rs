@@ -44,6 +44,10 @@ pub struct Settings {
     /// Text answers are stored with runs of white space folded to one space.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub clean_text_values: bool,
+    /// The RSA public key (base64 DER) submissions are encrypted with
+    /// before they are sent (XLSForm's public_key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
     /// Where `form_id` came from when read from an XLSForm (a cell, or the
     /// file name), for messages; not part of the format.
     #[serde(skip)]
@@ -116,6 +120,10 @@ pub struct Item {
     pub parameters: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Item>>,
+    /// Files shown with the label in other clients (`image`, `big-image`,
+    /// `audio`, `video`): the file's name by kind. A terminal names them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<BTreeMap<String, String>>,
     /// Where the row came from when it was read from an XLSForm (e.g.
     /// `survey, row 12`), for messages; not part of the format.
     #[serde(skip)]

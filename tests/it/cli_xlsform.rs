@@ -273,8 +273,8 @@ fn validate_reports_every_problem_of_a_workbook_with_its_cell() {
         "survey, row 1, column label: the column \"label\" appears twice",
         "survey, row 4, column type: the type \"background-audio\" (background audio recording) is not supported by rileva",
         "survey, row 5: a question needs a label or a hint",
-        "choices, row 2, column image: the column \"image\" (images, audio or video in choices) is not supported by rileva",
-        "settings, row 2, column public_key: the setting public_key (encrypted submissions) is not supported by rileva",
+        "choices, row 3: duplicate choice \"1\" in list \"yn\"",
+        "settings, row 2, column omit_instanceID: the setting omit_instanceID is not supported by rileva",
     ];
     for w in want {
         assert!(s.contains(w), "{w} in {s}");

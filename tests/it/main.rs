@@ -25,6 +25,7 @@ mod e2e_transcribe;
 mod e2e_xlsform;
 mod export;
 mod import;
+mod labels;
 mod media;
 mod realworld;
 mod regressions;

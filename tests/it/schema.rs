@@ -172,6 +172,7 @@ fn the_form_schema_names_exactly_the_fields_of_the_native_format() {
         choice_filter: some(),
         parameters: Some(BTreeMap::new()),
         children: Some(Vec::new()),
+        media: Some(BTreeMap::new()),
         origin: None,
     };
     assert_eq!(keys(to(&item)), schema_keys(&s, "/$defs/item/properties"));
@@ -184,6 +185,7 @@ fn the_form_schema_names_exactly_the_fields_of_the_native_format() {
         name: some(),
         allow_choice_duplicates: true,
         clean_text_values: true,
+        public_key: some(),
         form_id_origin: None,
     };
     assert_eq!(

@@ -88,12 +88,12 @@ pub fn problems(dir: &Path) -> PathBuf {
                 &[
                     &["list_name", "name", "label", "image"],
                     &["yn", "1", "Yes", "yes.png"],
-                    &["yn", "0", "No", ""],
+                    &["yn", "1", "No", ""],
                 ],
             ),
             (
                 "settings",
-                &[&["form_id", "public_key"], &["problems", "MIIBIjANBg"]],
+                &[&["form_id", "omit_instanceID"], &["problems", "yes"]],
             ),
         ],
     )

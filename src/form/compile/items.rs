@@ -161,7 +161,12 @@ impl Compiler<'_> {
         }
         let label = self.text(item.label.as_ref(), codes, &loc.field("label"));
         let hint = self.text(item.hint.as_ref(), codes, &loc.field("hint"));
-        let needs_label = kind.is_screen();
+        // A question shown by its picture or sound alone is one too.
+        let needs_label = kind.is_screen()
+            && item
+                .media
+                .as_ref()
+                .is_none_or(std::collections::BTreeMap::is_empty);
         if needs_label && label.is_empty() && hint.is_empty() {
             self.err(loc.base.clone(), "a question needs a label or a hint");
         }
@@ -279,6 +284,7 @@ impl Compiler<'_> {
             repeats,
             appearance: item.appearance.clone().unwrap_or_default(),
             choice_filter,
+            media: item.media.clone().unwrap_or_default(),
             location: loc.base.clone(),
         });
         pending.push(Pending {

@@ -227,6 +227,7 @@ impl Compiler<'_> {
             instance_name,
             root_name,
             clean_text_values: doc.settings.clean_text_values,
+            public_key: doc.settings.public_key.clone(),
             nodes: std::mem::take(&mut self.nodes),
             top,
             lists: std::mem::take(&mut self.lists),

@@ -23,6 +23,9 @@ pub(super) enum Col {
     Disabled,
     /// `body::accept`: the file types a file question takes.
     Accept,
+    /// `image`, `audio`, `video`, `big-image` (`media::…`): a file shown
+    /// with the label, which a terminal names rather than shows.
+    Media(&'static str),
     /// Presentation only, for other programs, or not an XLSForm column.
     Ignored,
     /// A column whose values rileva refuses, with what it is for.
@@ -81,7 +84,8 @@ pub(super) fn classify(tokens: &[String]) -> (Col, Option<String>) {
         ["default"] => Col::Default,
         ["parameters"] => Col::Parameters,
         ["disabled"] => Col::Disabled,
-        ["body", "accept"] => Col::Accept,
+        // `body::accept` (the header `body` is read as `control`).
+        ["control" | "body", "accept"] => Col::Accept,
         // Shown by other clients only (guidance for trainers, text box
         // height, media autoplay), or for SMS submissions: ignoring them
         // changes nothing about the data collected.
@@ -90,7 +94,22 @@ pub(super) fn classify(tokens: &[String]) -> (Col, Option<String>) {
         | ["bind", "jr:noAppErrorString", ..]
         | ["sms" | "sms_field" | "sms_option" | "list_name" | "extra_data"]
         | ["instance", "odk:tag"] => Col::Ignored,
-        ["media", ..] => Col::Unsupported("images, audio or video in labels"),
+        // A bare `media` column: a file of no kind said (pyxform takes it
+        // as the row's media too).
+        ["media"] => Col::Media("file"),
+        ["media", kind, ..] => {
+            let kind = match kind {
+                "image" => "image",
+                "big-image" => "big-image",
+                "audio" => "audio",
+                "video" => "video",
+                _ => "file",
+            };
+            match tok.get(2) {
+                Some(l) => return (Col::Media(kind), lang(l)),
+                None => Col::Media(kind),
+            }
+        }
         ["trigger"] => {
             Col::Unsupported("a trigger, which recalculates a value when another question changes")
         }

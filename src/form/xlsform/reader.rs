@@ -395,10 +395,8 @@ fn read_settings(cx: &mut Ctx<'_>, t: Option<&Table<'_>>, fallback_id: &str) -> 
             | ["flat"] | ["prefix"] | ["delimiter"] | ["sms_keyword"] | ["sms_separator"]
             | ["sms_allow_media"] | ["sms_date_format"] | ["sms_datetime_format"]
             | ["sms_response"] | ["sms_field"] => {}
-            ["public_key"] => cx.unsupported(
-                at,
-                "the setting public_key (encrypted submissions) is not supported by rileva",
-            ),
+            // Kept for sending (submissions are encrypted on the way out).
+            ["public_key"] => s.public_key = Some(value.split_whitespace().collect()),
             ["omit_instanceID"] if yes != Some(false) => cx.unsupported(
                 at,
                 "the setting omit_instanceID is not supported by rileva (every response has an instanceID)",
@@ -526,16 +524,9 @@ fn read_choices(cx: &mut Ctx<'_>, t: &Table<'_>) -> BTreeMap<String, Vec<ChoiceD
                 ["name"] => name = Some(straight_quotes(raw)),
                 ["label"] => plain = Some(raw),
                 ["label", lang] => translated.push((lang, raw)),
-                ["media", ..] => {
-                    let at = cx.at_col(t.name, row.number, &col.header);
-                    cx.unsupported(
-                        at,
-                        format!(
-                            "the column \"{}\" (images, audio or video in choices) is not supported by rileva",
-                            col.header
-                        ),
-                    );
-                }
+                // A picture or sound beside a choice's label: other clients
+                // show it; the terminal shows the label (or the name).
+                ["media", ..] => {}
                 // pyxform drops columns whose name has a space (they cannot be XML).
                 _ if col.header.contains(' ') => {}
                 _ => {
@@ -609,7 +600,12 @@ fn check_text_references(
     if let Some(t) = choices {
         for row in t.rows {
             for (i, col) in t.columns.iter().enumerate() {
-                if col.tokens.first().is_some_and(|f| f == "label") && !row.cell(i).is_empty() {
+                if col
+                    .tokens
+                    .first()
+                    .is_some_and(|f| f == "label" || f == "media")
+                    && !row.cell(i).is_empty()
+                {
                     let at = cx.at_col(t.name, row.number, &col.header);
                     cells.push((at, row.cell(i).to_string()));
                 }

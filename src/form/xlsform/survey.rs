@@ -346,6 +346,19 @@ impl Survey<'_, '_, '_> {
 
     /// Cells refused wherever they are, and the texts whose `${…}` are checked later.
     fn check_cells(&mut self, row: &super::workbook::Row) {
+        let given = |kind: &'static str| {
+            self.cols
+                .iter()
+                .enumerate()
+                .any(|(i, (c, _))| *c == Col::Media(kind) && !row.cell(i).trim().is_empty())
+        };
+        if given("big-image") && !given("image") {
+            let at = self.cx.at(self.t.name, row.number);
+            self.cx.invalid(
+                at,
+                "big-image goes with an image: give the question an image too (the picture shown before it is enlarged)",
+            );
+        }
         for (i, (col, _)) in self.cols.iter().enumerate() {
             let raw = row.cell(i);
             if raw.is_empty() {
@@ -406,6 +419,7 @@ impl Survey<'_, '_, '_> {
             appearance: f.owned(Col::Appearance),
             choice_filter: f.owned(Col::ChoiceFilter),
             repeat_count: f.owned(Col::RepeatCount),
+            media: media(f),
             origin: Some(origin),
             ..Item::default()
         }
@@ -650,4 +664,19 @@ fn hidden_calculation(item: &mut Item) {
     {
         item.kind = "hidden".into();
     }
+}
+
+/// The files a row shows with its label (`image`, `audio`…), by kind: the
+/// untranslated column's, else the first language's.
+fn media(f: &Fields) -> Option<BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for (col, lang, value) in &f.values {
+        if let Col::Media(kind) = col
+            && !value.trim().is_empty()
+            && (lang.is_none() || !out.contains_key(*kind))
+        {
+            out.insert((*kind).to_string(), value.trim().to_string());
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }

@@ -97,12 +97,7 @@ fn a_long_form_id_is_a_warning_where_it_is_written(#[case] rows: &str, #[case] a
 }
 
 #[rstest]
-#[case(
-    "media::image",
-    "a.jpg",
-    "the column \"media::image\" (images, audio or video in labels)"
-)]
-#[case("image", "a.jpg", "the column \"image\"")]
+#[case("intent", "org.x.app", "the column \"intent\"")]
 #[case("trigger", "${a}", "the column \"trigger\"")]
 #[case("save_to", "prop", "the column \"save_to\"")]
 #[case("bind::jr:preload", "uid", "the column \"bind::jr:preload\"")]
@@ -124,8 +119,15 @@ fn unsupported_columns_are_refused_when_they_hold_values(
     assert!(errors(&with_column(header, "")).is_empty());
 }
 
+/// An encrypted form opens; its key is kept for sending.
+#[test]
+fn the_public_key_is_kept() {
+    let md = "| survey |\n| | type | name | label |\n| | text | a | A |\n| settings |\n| | public_key |\n| | MIIB IjAN |\n";
+    let (_, form) = load(md).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(form.public_key.as_deref(), Some("MIIBIjAN"));
+}
+
 #[rstest]
-#[case("public_key", "MIIB", "public_key")]
 #[case("omit_instanceID", "yes", "omit_instanceID")]
 #[case("attribute::x", "1", "attribute::x")]
 fn unsupported_settings(#[case] header: &str, #[case] value: &str, #[case] want: &str) {

@@ -305,8 +305,8 @@ pub fn value_text(
         Kind::SelectOne | Kind::SelectMultiple => answer
             .split_whitespace()
             .map(|v| match (filling.choice_label(slot.node, v), names) {
-                (Some(label), true) => format!("{v} {label}"),
-                (Some(label), false) => label.to_string(),
+                (Some(label), true) => format!("{v} {}", crate::markup::plain(label)),
+                (Some(label), false) => crate::markup::plain(label),
                 (None, _) => v.to_string(),
             })
             .collect::<Vec<_>>()
@@ -330,7 +330,7 @@ fn label(filling: &Filling, slot: &Slot) -> String {
     if l.is_empty() {
         node.name.clone()
     } else {
-        one_line(&filling.fill_text(slot, l))
+        crate::text::label_line(&filling.fill_text(slot, l))
     }
 }
 

@@ -1,6 +1,7 @@
 //! render(&App, &mut Frame): reads state, draws, changes nothing.
 
 mod lists;
+mod markup;
 mod question;
 mod reconcile;
 mod section;

@@ -1,5 +1,6 @@
 //! The question screen.
 
+use super::markup::{lines_plain, marked_lines, media_hint, media_line};
 use super::{Theme, window, wrapped_rows};
 use crate::engine::{Filling, ScreenRef};
 use crate::form::Kind;
@@ -25,7 +26,11 @@ pub fn render(app: &App, f: &Fill, frame: &mut Frame, area: Rect, theme: Theme) 
     let mut section = form
         .section_of(anchor.node)
         .filter(|&s| s != anchor.node && form.node(s).kind == crate::form::Kind::Group)
-        .map(|s| filling.fill_text(&anchor, form.node(s).label.get(flang, fallback)))
+        .map(|s| {
+            crate::markup::plain(
+                &filling.fill_text(&anchor, form.node(s).label.get(flang, fallback)),
+            )
+        })
         .filter(|s| !s.is_empty())
         .unwrap_or_default();
     // Where in repeated lists we are: "Household › Person 2/3".
@@ -189,7 +194,7 @@ fn field_list(
         } else {
             let node = form.node(q.slot.node);
             let label = node.label.get(filling.language(), &form.default_language);
-            let label = crate::text::one_line(&filling.fill_text(&q.slot, label));
+            let label = crate::text::label_line(&filling.fill_text(&q.slot, label));
             let mark = crate::tui::screens::lists::mark(filling.status(&q.slot));
             let line = if node.kind.takes_input() {
                 let value = super::lists::answer_text(filling, &q.slot, app.lang);
@@ -233,6 +238,13 @@ fn field_height(filling: &Filling, q: &Field, width: u16) -> u16 {
     } else {
         wrapped_rows(node.hint.get(lang, fallback), w)
     };
+    let media = media_line(node, Lang::It);
+    let hint = hint
+        + if media.is_empty() {
+            0
+        } else {
+            wrapped_rows(&media, w)
+        };
     let input = input_rows(&q.input, 12);
     (label + hint + 1 + input + 2) as u16
 }
@@ -252,35 +264,43 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
         label_text
     };
     let label_text = filling.fill_text(&q.slot, label_text);
-    let mut label = vec![Span::styled(
-        format!("{} ", sanitize(&node.name, false)),
-        theme.dim(),
-    )];
-    label.push(Span::styled(
-        sanitize(&label_text, true).into_owned(),
-        theme.bold(),
-    ));
+    let mut label = marked_lines(&label_text, theme.bold());
+    if let Some(first) = label.first_mut() {
+        first.spans.insert(
+            0,
+            Span::styled(format!("{} ", sanitize(&node.name, false)), theme.dim()),
+        );
+    }
+    let mut tail = Vec::new();
     if node.kind.takes_input() && filling.is_required(&q.slot) {
-        label.push(Span::styled(" *", theme.error()));
+        tail.push(Span::styled(" *", theme.error()));
     }
     let read_only = f.read_only || filling.is_read_only(&q.slot);
     if read_only && node.kind.takes_input() {
-        label.push(Span::styled(
+        tail.push(Span::styled(
             format!(" ({})", i18n::READ_ONLY.get(lang)),
             theme.dim(),
         ));
+    }
+    if let Some(first) = label.first_mut() {
+        first.spans.extend(tail);
     }
     let hint = if node.label.is_empty() {
         String::new()
     } else {
         filling.fill_text(&q.slot, node.hint.get(flang, fallback))
     };
+    let media = media_line(node, lang);
     let width = area.width.max(1) as usize;
-    let label_rows = wrapped_rows(&label_plain(&label), width);
-    let hint_rows = if hint.is_empty() {
+    let label_rows = wrapped_rows(&lines_plain(&label), width);
+    let mut hint_lines = marked_lines(&hint, theme.dim());
+    if !media.is_empty() {
+        hint_lines.push(Line::from(Span::styled(media, theme.dim())));
+    }
+    let hint_rows = if hint_lines.is_empty() {
         0
     } else {
-        wrapped_rows(&hint, width)
+        wrapped_rows(&lines_plain(&hint_lines), width)
     };
 
     let input_height = input_rows(&q.input, 200) as u16;
@@ -294,17 +314,10 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
     ])
     .areas(area);
 
-    frame.render_widget(
-        Paragraph::new(Line::from(label)).wrap(Wrap { trim: false }),
-        label_area,
-    );
-    if !hint.is_empty() {
+    frame.render_widget(Paragraph::new(label).wrap(Wrap { trim: false }), label_area);
+    if !hint_lines.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                sanitize(&hint, true).into_owned(),
-                theme.dim(),
-            ))
-            .wrap(Wrap { trim: false }),
+            Paragraph::new(hint_lines).wrap(Wrap { trim: false }),
             hint_area,
         );
     }
@@ -374,24 +387,6 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
             Paragraph::new(Span::styled(names.join("  "), theme.dim())).wrap(Wrap { trim: true }),
             error_area,
         );
-    }
-}
-
-fn label_plain(spans: &[Span<'_>]) -> String {
-    spans.iter().map(|s| s.content.as_ref()).collect()
-}
-
-fn media_hint(m: crate::form::Media, lang: Lang) -> &'static str {
-    use crate::form::Media;
-    match (m, lang) {
-        (Media::Image, Lang::It) => " percorso dell'immagine (Tab completa) ",
-        (Media::Image, Lang::En) => " path of the image (Tab completes) ",
-        (Media::Audio, Lang::It) => " percorso dell'audio (Tab completa) ",
-        (Media::Audio, Lang::En) => " path of the audio (Tab completes) ",
-        (Media::Video, Lang::It) => " percorso del video (Tab completa) ",
-        (Media::Video, Lang::En) => " path of the video (Tab completes) ",
-        (Media::File, Lang::It) => " percorso del file (Tab completa) ",
-        (Media::File, Lang::En) => " path of the file (Tab completes) ",
     }
 }
 
@@ -478,7 +473,7 @@ fn render_choices(
             i18n::ACKNOWLEDGE.get(lang).to_string()
         } else {
             list.and_then(|l| l.choices.get(idx))
-                .map(|ch| ch.label.get(flang, &form.default_language).to_string())
+                .map(|ch| crate::markup::plain(ch.label.get(flang, &form.default_language)))
                 .unwrap_or_default()
         };
         let selected = c.selected.contains(&idx);

@@ -35,7 +35,7 @@ fn label(f: &Filling, path: &str) -> (String, String) {
     };
     let form = f.form();
     let node = form.node(slot.node);
-    let text = node.label.get(f.language(), &form.default_language);
+    let text = crate::markup::plain(node.label.get(f.language(), &form.default_language));
     let instance = match slot.idx.as_slice() {
         [] => String::new(),
         idx => format!(
@@ -45,7 +45,7 @@ fn label(f: &Filling, path: &str) -> (String, String) {
     };
     (
         format!("{}{instance}", node.name),
-        one_line(&f.fill_text(&slot, text)),
+        one_line(&f.fill_text(&slot, &text)),
     )
 }
 

@@ -97,7 +97,7 @@ fn line(
     ])
     .areas(area);
     let label = node.label.get(filling.language(), &form.default_language);
-    let label = one_line(&filling.fill_text(slot, label));
+    let label = crate::text::label_line(&filling.fill_text(slot, label));
     let style = if !relevant {
         theme.dim()
     } else if focused {
@@ -282,7 +282,7 @@ fn detail(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: 
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} ", sanitize(&node.name, false)), theme.dim()),
         Span::styled(
-            one_line(&filling.fill_text(&q.slot, node.label.get(flang, fallback))),
+            crate::text::label_line(&filling.fill_text(&q.slot, node.label.get(flang, fallback))),
             theme.bold(),
         ),
         if node.kind.takes_input() && filling.is_required(&q.slot) {
@@ -315,7 +315,7 @@ fn detail(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: 
             let label = form
                 .list_of(q.slot.node)
                 .and_then(|l| l.choices.get(i))
-                .map(|ch| ch.label.get(flang, fallback).to_string())
+                .map(|ch| crate::markup::plain(ch.label.get(flang, fallback)))
                 .unwrap_or_default();
             let style = if c.selected.contains(&i) {
                 theme.cursor()
