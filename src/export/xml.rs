@@ -24,6 +24,19 @@ pub fn response_xml(filling: &Filling, row: &ResponseRow) -> String {
         form.root_name,
         escape(&form.id)
     );
+    for (prefix, uri) in &form.namespaces {
+        if !["jr", "orx"].contains(&prefix.as_str()) {
+            let _ = write!(out, " xmlns:{prefix}=\"{}\"", escape(uri));
+        }
+    }
+    if form
+        .nodes
+        .iter()
+        .any(|n| n.attributes.keys().any(|k| k.starts_with("odk:")))
+        && !form.namespaces.contains_key("odk")
+    {
+        out.push_str(" xmlns:odk=\"http://www.opendatakit.org/xforms\"");
+    }
     if !form.version.is_empty() {
         let _ = write!(out, " version=\"{}\"", escape(&form.version));
     }
@@ -54,6 +67,16 @@ pub fn response_xml(filling: &Filling, row: &ResponseRow) -> String {
     out
 }
 
+/// A node's element opened, with the attributes the form gives it
+/// (`instance::` columns); `empty` closes it at once.
+fn open(out: &mut String, node: &crate::form::Node, empty: bool) {
+    let _ = write!(out, "<{}", node.name);
+    for (name, value) in &node.attributes {
+        let _ = write!(out, " {name}=\"{}\"", escape(value));
+    }
+    out.push_str(if empty { "/>" } else { ">" });
+}
+
 fn children(items: &[Item<'_>], out: &mut String) {
     for item in items {
         match item {
@@ -61,25 +84,22 @@ fn children(items: &[Item<'_>], out: &mut String) {
                 node, instances, ..
             } => {
                 for inner in instances {
-                    let _ = write!(out, "<{}>", node.name);
+                    open(out, node, false);
                     children(inner, out);
                     let _ = write!(out, "</{}>", node.name);
                 }
             }
             Item::Group { node, items } => {
-                let _ = write!(out, "<{}>", node.name);
+                open(out, node, false);
                 children(items, out);
                 let _ = write!(out, "</{}>", node.name);
             }
-            Item::Note { node } => {
-                let _ = write!(out, "<{}/>", node.name);
-            }
+            Item::Note { node } => open(out, node, true),
             Item::Value { node, value } => match value.text() {
-                "" => {
-                    let _ = write!(out, "<{}/>", node.name);
-                }
+                "" => open(out, node, true),
                 text => {
-                    let _ = write!(out, "<{0}>{1}</{0}>", node.name, escape(text));
+                    open(out, node, false);
+                    let _ = write!(out, "{}</{}>", escape(text), node.name);
                 }
             },
         }
@@ -203,6 +223,41 @@ mod tests {
              <deprecatedID>uuid:0a0b0c0d-0000-4000-8000-000000000000</deprecatedID></meta>\
              </household_survey>\n"
         );
+    }
+
+    #[test]
+    fn attributes_of_the_form_go_on_their_elements_and_namespaces_on_the_root() {
+        let json = r##"{"format":"rileva-form/1","settings":{"form_id":"f","namespaces":{"esri":"http://esri.com/xforms"}},"survey":[
+            {"type":"integer","name":"age","label":"Age","attributes":{"hxl":"#age","esri:fieldType":"esriFieldTypeInteger"}}]}"##;
+        let form = Arc::new(
+            compile(&FormBundle {
+                definition: json.into(),
+                files: Default::default(),
+            })
+            .expect("compiles"),
+        );
+        let f = Filling::new(form, [("/age".to_string(), "7".to_string())], Clock::System);
+        let xml = response_xml(&f, &row("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"));
+        assert!(
+            xml.contains(" xmlns:esri=\"http://esri.com/xforms\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<age esri:fieldType=\"esriFieldTypeInteger\" hxl=\"#age\">7</age>"),
+            "{xml}"
+        );
+        roxmltree::Document::parse(&xml).expect("well-formed, namespaces declared");
+        // A prefix the settings do not declare is refused.
+        let bad = json.replace(
+            r#""namespaces":{"esri":"http://esri.com/xforms"}"#,
+            r#""version":"1""#,
+        );
+        let e = compile(&FormBundle {
+            definition: bad,
+            files: Default::default(),
+        })
+        .expect_err("refused");
+        assert!(format!("{e:?}").contains("does not declare"), "{e:?}");
     }
 
     #[test]

@@ -247,6 +247,8 @@ pub struct Node {
     pub repeats: Vec<NodeId>,
     pub appearance: String,
     pub choice_filter: Option<ChoiceFilter>,
+    /// Attributes of the node's element in the submission, by name.
+    pub attributes: std::collections::BTreeMap<String, String>,
     /// Files other clients show with the label, by kind (`image`, `audio`…).
     pub media: std::collections::BTreeMap<String, String>,
     /// Where the node is defined, for messages (e.g. `survey[0].children[3]`).
@@ -418,6 +420,8 @@ pub struct Form {
     /// Root element name of the XForm instance.
     pub root_name: String,
     pub clean_text_values: bool,
+    /// XML namespaces of the attributes, by prefix, declared on the root.
+    pub namespaces: std::collections::BTreeMap<String, String>,
     /// Submissions are encrypted with this RSA key (base64 DER) when sent.
     pub public_key: Option<String>,
     pub nodes: Vec<Node>,

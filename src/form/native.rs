@@ -44,6 +44,10 @@ pub struct Settings {
     /// Text answers are stored with runs of white space folded to one space.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub clean_text_values: bool,
+    /// XML namespaces the attributes may use, by prefix (XLSForm's
+    /// `namespaces` setting: `esri="http://esri.com/xforms"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub namespaces: BTreeMap<String, String>,
     /// The RSA public key (base64 DER) submissions are encrypted with
     /// before they are sent (XLSForm's public_key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +124,10 @@ pub struct Item {
     pub parameters: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Item>>,
+    /// Attributes of the question's element in the submission (XLSForm's
+    /// `instance::NAME` columns), by name (`hxl`, `esri:fieldType`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<BTreeMap<String, String>>,
     /// Files shown with the label in other clients (`image`, `big-image`,
     /// `audio`, `video`): the file's name by kind. A terminal names them.
     #[serde(default, skip_serializing_if = "Option::is_none")]

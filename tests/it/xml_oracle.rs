@@ -332,10 +332,12 @@ fn row() -> ResponseRow {
     }
 }
 
-/// An element tree of names.
+/// An element tree of names, with each element's attributes (by local
+/// name: the oracle drops namespaces).
 #[derive(Debug, PartialEq)]
 struct Tree {
     name: String,
+    attrs: BTreeMap<String, String>,
     children: Vec<Tree>,
 }
 
@@ -357,6 +359,7 @@ fn expected(f: &Filling, py: &Py, path: &str, idx: &Idx) -> Vec<Tree> {
                         let children = expected(f, c, &p, &inner);
                         out.push(Tree {
                             name: c.name.clone(),
+                            attrs: c.attrs.clone(),
                             children,
                         });
                     }
@@ -367,6 +370,7 @@ fn expected(f: &Filling, py: &Py, path: &str, idx: &Idx) -> Vec<Tree> {
                 let children = expected(f, c, &p, idx);
                 out.push(Tree {
                     name: c.name.clone(),
+                    attrs: c.attrs.clone(),
                     children,
                 });
             }
@@ -378,6 +382,10 @@ fn expected(f: &Filling, py: &Py, path: &str, idx: &Idx) -> Vec<Tree> {
 fn tree_of(e: roxmltree::Node<'_, '_>) -> Tree {
     Tree {
         name: e.tag_name().name().to_string(),
+        attrs: e
+            .attributes()
+            .map(|a| (a.name().to_string(), a.value().to_string()))
+            .collect(),
         children: e
             .children()
             .filter(|c| c.is_element())
@@ -398,6 +406,12 @@ fn first_difference(want: &Tree, got: &Tree, at: &str) -> Option<String> {
         return Some(format!(
             "{at}: pyxform has <{}>, rileva <{}>",
             want.name, got.name
+        ));
+    }
+    if !at.is_empty() && want.attrs != got.attrs {
+        return Some(format!(
+            "{here}: attributes {:?} in pyxform, {:?} in rileva",
+            want.attrs, got.attrs
         ));
     }
     for (i, (w, g)) in want.children.iter().zip(&got.children).enumerate() {
@@ -445,6 +459,7 @@ fn compare(f: &Filling, py: &Py) -> Option<String> {
     let got = tree_of(top);
     let want = Tree {
         name: py.name.clone(),
+        attrs: BTreeMap::new(),
         children: expected(f, py, "", &Vec::new()),
     };
     if let Some(d) = first_difference(&want, &got, "") {

@@ -161,6 +161,23 @@ impl Compiler<'_> {
         }
         let label = self.text(item.label.as_ref(), codes, &loc.field("label"));
         let hint = self.text(item.hint.as_ref(), codes, &loc.field("hint"));
+        for name in item.attributes.iter().flat_map(|a| a.keys()) {
+            let (prefix, local) = name.split_once(':').unwrap_or(("", name));
+            let known = prefix.is_empty()
+                || ["jr", "orx", "odk"].contains(&prefix)
+                || self.namespaces.iter().any(|n| n == prefix);
+            if !is_xml_name(local) || !is_xml_name(prefix) && !prefix.is_empty() {
+                self.err(
+                    loc.field("attributes"),
+                    format!("\"{name}\" is not a valid attribute name"),
+                );
+            } else if !known {
+                self.err(
+                    loc.field("attributes"),
+                    format!("the attribute \"{name}\" uses the prefix \"{prefix}\", which the namespaces setting does not declare"),
+                );
+            }
+        }
         // A question shown by its picture or sound alone is one too.
         let needs_label = kind.is_screen()
             && item
@@ -285,6 +302,7 @@ impl Compiler<'_> {
             appearance: item.appearance.clone().unwrap_or_default(),
             choice_filter,
             media: item.media.clone().unwrap_or_default(),
+            attributes: item.attributes.clone().unwrap_or_default(),
             location: loc.base.clone(),
         });
         pending.push(Pending {

@@ -47,6 +47,7 @@ pub fn compile_doc(doc: &FormDoc, bundle: &FormBundle) -> Result<Form, Vec<FormE
         lists: Vec::new(),
         list_ids: HashMap::new(),
         allow_duplicates: doc.settings.allow_choice_duplicates,
+        namespaces: doc.settings.namespaces.keys().cloned().collect(),
     };
     let form = c.form(doc);
     if c.errors.is_empty() {
@@ -66,6 +67,8 @@ struct Compiler<'a> {
     lists: Vec<ChoiceList>,
     list_ids: HashMap<String, ListId>,
     allow_duplicates: bool,
+    /// The namespace prefixes the settings declare.
+    namespaces: Vec<String>,
 }
 
 /// Where a row is, for messages: a JSON path for native files, a sheet and
@@ -228,6 +231,7 @@ impl Compiler<'_> {
             root_name,
             clean_text_values: doc.settings.clean_text_values,
             public_key: doc.settings.public_key.clone(),
+            namespaces: doc.settings.namespaces.clone(),
             nodes: std::mem::take(&mut self.nodes),
             top,
             lists: std::mem::take(&mut self.lists),

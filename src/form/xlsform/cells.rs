@@ -26,6 +26,9 @@ pub(super) enum Col {
     /// `image`, `audio`, `video`, `big-image` (`media::…`): a file shown
     /// with the label, which a terminal names rather than shows.
     Media(&'static str),
+    /// `instance::NAME`: an attribute of the question's element in the
+    /// submission (the name comes as the column's "language").
+    Instance,
     /// Presentation only, for other programs, or not an XLSForm column.
     Ignored,
     /// A column whose values rileva refuses, with what it is for.
@@ -92,8 +95,7 @@ pub(super) fn classify(tokens: &[String]) -> (Col, Option<String>) {
         ["guidance_hint", ..]
         | ["control", "rows" | "autoplay"]
         | ["bind", "jr:noAppErrorString", ..]
-        | ["sms" | "sms_field" | "sms_option" | "list_name" | "extra_data"]
-        | ["instance", "odk:tag"] => Col::Ignored,
+        | ["sms" | "sms_field" | "sms_option" | "list_name" | "extra_data"] => Col::Ignored,
         // A bare `media` column: a file of no kind said (pyxform takes it
         // as the row's media too).
         ["media"] => Col::Media("file"),
@@ -117,6 +119,7 @@ pub(super) fn classify(tokens: &[String]) -> (Col, Option<String>) {
             Col::Unsupported("save_to, which saves answers to an ODK entity")
         }
         ["intent"] => Col::Unsupported("an external app that fills the group (intent)"),
+        ["instance", attr] => return (Col::Instance, Some(attr.to_string())),
         ["instance", ..] => {
             Col::Unsupported("an attribute of the question's element in the submission")
         }

@@ -405,7 +405,8 @@ fn read_settings(cx: &mut Ctx<'_>, t: Option<&Table<'_>>, fallback_id: &str) -> 
                 at,
                 "the setting add_none_option is not supported by rileva",
             ),
-            ["instance_xmlns"] | ["namespaces"] | ["entity_version"] => cx.unsupported(
+            ["namespaces"] => s.namespaces = namespaces(cx, &at, &value),
+            ["instance_xmlns"] | ["entity_version"] => cx.unsupported(
                 at,
                 format!("the setting {} is not supported by rileva", col.header),
             ),
@@ -491,6 +492,29 @@ fn languages(
         }
     }
     cx.languages = Languages { list, plain };
+}
+
+/// The `namespaces` setting: `prefix="uri"` pairs separated by spaces,
+/// as pyxform reads them.
+fn namespaces(cx: &mut Ctx<'_>, at: &str, value: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for pair in value.split_whitespace() {
+        let parsed = pair.split_once('=').and_then(|(p, uri)| {
+            let uri = uri.strip_prefix('"')?.strip_suffix('"')?;
+            (crate::form::compile::is_xml_name(p) && !p.contains(':') && !uri.is_empty())
+                .then(|| (p.to_string(), uri.to_string()))
+        });
+        match parsed {
+            Some((p, uri)) => {
+                out.insert(p, uri);
+            }
+            None => cx.invalid(
+                at.to_string(),
+                format!("namespaces: \"{pair}\" is not prefix=\"address\" (e.g. esri=\"http://esri.com/xforms\")"),
+            ),
+        }
+    }
+    out
 }
 
 /// The choice lists, in sheet order, each choice with its row.

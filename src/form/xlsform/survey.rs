@@ -420,6 +420,14 @@ impl Survey<'_, '_, '_> {
             choice_filter: f.owned(Col::ChoiceFilter),
             repeat_count: f.owned(Col::RepeatCount),
             media: media(f),
+            attributes: {
+                let a: BTreeMap<String, String> = f
+                    .translated(Col::Instance)
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                (!a.is_empty()).then_some(a)
+            },
             origin: Some(origin),
             ..Item::default()
         }
