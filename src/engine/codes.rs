@@ -77,9 +77,14 @@ impl Filling {
     /// complete value as paper writes it, so that the field can move on by
     /// itself: a date of 8 digits (`15032020`).
     pub fn typed_complete(&self, slot: &Slot, typed: &str) -> bool {
-        self.form.node(slot.node).kind == Kind::Date
-            && typed.len() == 8
-            && typed.chars().all(|c| c.is_ascii_digit())
+        use crate::form::values::DatePart;
+        let digits = match self.form.node(slot.node).date_part() {
+            Some(DatePart::Full) => 8,
+            Some(DatePart::Month) => 6,
+            Some(DatePart::Year) => 4,
+            None => return false,
+        };
+        typed.len() == digits && typed.chars().all(|c| c.is_ascii_digit())
     }
 
     /// The code of choice `index` of the question's list.

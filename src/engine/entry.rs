@@ -2,7 +2,7 @@
 //! screens, the import): the value to store from what was typed, the
 //! response's summary, and the `end` stamp of finalizing.
 
-use super::{Filling, ScreenRef, Slot, canonical};
+use super::{Filling, ScreenRef, Slot};
 use crate::form::{Kind, MetaKind};
 
 /// What the start screen and `list` show of a response besides its answers;
@@ -43,12 +43,12 @@ impl Filling {
     /// else the text as given (trimmed), so that nothing typed is lost and
     /// the outline shows it as an error. `None` when there is nothing.
     pub fn to_store(&self, slot: &Slot, raw: &str) -> Option<String> {
-        let kind = self.form().node(slot.node).kind;
-        let text = self.normalize_input(kind, raw);
+        let node = self.form().node(slot.node);
+        let text = self.normalize_input(node.kind, raw);
         if text.is_empty() {
             return None;
         }
-        Some(canonical(kind, &text).unwrap_or(text))
+        Some(super::typed_value(node, &text).unwrap_or(text))
     }
 
     /// Sets the `end` metadata to the clock's now, as finalizing does, and

@@ -50,6 +50,15 @@ pub use nav::ScreenRef;
 pub use problems::type_text;
 pub use slots::MAX_INSTANCES;
 
+/// The canonical text of a value typed for a node: of its type, and for a
+/// date question that asks only a year or a month, that part of a date.
+pub fn typed_value(node: &crate::form::Node, text: &str) -> Result<String, TypeError> {
+    match node.date_part() {
+        Some(part) => values::parse_date_part(text, part),
+        None => canonical(node.kind, text),
+    }
+}
+
 /// Instance indices of the repeats a node is in, outermost first, 0-based.
 pub type Idx = Vec<u32>;
 
@@ -445,13 +454,18 @@ impl Filling {
         let canonical = if text.is_empty() {
             None
         } else {
-            Some(canonical(node.kind, &text).map_err(Problem::Type)?)
+            Some(typed_value(node, &text).map_err(Problem::Type)?)
         };
         match self.judge(slot, canonical.as_deref()) {
             Status::Invalid(p) => Err(p),
             Status::Missing => Err(Problem::Required),
             _ => Ok(canonical),
         }
+    }
+
+    /// (See `typed_value`.)
+    pub fn typed_value(&self, slot: &Slot, text: &str) -> Result<String, TypeError> {
+        typed_value(self.form.node(slot.node), text)
     }
 
     /// Trims what the operator typed; select answers are normalized to single

@@ -56,6 +56,14 @@ const NOT_FILE_NAME: Tr = Tr {
     it: "Non è il nome di un file allegato",
     en: "Not the name of an attached file",
 };
+const NOT_YEAR: Tr = Tr {
+    it: "Anno non valido: scrivere AAAA (es. 2020)",
+    en: "Not a valid year: type YYYY (e.g. 2020)",
+};
+const NOT_MONTH: Tr = Tr {
+    it: "Mese non valido: scrivere MM/AAAA (es. 03/2020)",
+    en: "Not a valid month: type MM/YYYY (e.g. 03/2020)",
+};
 const OUT_OF_RANGE: Tr = Tr {
     it: "Valore fuori dall'intervallo",
     en: "Value out of range",
@@ -107,6 +115,8 @@ pub fn type_text(e: &TypeError, lang: Lang) -> &'static str {
         TypeError::NotGeotrace => NOT_GEOTRACE,
         TypeError::NotGeoshape => NOT_GEOSHAPE,
         TypeError::NotFileName => NOT_FILE_NAME,
+        TypeError::NotYear => NOT_YEAR,
+        TypeError::NotMonth => NOT_MONTH,
     }
     .get(lang)
 }

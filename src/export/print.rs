@@ -218,6 +218,17 @@ impl Printer<'_> {
             Kind::Decimal | Kind::Range => {
                 let _ = write!(html, "<p class=\"a\">{} , {}</p>", boxes(7), boxes(3));
             }
+            Kind::Date if node.date_part() == Some(crate::form::values::DatePart::Year) => {
+                let _ = write!(html, "<p class=\"a\">{} <small>aaaa</small></p>", boxes(4));
+            }
+            Kind::Date if node.date_part() == Some(crate::form::values::DatePart::Month) => {
+                let _ = write!(
+                    html,
+                    "<p class=\"a\">{} / {} <small>mm aaaa</small></p>",
+                    boxes(2),
+                    boxes(4)
+                );
+            }
             Kind::Date => {
                 let _ = write!(
                     html,

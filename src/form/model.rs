@@ -281,6 +281,21 @@ impl Range {
 }
 
 impl Node {
+    /// How much of a date a date question asks (`year`, `month-year`);
+    /// `None` for other questions.
+    pub fn date_part(&self) -> Option<super::values::DatePart> {
+        use super::values::DatePart;
+        (self.kind == Kind::Date).then(|| {
+            if self.has_appearance("year") {
+                DatePart::Year
+            } else if self.has_appearance("month-year") {
+                DatePart::Month
+            } else {
+                DatePart::Full
+            }
+        })
+    }
+
     /// The range of a `range` question (defaults where `parameters` say
     /// nothing usable).
     pub fn range(&self) -> Range {

@@ -26,6 +26,10 @@ pub enum TypeError {
     NotGeoshape,
     /// A media answer that is not the plain name of a file (no folders).
     NotFileName,
+    /// Not a year (`2020`), where the question asks only the year.
+    NotYear,
+    /// Not a month and year (`03/2020`), where that is all it asks.
+    NotMonth,
 }
 
 /// The canonical stored text of a typed value of `kind`, or why it is not one.
@@ -180,6 +184,83 @@ pub fn format_decimal(v: f64) -> String {
 }
 
 /// Accepts `2020-03-15`, `15/03/2020`, `15-03-2020`, `15.03.2020` and one-digit
+/// How much of a date a question asks (the appearances `year` and
+/// `month-year`); ODK stores the rest as the first day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    Full,
+    /// `month-year`: stored as `YYYY-MM-01`.
+    Month,
+    /// `year`: stored as `YYYY-01-01`.
+    Year,
+}
+
+/// A date question's answer as typed when it asks only a month or a year:
+/// `2020` for a year; `03/2020`, `3/2020`, `2020-03` or `032020` for a
+/// month. A whole date is taken too, cut to what is asked.
+pub fn parse_date_part(s: &str, part: DatePart) -> Result<String, TypeError> {
+    let s = s.trim();
+    let year = |y: &str| {
+        (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
+            .then(|| y.parse::<i16>().ok())
+            .flatten()
+            .filter(|y| *y >= 1)
+    };
+    let month = |m: &str| {
+        (!m.is_empty() && m.len() <= 2 && m.chars().all(|c| c.is_ascii_digit()))
+            .then(|| m.parse::<i8>().ok())
+            .flatten()
+            .filter(|m| (1..=12).contains(m))
+    };
+    let (y, m) = match part {
+        DatePart::Full => return parse_date(s),
+        DatePart::Year => match year(s) {
+            Some(y) => (y, 1),
+            None => {
+                let d = date_of(s).ok_or(TypeError::NotYear)?;
+                (d.year(), 1)
+            }
+        },
+        DatePart::Month => {
+            let split = s
+                .split_once(['/', '-', '.', ' '])
+                .map(|(a, b)| (a.trim(), b.trim()));
+            let found = match split {
+                Some((a, b)) if a.len() == 4 => year(a).zip(month(b)),
+                Some((a, b)) => year(b).zip(month(a)),
+                None => s
+                    .get(2..)
+                    .and_then(year)
+                    .zip(s.get(..2).and_then(month))
+                    .filter(|_| s.len() == 6),
+            };
+            match found {
+                Some(ym) => ym,
+                None => {
+                    let d = date_of(s).ok_or(TypeError::NotMonth)?;
+                    (d.year(), d.month())
+                }
+            }
+        }
+    };
+    Date::new(y, m, 1)
+        .map(temporal::date_text)
+        .map_err(|_| match part {
+            DatePart::Year => TypeError::NotYear,
+            _ => TypeError::NotMonth,
+        })
+}
+
+/// A stored date as a question that asks only part of it shows it:
+/// `2020` or `03/2020`.
+pub fn shown_date_part(stored: &str, part: DatePart) -> String {
+    match (date_of(stored), part) {
+        (Some(d), DatePart::Year) => format!("{:04}", d.year()),
+        (Some(d), DatePart::Month) => format!("{:02}/{:04}", d.month(), d.year()),
+        _ => stored.to_string(),
+    }
+}
+
 /// days and months. Returns the ISO form.
 pub fn parse_date(s: &str) -> Result<String, TypeError> {
     match date_of(s) {
@@ -335,6 +416,38 @@ mod tests {
         kinds.extend(super::super::MetaKind::ALL.map(Kind::Meta));
         kinds.extend(super::super::Media::ALL.map(Kind::Media));
         kinds
+    }
+
+    #[test]
+    fn a_year_or_a_month_is_stored_as_its_first_day() {
+        let y = |s| parse_date_part(s, DatePart::Year);
+        let m = |s| parse_date_part(s, DatePart::Month);
+        assert_eq!(y("2020"), Ok("2020-01-01".into()));
+        assert_eq!(y("15/03/2020"), Ok("2020-01-01".into()));
+        assert_eq!(y("20"), Err(TypeError::NotYear));
+        assert_eq!(m("03/2020"), Ok("2020-03-01".into()));
+        assert_eq!(m("3/2020"), Ok("2020-03-01".into()));
+        assert_eq!(m("2020-03"), Ok("2020-03-01".into()));
+        assert_eq!(m("032020"), Ok("2020-03-01".into()));
+        assert_eq!(m("2020-03-15"), Ok("2020-03-01".into()));
+        assert_eq!(m("13/2020"), Err(TypeError::NotMonth));
+        assert_eq!(m("é2020"), Err(TypeError::NotMonth));
+        assert_eq!(shown_date_part("2020-03-01", DatePart::Month), "03/2020");
+        assert_eq!(shown_date_part("2020-01-01", DatePart::Year), "2020");
+    }
+
+    proptest! {
+        /// Any text for a year or a month: a first day of it, or an
+        /// error, never a panic; what is stored reads back as itself.
+        #[test]
+        fn date_parts_never_panic(text in crate::temporal::tests::any_text()) {
+            for part in [DatePart::Year, DatePart::Month] {
+                if let Ok(d) = parse_date_part(&text, part) {
+                    prop_assert_eq!(parse_date_part(&d, part), Ok(d.clone()));
+                    prop_assert!(d.ends_with("-01"));
+                }
+            }
+        }
     }
 
     proptest! {

@@ -19,6 +19,7 @@ mod cli_import;
 mod cli_import_big;
 mod cli_xlsform;
 mod conformance;
+mod dates;
 mod e2e;
 mod e2e_papers;
 mod e2e_transcribe;

@@ -241,10 +241,17 @@ impl Field {
                     lang_index: form.language_index(filling.language()),
                 })
             }
-            _ => Input::Text {
-                editor: editor(value.unwrap_or(""), n.is_multiline()),
-                multiline: n.is_multiline(),
-            },
+            _ => {
+                // A year, or a month and year: shown as it is asked.
+                let shown = match (n.date_part(), value) {
+                    (Some(part), Some(v)) => crate::form::values::shown_date_part(v, part),
+                    (_, v) => v.unwrap_or("").to_string(),
+                };
+                Input::Text {
+                    editor: editor(&shown, n.is_multiline()),
+                    multiline: n.is_multiline(),
+                }
+            }
         };
         Field {
             slot: slot.clone(),

@@ -329,7 +329,7 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
                 Block::default()
                     .borders(Borders::ALL)
                     .border_style(theme.dim())
-                    .title(type_hint(node.kind, lang)),
+                    .title(date_part_hint(node, lang).unwrap_or(type_hint(node.kind, lang))),
             );
             editor.set_cursor_line_style(ratatui::style::Style::default());
             frame.render_widget(&editor, input_area);
@@ -388,6 +388,18 @@ fn field(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: T
             error_area,
         );
     }
+}
+
+/// What a date question that asks only a year, or a month and year, wants.
+fn date_part_hint(node: &crate::form::Node, lang: Lang) -> Option<&'static str> {
+    use crate::form::values::DatePart;
+    Some(match (node.date_part()?, lang) {
+        (DatePart::Year, Lang::It) => " anno AAAA ",
+        (DatePart::Year, Lang::En) => " year YYYY ",
+        (DatePart::Month, Lang::It) => " mese MM/AAAA ",
+        (DatePart::Month, Lang::En) => " month MM/YYYY ",
+        (DatePart::Full, _) => return None,
+    })
 }
 
 fn type_hint(kind: Kind, lang: Lang) -> &'static str {
