@@ -75,7 +75,7 @@ pub fn paper_form(form: &Form, lang: Lang) -> String {
 /// A list too long to print under its question but part of the form (not
 /// a file beside it, as the municipalities are): printed whole at the end.
 fn appended(list: &crate::form::ChoiceList) -> bool {
-    list.choices.len() > LONGEST_PRINTED_LIST && !list.name.to_ascii_lowercase().ends_with(".csv")
+    list.choices.len() > LONGEST_PRINTED_LIST && !list.from_file()
 }
 
 struct Printer<'a> {
@@ -289,9 +289,7 @@ impl Printer<'_> {
         };
         let multi = node.kind == Kind::SelectMultiple;
         let how = if multi { MANY } else { ONE };
-        if list.choices.len() > LONGEST_PRINTED_LIST
-            || list.name.to_ascii_lowercase().ends_with(".csv")
-        {
+        if list.choices.len() > LONGEST_PRINTED_LIST || list.from_file() {
             let width = (0..list.choices.len())
                 .map(|i| list.code(i).chars().count())
                 .max()

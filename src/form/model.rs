@@ -353,6 +353,13 @@ pub struct ChoiceList {
 }
 
 impl ChoiceList {
+    /// Whether the list is a file beside the form (CSV or GeoJSON), named
+    /// by the file: long, and not the form's own.
+    pub fn from_file(&self) -> bool {
+        let n = self.name.to_ascii_lowercase();
+        n.ends_with(".csv") || n.ends_with(".geojson")
+    }
+
     /// Called once the choices are in: decides how codes are written.
     pub fn seal(&mut self) {
         self.numbered = !self.choices.is_empty()

@@ -122,7 +122,7 @@ fn structure_problems() {
         "\"1bad\" is not a valid name",
         "needs a label or a hint",
         "a calculate needs a calculation",
-        "must be the name of a .csv file beside the form",
+        "must be the name of a .csv or .geojson file beside the form",
         "\"absent.csv\" was not found beside the form",
     ] {
         assert!(has(&e, needle), "missing {needle:?} in {e:#?}");

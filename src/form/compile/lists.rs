@@ -75,7 +75,8 @@ impl Compiler<'_> {
         self.lists.push(list);
     }
 
-    /// A list read from a CSV file beside the form (`select_one_from_file`).
+    /// A list read from a CSV or GeoJSON file beside the form
+    /// (`select_one_from_file`).
     pub(super) fn file_list(
         &mut self,
         file: &str,
@@ -92,16 +93,28 @@ impl Compiler<'_> {
                 );
             }
         }
-        let value_col = params.get("value").map(String::as_str).unwrap_or("name");
-        let label_col = params.get("label").map(String::as_str).unwrap_or("label");
+        let geojson = file.to_ascii_lowercase().ends_with(".geojson");
+        let (value_default, label_default) = if geojson {
+            ("id", "title")
+        } else {
+            ("name", "label")
+        };
+        let value_col = params
+            .get("value")
+            .map(String::as_str)
+            .unwrap_or(value_default);
+        let label_col = params
+            .get("label")
+            .map(String::as_str)
+            .unwrap_or(label_default);
         let key = format!("{file}\u{0}{value_col}\u{0}{label_col}");
         if let Some(&id) = self.list_ids.get(&key) {
             return Some(id);
         }
-        if !is_plain_file_name(file) || !file.to_ascii_lowercase().ends_with(".csv") {
+        if !is_plain_file_name(file) || !(file.to_ascii_lowercase().ends_with(".csv") || geojson) {
             self.err(
                 loc.field("type"),
-                format!("\"{file}\" must be the name of a .csv file beside the form"),
+                format!("\"{file}\" must be the name of a .csv or .geojson file beside the form"),
             );
             return None;
         }
@@ -115,15 +128,33 @@ impl Compiler<'_> {
             });
             return None;
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(content.as_bytes());
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-            Err(e) => {
-                self.err(file, format!("cannot read the CSV header: {e}"));
-                return None;
+        let (headers, records) = if geojson {
+            match super::geojson::rows(content) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    self.err(file, e);
+                    return None;
+                }
             }
+        } else {
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(false)
+                .from_reader(content.as_bytes());
+            let headers: Vec<String> = match reader.headers() {
+                Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+                Err(e) => {
+                    self.err(file, format!("cannot read the CSV header: {e}"));
+                    return None;
+                }
+            };
+            let mut records = Vec::new();
+            for (row, record) in reader.records().enumerate() {
+                match record {
+                    Ok(r) => records.push(r.iter().map(str::to_string).collect()),
+                    Err(e) => self.err(format!("{file}, line {}", row + 2), format!("{e}")),
+                }
+            }
+            (headers, records)
         };
         let (Some(vi), Some(li)) = (
             headers.iter().position(|h| h == value_col),
@@ -143,33 +174,32 @@ impl Compiler<'_> {
             columns: headers,
             ..Default::default()
         };
-        for (row, record) in reader.records().enumerate() {
-            let line = row + 2;
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    self.err(format!("{file}, line {line}"), format!("{e}"));
-                    continue;
-                }
+        for (row, record) in records.iter().enumerate() {
+            // A CSV's line (after its header), a GeoJSON's feature (from 1).
+            let line = row + if geojson { 1 } else { 2 };
+            let at = if geojson {
+                format!("{file}, feature {line}")
+            } else {
+                format!("{file}, line {line}")
             };
-            let name = record.get(vi).unwrap_or("").trim().to_string();
+            let name = record.get(vi).map_or("", |s| s.trim()).to_string();
             if name.is_empty() {
                 continue;
             }
             if list.by_name.contains_key(&name) {
                 self.err(
-                    format!("{file}, line {line}"),
+                    at,
                     format!("duplicate value \"{name}\" in column \"{value_col}\""),
                 );
                 continue;
             }
-            let label = Text::plain(record.get(li).unwrap_or("").trim());
+            let label = Text::plain(record.get(li).map_or("", |s| s.trim()));
             list.by_name.insert(name.clone(), list.choices.len());
             list.choices.push(Choice {
                 folded: vec![fold(label.get("", ""))],
                 name,
                 label,
-                values: record.iter().map(str::to_string).collect(),
+                values: record.clone(),
             });
         }
         if list.choices.is_empty() {

@@ -6,6 +6,7 @@
 //! `parameters` column), `names` (what expressions refer to) and `graph`
 //! (evaluation order and dependencies).
 
+mod geojson;
 mod graph;
 mod items;
 mod lists;

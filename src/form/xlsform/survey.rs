@@ -270,24 +270,24 @@ impl Survey<'_, '_, '_> {
                     .unwrap_or("");
                 let dots = file.matches('.').count();
                 match ext {
-                    "csv" if dots == 1 => {
+                    "csv" | "geojson" if dots == 1 => {
                         if !self.out.files.contains(&file) {
                             self.out.files.push(file.clone());
                         }
                         item.file = Some(file);
                         self.push(item);
                     }
-                    "xml" | "geojson" if dots == 1 => {
+                    "xml" if dots == 1 => {
                         self.cx.unsupported(
                             at_type,
-                            format!("choices from a .{ext} file (\"{type_cell}\") are not supported by rileva: use a .csv file"),
+                            format!("choices from a .{ext} file (\"{type_cell}\") are not supported by rileva: use a .csv or .geojson file"),
                         );
                         self.placeholder(item);
                     }
                     _ => {
                         self.cx.invalid(
                             at_type,
-                            format!("the file of \"{type_cell}\" must end with .csv (or .xml or .geojson, which rileva does not support)"),
+                            format!("the file of \"{type_cell}\" must end with .csv or .geojson (or .xml, which rileva does not support)"),
                         );
                         self.placeholder(item);
                     }

@@ -222,7 +222,7 @@ impl Field {
                 let long = items.len() > PICK_KEYS.len()
                     || n.has_appearance("minimal")
                     || n.has_appearance("autocomplete")
-                    || list.is_some_and(|l| l.name.ends_with(".csv") || l.name.ends_with(".CSV"));
+                    || list.is_some_and(crate::form::ChoiceList::from_file);
                 let shown = items.clone();
                 let cursor = selected
                     .first()
