@@ -67,6 +67,10 @@ impl EvalCtx<'_> {
 }
 
 impl Context for EvalCtx<'_> {
+    fn last_saved(&self, name: &str) -> Value {
+        self.filling.last_saved_value(name)
+    }
+
     fn var(&self, name: &str) -> Value {
         let f = self.filling;
         let Some(target) = f.form.by_name(name) else {

@@ -106,6 +106,9 @@ pub struct MetaInfo {
     pub username: String,
     pub phone_number: Option<String>,
     pub email: Option<String>,
+    /// The answers (by data path) of the last response saved before this
+    /// one, which `${last-saved#name}` reads.
+    pub last_saved: Vec<(String, String)>,
 }
 
 /// Why an answer is not acceptable.
@@ -199,6 +202,10 @@ pub struct Filling {
     /// or repeat), its repeats' entries blocks on it, as paper has them.
     sections: bool,
     progress: (usize, usize),
+    /// `${last-saved#name}`'s values: the answers of the last response saved
+    /// before this one was started, by question name (a repeated question's
+    /// first instance).
+    last_saved: Arc<HashMap<String, String>>,
 }
 
 impl Filling {
@@ -277,6 +284,7 @@ impl Filling {
             nav: nav::Screens::default(),
             sections: false,
             progress: (0, 0),
+            last_saved: Arc::default(),
         };
         for (path, value) in stored {
             match f.parse_path(&path) {
@@ -305,6 +313,7 @@ impl Filling {
         meta: &MetaInfo,
     ) -> (Filling, Vec<(String, String)>) {
         let mut f = Filling::new(form, [], clock);
+        f.set_last_saved(&meta.last_saved);
         let now = f.clock.now();
         let form = f.form.clone();
         for node in &form.nodes {
@@ -463,6 +472,34 @@ impl Filling {
         }
     }
 
+    /// The answers `${last-saved#name}` reads, from another response's
+    /// stored answers (by data path): by name, a repeated question's first
+    /// instance.
+    pub fn set_last_saved(&mut self, answers: &[(String, String)]) {
+        let mut by_name: HashMap<String, String> = HashMap::new();
+        for (path, value) in answers {
+            if let Some(slot) = self.parse_path(path)
+                && slot.idx.iter().all(|&i| i == 0)
+            {
+                by_name
+                    .entry(self.form.node(slot.node).name.clone())
+                    .or_insert_with(|| value.clone());
+            }
+        }
+        self.last_saved = Arc::new(by_name);
+    }
+
+    /// `${last-saved#name}`: as expressions see it.
+    fn last_saved_value(&self, name: &str) -> Value {
+        let Some(id) = self.form.by_name(name) else {
+            return Value::Str(String::new());
+        };
+        typed(
+            self.form.node(id).kind,
+            self.last_saved.get(name).map(String::as_str),
+        )
+    }
+
     /// (See `typed_value`.)
     pub fn typed_value(&self, slot: &Slot, text: &str) -> Result<String, TypeError> {
         typed_value(self.form.node(slot.node), text)
@@ -544,7 +581,17 @@ impl Filling {
         while let Some(start) = rest.find("${") {
             out.push_str(&rest[..start]);
             let after = &rest[start + 2..];
+            let last = |end: usize| {
+                after
+                    .get(..end)
+                    .and_then(|n| n.strip_prefix("last-saved#"))
+                    .filter(|n| self.form.by_name(n).is_some())
+            };
             match after.find('}') {
+                Some(end) if let Some(name) = last(end) => {
+                    out.push_str(&self.last_saved_value(name).to_str());
+                    rest = &after[end + 1..];
+                }
                 Some(end) if self.form.by_name(&after[..end]).is_some() => {
                     let value = match crate::expr::Context::var(&ctx, &after[..end]) {
                         Value::Nodes(values) => values

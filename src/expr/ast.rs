@@ -15,6 +15,9 @@ pub enum Expr {
     Str(String),
     /// `${name}`: the value of question `name`.
     Ref(String),
+    /// `${last-saved#name}`: question `name`'s answer in the last response
+    /// saved before this one was started (see `Context::last_saved`).
+    LastSaved(String),
     /// `.`: the question being validated.
     Current,
     /// A bare name such as `regione`: a column of the choice being filtered.
@@ -232,7 +235,12 @@ impl Expr {
     /// Calls `f` on each direct sub-expression, left to right.
     pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         match self {
-            Expr::Num(_) | Expr::Str(_) | Expr::Ref(_) | Expr::Current | Expr::Column(_) => {}
+            Expr::Num(_)
+            | Expr::Str(_)
+            | Expr::Ref(_)
+            | Expr::LastSaved(_)
+            | Expr::Current
+            | Expr::Column(_) => {}
             Expr::Neg(e) | Expr::ChoiceName(e, _) => f(e),
             Expr::Binary(_, l, r) => {
                 f(l);
@@ -249,6 +257,21 @@ impl Expr {
             Expr::Instance(q) => q.predicates.iter().for_each(f),
             Expr::IndexedRepeat(ir) => ir.steps.iter().for_each(|(_, e)| f(e)),
         }
+    }
+
+    /// The questions `${last-saved#name}` reads, in order, without
+    /// duplicates (not in `refs`: their values come from another response,
+    /// so nothing here depends on them).
+    pub fn last_saved_refs(&self) -> Vec<&str> {
+        fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a str>) {
+            match e {
+                Expr::LastSaved(name) => push_unique(out, name),
+                _ => e.for_each_child(&mut |c| walk(c, out)),
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
     }
 
     /// Every `${name}` referenced, in order of appearance, without duplicates,
@@ -469,6 +492,7 @@ impl fmt::Display for Expr {
             Expr::Num(n) => write!(f, "{n}"),
             Expr::Str(s) => write_string_literal(f, s),
             Expr::Ref(name) => write!(f, "${{{name}}}"),
+            Expr::LastSaved(name) => write!(f, "${{last-saved#{name}}}"),
             Expr::Current => f.write_str("."),
             Expr::Column(name) => f.write_str(name),
             Expr::Neg(e) => {

@@ -62,6 +62,7 @@ fn leaf(expr: &Expr, env: &Env<'_>) -> Value {
         Expr::Num(n) => Value::Num(*n),
         Expr::Str(s) => Value::Str(s.clone()),
         Expr::Ref(name) => env.ctx.var(name),
+        Expr::LastSaved(name) => env.ctx.last_saved(name),
         Expr::Current => nodes::dot(env),
         Expr::Column(name) => nodes::column(name, env),
         _ => Value::default(),

@@ -15,6 +15,8 @@ pub(crate) enum Tok {
     Num(f64),
     Str(String),
     Ref(String),
+    /// `${last-saved#name}`.
+    LastSaved(String),
     Dot,
     /// A name, possibly prefixed (`jr:choice-name`).
     Name(String),
@@ -42,6 +44,7 @@ impl Tok {
             Tok::Num(_)
                 | Tok::Str(_)
                 | Tok::Ref(_)
+                | Tok::LastSaved(_)
                 | Tok::Dot
                 | Tok::DotDot
                 | Tok::Name(_)
@@ -56,6 +59,7 @@ impl Tok {
             Tok::Num(n) => format!("number {}", numfmt::format_number(*n)),
             Tok::Str(s) => format!("text '{}'", shorten(s)),
             Tok::Ref(name) => format!("${{{name}}}"),
+            Tok::LastSaved(name) => format!("${{last-saved#{name}}}"),
             Tok::Dot => "'.'".to_string(),
             Tok::Name(name) => format!("name '{}'", shorten(name)),
             Tok::LParen => "'('".to_string(),
@@ -200,12 +204,17 @@ impl Lexer {
                 "empty reference '${}': write ${name}",
             ));
         }
-        if name.starts_with("last-saved#") {
+        let (last_saved, name) = match name.strip_prefix("last-saved#") {
+            Some(rest) => (true, rest.to_string()),
+            None => (false, name),
+        };
+        if name.is_empty() {
             return Err(ParseError::new(
                 start,
-                "'${last-saved#...}' references are not supported",
+                "empty reference '${last-saved#}': write ${last-saved#name}",
             ));
         }
+        let name_start = name_start + if last_saved { "last-saved#".len() } else { 0 };
         for (i, c) in name.chars().enumerate() {
             let ok = if i == 0 {
                 is_name_start(c)
@@ -229,7 +238,14 @@ impl Lexer {
                 ));
             }
         }
-        self.push(Tok::Ref(name), start);
+        self.push(
+            if last_saved {
+                Tok::LastSaved(name)
+            } else {
+                Tok::Ref(name)
+            },
+            start,
+        );
         Ok(())
     }
 
@@ -529,7 +545,8 @@ mod tests {
     #[case("x = 2.5E-3", 4, "exponent")]
     #[case("a <> b", 2, "'!='")]
     #[case("1 \u{1} 2", 2, "U+0001")]
-    #[case("${last-saved#x}", 0, "last-saved")]
+    #[case("${last-saved#}", 0, "last-saved")]
+    #[case("${last-saved#1x}", 13, "must start with a letter")]
     fn lexical_errors(#[case] src: &str, #[case] offset: usize, #[case] fragment: &str) {
         let err = tokenize(src).unwrap_err();
         assert_eq!(err.offset, offset, "{err}");

@@ -78,6 +78,13 @@ pub trait Context {
     /// `jr:choice-name`), in the current language.
     fn choice_label(&self, question: &str, value: &str) -> Option<String>;
 
+    /// `${last-saved#name}`: question `name`'s answer in the last response
+    /// saved before this one (empty when there is none, or it has none).
+    fn last_saved(&self, name: &str) -> Value {
+        let _ = name;
+        Value::Str(String::new())
+    }
+
     /// The 1-based index of the repeat instance the expression is evaluated
     /// in (the innermost one): `position(..)` from a question directly inside
     /// the repeat. `None` outside a repeat, which makes `position(..)` an

@@ -455,6 +455,7 @@ impl Parser {
             Tok::Num(n) => Ok((Box::new(Expr::Num(n)), 1)),
             Tok::Str(s) => Ok((Box::new(Expr::Str(s)), 1)),
             Tok::Ref(name) => Ok((Box::new(Expr::Ref(name)), 1)),
+            Tok::LastSaved(name) => Ok((Box::new(Expr::LastSaved(name)), 1)),
             Tok::Dot => Ok((Box::new(Expr::Current), 1)),
             Tok::Name(name) if name.contains(':') => Err(ParseError::new(
                 offset,

@@ -352,6 +352,29 @@ pub struct ChoiceList {
     pub numbered: bool,
 }
 
+impl Form {
+    /// Whether an expression of the form reads `${last-saved#…}`.
+    pub fn uses_last_saved(&self) -> bool {
+        self.nodes.iter().any(|n| {
+            let default = match &n.default {
+                Some(DefaultValue::Dynamic(e)) => Some(e),
+                _ => None,
+            };
+            [
+                default,
+                n.calculation.as_ref(),
+                n.relevant.as_ref(),
+                n.constraint.as_ref(),
+                n.required.as_ref(),
+                n.read_only.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|e| !e.last_saved_refs().is_empty())
+        })
+    }
+}
+
 impl ChoiceList {
     /// Whether the list is a file beside the form (CSV or GeoJSON), named
     /// by the file: long, and not the form's own.

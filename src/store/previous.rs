@@ -56,4 +56,31 @@ impl Store {
         earlier.answers = self.answers(&earlier.id)?.into_iter().collect();
         Ok(Some(earlier))
     }
+
+    /// The answers (by data path) of the last response `operator` saved to
+    /// the form `form_id` (any version, any status, one with answers and
+    /// not since replaced), for `${last-saved#name}`; empty when none. Each
+    /// operator's own: on a shared machine one keyer's last paper is not
+    /// another's, and a blind second entry never reads the first's.
+    pub fn last_saved(&self, form_id: &str, operator: &str) -> Result<Vec<(String, String)>> {
+        let id: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT r.id
+                   FROM responses r
+                   JOIN forms f ON f.sha256 = r.form_sha256
+                  WHERE r.operator = ?2
+                    AND f.form_id = ?1
+                    AND r.superseded_by IS NULL
+                    AND r.answered > 0
+                  ORDER BY r.rowid DESC
+                  LIMIT 1",
+            )?
+            .query_row(params![form_id, operator], |r| r.get(0))
+            .optional()?;
+        match id {
+            Some(id) => self.answers(&id),
+            None => Ok(Vec::new()),
+        }
+    }
 }

@@ -241,9 +241,17 @@ impl Runtime {
         paper: Option<&str>,
         second_of: Option<&str>,
     ) -> Result<Outcome, Failure> {
+        // The operator's last response, for ${last-saved#…} (a second
+        // entry of a paper reads none: it is keyed blind).
+        let last_saved = if form.uses_last_saved() && second_of.is_none() {
+            self.store.last_saved(&form.id, &self.operator)?
+        } else {
+            Vec::new()
+        };
         let meta = MetaInfo {
             device_id: self.device_id.clone(),
             username: self.operator.clone(),
+            last_saved,
             ..MetaInfo::default()
         };
         let (mut filling, answers) = Filling::start(form.clone(), self.clock.clone(), &meta);

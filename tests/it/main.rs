@@ -27,6 +27,7 @@ mod e2e_xlsform;
 mod export;
 mod import;
 mod labels;
+mod last_saved;
 mod media;
 mod realworld;
 mod regressions;

@@ -218,6 +218,7 @@ fn blank(form: &Arc<Form>) -> Filling {
         username: "tester".into(),
         phone_number: Some("+390000000".into()),
         email: Some("t@example.org".into()),
+        last_saved: Vec::new(),
     };
     Filling::start(form.clone(), clock(), &meta).0
 }

@@ -84,6 +84,15 @@ impl Compiler<'_> {
                 self.err(location, format!("unknown question ${{{r}}}{hint}"));
             }
         }
+        for r in e.last_saved_refs() {
+            if !names.unique.contains_key(r) && !names.ambiguous.contains(r) {
+                let hint = did_you_mean(r, names.unique.keys().map(String::as_str));
+                self.err(
+                    location,
+                    format!("unknown question ${{last-saved#{r}}}{hint}"),
+                );
+            }
+        }
         for b in e.bare_names() {
             if !filter {
                 // In XPath a bare name is a path relative to the question:

@@ -376,12 +376,6 @@ impl Survey<'_, '_, '_> {
                     ),
                 );
             }
-            if raw.contains("${last-saved#") {
-                self.cx.unsupported(
-                    at.clone(),
-                    "${last-saved#…} (a value from the previous response) is not supported by rileva",
-                );
-            }
             if col.is_expression() && raw.contains("${instanceID}") {
                 self.cx.unsupported(
                     at.clone(),
