@@ -35,7 +35,7 @@ fn markdown_is_drawn_and_never_shown_raw() {
     assert!(s.contains("Il nome del servizio"), "{s}");
     assert!(s.contains("la guida <https://example.org/guida>"), "{s}");
     assert!(
-        s.contains("[immagine: logo.png] (non mostrati nel terminale)"),
+        s.contains("[immagine: logo.png] (non mostrato nel terminale)"),
         "{s}"
     );
     no_markup(&s);

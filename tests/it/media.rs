@@ -202,3 +202,21 @@ impl rileva::app::export::Progress for Quiet {
         panic!("unreadable: {e}");
     }
 }
+
+/// A quiet moment (the tick that refreshes screens) leaves Tab's list of
+/// names on screen; a key takes it away.
+#[test]
+fn tabs_list_stays_until_a_key() {
+    let mut h = harness();
+    let src = papers();
+    typed(&mut h, &format!("{}/pag", src.path().display()));
+    h.keys("<Tab>");
+    h.action(rileva::tui::action::Action::Tick);
+    assert!(
+        h.screen(80, 24).contains("pagina-2.png"),
+        "{}",
+        h.screen(80, 24)
+    );
+    h.keys("1");
+    assert!(!h.screen(80, 24).contains("pagina-2.png"));
+}

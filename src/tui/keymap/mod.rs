@@ -186,6 +186,17 @@ pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| b.modes.contains(&mode))
 }
 
+/// The keys of a binding that do its command in a mode: not those an
+/// earlier binding of the mode takes first (Tab completes a file's path,
+/// so there PgDn alone skips).
+pub fn live_keys(mode: Mode, binding: &'static Binding) -> impl Iterator<Item = &'static Key> {
+    binding.keys.iter().filter(move |k| {
+        !bindings(mode)
+            .take_while(|b| !std::ptr::eq(*b, binding))
+            .any(|b| b.keys.contains(k))
+    })
+}
+
 impl Binding {
     /// Keys that only do something on a question inside a repeat.
     pub fn repeat_only(&self) -> bool {
@@ -215,11 +226,11 @@ pub fn hints(mode: Mode, lang: Lang) -> Vec<(String, &'static str)> {
             // The key the hint's word starts with, where there is one (y for
             // "yes", s for "sì"), else the first.
             let initial = hint.chars().next().map(|c| c.to_string());
-            let key = b
-                .keys
+            let live: Vec<&Key> = live_keys(mode, b).collect();
+            let key = live
                 .iter()
                 .find(|k| Some(key_label(k, lang)) == initial)
-                .or(b.keys.first())?;
+                .or(live.first())?;
             Some((key_label(key, lang), hint))
         })
         .collect()

@@ -22,8 +22,11 @@ pub(super) fn question_action(app: &mut App, action: Action, page: isize) -> Vec
     };
     let editable = !f.read_only;
     let transcribing = f.transcribing();
-    // Tab's list of names is for the path as it was when Tab was pressed.
-    if action != Action::Cmd(Cmd::CompletePath) {
+    // Tab's list of names is for the path as it was when Tab was pressed:
+    // any other key takes it away (a quiet moment does not).
+    if matches!(action, Action::Edit(_) | Action::Paste(_) | Action::Pick(_))
+        || matches!(action, Action::Cmd(c) if c != Cmd::CompletePath)
+    {
         f.completions.clear();
     }
     match action {

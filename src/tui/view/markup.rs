@@ -80,9 +80,10 @@ pub(super) fn media_line(node: &crate::form::Node, lang: Lang) -> String {
         .iter()
         .map(|(k, v)| format!("{}: {}", word(k), sanitize(v, false)))
         .collect();
-    let tail = match lang {
-        Lang::It => "non mostrati nel terminale",
-        Lang::En => "not shown in the terminal",
+    let tail = match (lang, files.len()) {
+        (Lang::It, 1) => "non mostrato nel terminale",
+        (Lang::It, _) => "non mostrati nel terminale",
+        (Lang::En, _) => "not shown in the terminal",
     };
     format!("[{}] ({tail})", files.join(" · "))
 }

@@ -386,11 +386,14 @@ fn render_help(app: &App, mode: Mode, frame: &mut Frame, area: Rect, theme: Them
     let mut lines = Vec::new();
     for b in keymap::bindings_here(mode, app.in_repeat()) {
         let mut keys: Vec<String> = Vec::new();
-        for k in b.keys {
+        for k in keymap::live_keys(mode, b) {
             let label = keymap::key_label(k, lang);
             if !keys.contains(&label) {
                 keys.push(label);
             }
+        }
+        if keys.is_empty() {
+            continue;
         }
         lines.push(Line::from(vec![
             Span::styled(format!("{:<20} ", keys.join(", ")), theme.key()),

@@ -294,19 +294,32 @@ fn detail(app: &App, f: &Fill, q: &Field, frame: &mut Frame, area: Rect, theme: 
     let hint = node.hint.get(flang, fallback);
     if !hint.is_empty() {
         lines.push(Line::from(Span::styled(
-            one_line(&filling.fill_text(&q.slot, hint)),
+            crate::text::label_line(&filling.fill_text(&q.slot, hint)),
             theme.dim(),
         )));
     }
-    let error_line = q.shown_problem(filling).map(|p| {
-        Line::from(Span::styled(
-            format!(
-                "✗ {}",
-                sanitize(&filling.problem_text(q.slot.node, &p, lang), false)
-            ),
-            theme.error(),
-        ))
-    });
+    let error_line = q
+        .shown_problem(filling)
+        .map(|p| {
+            Line::from(Span::styled(
+                format!(
+                    "✗ {}",
+                    sanitize(&filling.problem_text(q.slot.node, &p, lang), false)
+                ),
+                theme.error(),
+            ))
+        })
+        .or_else(|| {
+            // Tab's choices for the rest of a file's path.
+            (!f.completions.is_empty()).then(|| {
+                let names: Vec<String> = f
+                    .completions
+                    .iter()
+                    .map(|n| sanitize(n, false).into_owned())
+                    .collect();
+                Line::from(Span::styled(names.join("  "), theme.dim()))
+            })
+        });
     if let Input::Choices(c) = &q.input
         && !c.ack
     {
