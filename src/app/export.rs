@@ -95,6 +95,9 @@ pub struct Tally {
     pub unreadable: usize,
     /// The database cannot be written: what was written is not marked.
     pub read_only: bool,
+    /// Files responses name that the data directory does not have
+    /// (`response id: name`): each response went out without its file.
+    pub missing_files: Vec<String>,
 }
 
 /// Progress as it goes: written so far, out of `total`.
@@ -151,8 +154,13 @@ pub fn to_files(
     let unsettled = std::cell::Cell::new(0usize);
     let mut written = 0usize;
     let media = store.media_dir();
+    let missing = std::cell::RefCell::new(Vec::new());
     let mut sink = |row: &ResponseRow, bytes: &[u8], files: &[String]| {
         for file in files {
+            if !media.join(file).is_file() {
+                missing.borrow_mut().push(format!("{}: {file}", row.id));
+                continue;
+            }
             copy_attachment(&media, dir, file)
                 .map_err(|e| failed(dir.join(file).display().to_string(), e, written))?;
         }
@@ -170,7 +178,7 @@ pub fn to_files(
         }
         export::sync_dir(dir).map_err(|e| failed(dir.display().to_string(), e, 0))
     };
-    run(
+    let mut tally = run(
         store,
         statuses,
         format,
@@ -178,13 +186,13 @@ pub fn to_files(
         progress,
         &mut sink,
         &mut settle,
-    )
+    )?;
+    tally.missing_files = missing.take();
+    Ok(tally)
 }
 
 /// Copies an attached file from the media folder into `dir`, unless a
-/// file of that name (the same content) is there already. A file missing
-/// from the media folder is an error: the response would name a file that
-/// does not go with it.
+/// file of that name (the same content) is there already.
 fn copy_attachment(media: &Path, dir: &Path, name: &str) -> std::io::Result<()> {
     let Some(name) = crate::form::values::file_name(name) else {
         return Err(std::io::Error::other("not a file name"));

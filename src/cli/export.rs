@@ -133,6 +133,14 @@ pub(super) fn export<W: Write>(
     if result.read_only {
         error("the database is read-only: the responses were written but not marked exported");
     }
+    for m in &result.missing_files {
+        error(&format!(
+            "response {m}: the file is not in the data directory's media folder; the response was exported without it"
+        ));
+    }
+    if !result.missing_files.is_empty() {
+        return Ok(FAILURE);
+    }
     if result.unreadable > 0 {
         error(&format!(
             "{} could not be read (see above); {} exported",

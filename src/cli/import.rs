@@ -121,6 +121,10 @@ pub(super) fn import<W: Write>(
             operator,
             device_id,
             source,
+            files_dir: o
+                .data
+                .parent()
+                .map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf),
         },
         o,
         &progress,

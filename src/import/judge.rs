@@ -58,6 +58,8 @@ pub struct Judged {
     pub answers: Vec<(String, String)>,
     /// The response's summary (its name and progress) as the store keeps it.
     pub summary: Summary,
+    /// The files its media questions name (looked for beside the data file).
+    pub files: Vec<String>,
     pub language: String,
 }
 
@@ -212,6 +214,7 @@ impl Judge {
             problems: work.problems,
             warnings,
             answers: filling.stored_answers(),
+            files: filling.attachments(),
             summary: filling.summary(None),
             language,
         }

@@ -97,6 +97,56 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Keeps a file under the name a response already gives it (an import
+    /// of responses exported elsewhere, their files beside them): copied
+    /// into the media folder as `attach` copies, unless a file of that name
+    /// is there; one of that name with other content is refused.
+    pub fn keep_media(&self, source: &Path, name: &str) -> Result<(), AttachProblem> {
+        let Some(name) = values::file_name(name) else {
+            return Err(AttachProblem::NotAFile(name.to_string()));
+        };
+        let meta = fs::metadata(source).map_err(|e| io(&e))?;
+        media::check_size(meta.len())?;
+        let dir = self.media_dir();
+        super::ensure_dir(&dir).map_err(|e| AttachProblem::Io(e.to_string()))?;
+        let target = dir.join(&name);
+        let mut file = File::open(source).map_err(|e| io(&e))?;
+        let (tmp, sha256, _) = copy_private(&dir, &[], &mut file).map_err(|e| io(&e))?;
+        if target.is_file() {
+            let same = hash_of(&target).is_ok_and(|h| h == sha256);
+            let _ = fs::remove_file(&tmp);
+            return if same {
+                Ok(())
+            } else {
+                Err(AttachProblem::Io(format!(
+                    "another file named {name} is kept already, with other content"
+                )))
+            };
+        }
+        fs::rename(&tmp, &target).map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            io(&e)
+        })?;
+        sync_dir(&dir).map_err(|e| io(&e))
+    }
+}
+
+/// The SHA-256 (hex) of a file's content.
+fn hash_of(path: &Path) -> std::io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        let k = file.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        hash.update(buf.get(..k).unwrap_or_default());
+    }
+    Ok(media::sha256_hex(hash))
+}
+
 /// Reads until `buf` is full or the file ends.
 fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;

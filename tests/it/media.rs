@@ -220,3 +220,92 @@ fn tabs_list_stays_until_a_key() {
     h.keys("1");
     assert!(!h.screen(80, 24).contains("pagina-2.png"));
 }
+
+/// A response exported with its file and imported on another machine
+/// brings the file along; one whose file stayed behind is imported with a
+/// warning, and exporting it says the file is missing instead of failing
+/// the whole export.
+#[test]
+fn an_imported_response_brings_its_file_from_beside_it() {
+    use crate::e2e_support::cli;
+    let mut h = harness();
+    let src = papers();
+    typed(&mut h, &format!("{}/pagina-1.png", src.path().display()));
+    h.keys("<Enter><PgDn><PgDn>42<Enter>");
+    h.keys("fs");
+    assert!(
+        matches!(h.app.screen, rileva::tui::state::Screen::Start(_)),
+        "finalized: {}",
+        h.screen(80, 24)
+    );
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("out");
+    let a = h.dir.path().to_str().expect("path").to_string();
+    let (code, stdout, stderr) = cli(
+        Path::new(&a),
+        &["export", "--out", out.to_str().expect("path")],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let json = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("the response");
+    let png = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".png"))
+        .expect("its file beside it");
+    let form = work.path().join("media.json");
+    std::fs::write(&form, FORM).expect("form");
+    let b = work.path().join("b");
+    let (code, stdout, stderr) = cli(
+        &b,
+        &[
+            "import",
+            "--form",
+            form.to_str().expect("path"),
+            "--commit",
+            json.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        std::fs::read(b.join("media").join(&png)).expect("brought along"),
+        PNG
+    );
+    // The file left behind: a warning, and an export that says so.
+    std::fs::remove_file(out.join(&png)).expect("removed");
+    let c = work.path().join("c");
+    let (code, stdout, stderr) = cli(
+        &c,
+        &[
+            "import",
+            "--form",
+            form.to_str().expect("path"),
+            "--commit",
+            json.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!("warning: the file \"{png}\"")),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) = cli(
+        &c,
+        &[
+            "export",
+            "--out",
+            work.path().join("out-c").to_str().expect("path"),
+        ],
+    );
+    assert_eq!(
+        code, 2,
+        "the export failed, as unreadable responses fail it: {stdout}{stderr}"
+    );
+    assert!(stderr.contains("exported without it"), "{stderr}");
+    assert!(stdout.contains("exported 1 response"), "{stdout}");
+}

@@ -52,6 +52,9 @@ pub(super) struct Who {
     pub device_id: String,
     /// The data file's name.
     pub source: String,
+    /// Where the files its rows name are looked for: the data file's folder
+    /// (a rileva export writes them there).
+    pub files_dir: std::path::PathBuf,
 }
 
 /// What an import did so far.
@@ -182,6 +185,23 @@ impl<'a> Run<'a> {
                 for n in &j.warnings {
                     lines.push(sanitize(&note_line(j.number, n, "warning: "), false).into_owned());
                 }
+                for f in j
+                    .files
+                    .iter()
+                    .filter(|f| !self.who.files_dir.join(f).is_file())
+                {
+                    lines.push(
+                        sanitize(
+                            &format!(
+                                "row {}: warning: the file \"{f}\" it names is not beside the data file (in {}): the response will name a file it does not have",
+                                j.number,
+                                self.who.files_dir.display()
+                            ),
+                            false,
+                        )
+                        .into_owned(),
+                    );
+                }
                 true
             }
         };
@@ -269,6 +289,18 @@ impl<'a> Run<'a> {
             return Err("the database was not opened".into());
         };
         let who = &self.who;
+        // The files first (as the screens attach a file before its answer):
+        // a response is never in the database without the files beside it.
+        for p in &self.pending {
+            for f in &p.judged.files {
+                let from = who.files_dir.join(f);
+                if from.is_file() {
+                    store.keep_media(&from, f).map_err(|e| {
+                        format!("row {}: {}", p.judged.number, e.text(crate::lang::Lang::En))
+                    })?;
+                }
+            }
+        }
         let items: Vec<ImportedResponse<'_>> = self
             .pending
             .iter()
