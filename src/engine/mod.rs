@@ -206,6 +206,9 @@ pub struct Filling {
     /// before this one was started, by question name (a repeated question's
     /// first instance).
     last_saved: Arc<HashMap<String, String>>,
+    /// Where a `randomize=true` list without a seed starts its order: set
+    /// per response (`set_shuffle_seed`), so it keeps its order.
+    shuffle_seed: u64,
 }
 
 impl Filling {
@@ -285,6 +288,7 @@ impl Filling {
             sections: false,
             progress: (0, 0),
             last_saved: Arc::default(),
+            shuffle_seed: 0,
         };
         for (path, value) in stored {
             match f.parse_path(&path) {
@@ -487,6 +491,12 @@ impl Filling {
             }
         }
         self.last_saved = Arc::new(by_name);
+    }
+
+    /// The order of `randomize=true` lists without a seed: a response's own,
+    /// from its id (the same response keeps its order when reopened).
+    pub fn set_shuffle_seed(&mut self, response_id: &str) {
+        self.shuffle_seed = choices::hash(response_id.as_bytes());
     }
 
     /// `${last-saved#name}`: as expressions see it.

@@ -212,8 +212,9 @@ impl Runtime {
     fn opened(
         &mut self,
         row: crate::store::ResponseRow,
-        filling: Filling,
+        mut filling: Filling,
     ) -> Result<Outcome, Failure> {
+        filling.set_shuffle_seed(&row.id);
         // Only the ditto key needs it: a failure to read it leaves the key
         // with nothing to copy, not the response unopened.
         self.arm_slips(&row)?;

@@ -40,3 +40,49 @@ fn a_year_and_a_month_are_typed_as_such() {
     h.keys("<S-Tab>");
     assert_eq!(h.value(), "2020");
 }
+
+/// `randomize=true`: the choices in an order of the response's own, kept
+/// when it is reopened; with a seed, the same order for every response.
+#[test]
+fn randomized_choices_keep_their_order_per_response() {
+    let form = r#"{"format":"rileva-form/1","settings":{"form_id":"rnd"},"survey":[
+      {"type":"select_one","name":"a","label":"A","list":"l","parameters":{"randomize":"true"}},
+      {"type":"select_one","name":"b","label":"B","list":"l","parameters":{"randomize":"true","seed":"7"}}],
+      "choices":{"l":[{"name":"c1","label":"Uno"},{"name":"c2","label":"Due"},{"name":"c3","label":"Tre"},
+        {"name":"c4","label":"Quattro"},{"name":"c5","label":"Cinque"},{"name":"c6","label":"Sei"}]}}"#;
+    let mut h = Harness::with_bundle(FormBundle {
+        definition: form.into(),
+        files: Default::default(),
+    });
+    let order = |h: &Harness, name: &str| {
+        let f = &h.fill().filling;
+        f.choices(&rileva::engine::Slot::root(
+            f.form().by_name(name).expect("q"),
+        ))
+    };
+    h.keys("Anna<Enter>n");
+    let (a1, b1) = (order(&h, "a"), order(&h, "b"));
+    let mut sorted = a1.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, vec![0, 1, 2, 3, 4, 5], "every choice, once");
+    h.keys("<Esc>n");
+    let mut others = vec![order(&h, "a")];
+    assert_eq!(order(&h, "b"), b1, "a seed gives every response its order");
+    for _ in 0..4 {
+        h.keys("<Esc>n");
+        others.push(order(&h, "a"));
+    }
+    assert!(
+        others.iter().any(|o| *o != a1),
+        "without a seed, responses differ"
+    );
+    // Keyed by the position shown: the first item shown is picked by 1.
+    h.keys("1<Enter>");
+    let id = h.response_id();
+    let first = &h.fill().filling.form().lists[0].choices[others[4][0]].name;
+    assert!(
+        h.stored(&id).iter().any(|(p, v)| p == "/a" && v == first),
+        "{:?}",
+        h.stored(&id)
+    );
+}

@@ -112,9 +112,20 @@ impl Compiler<'_> {
             }
         }
         for node in &self.nodes {
-            if node.calculation.as_ref().is_some_and(Expr::uses_current) {
+            let Some(calc) = node.calculation.as_ref().filter(|c| c.uses_current()) else {
+                continue;
+            };
+            let at = format!("{}, calculation", node.location);
+            if calc.to_string().contains("once(") {
+                // Valid XForms: a value computed the first time and kept,
+                // which needs calculations stored as answers are.
+                self.errors.push(FormError::unsupported(
+                    at,
+                    "once() in a calculation (a value computed once and kept) is not supported by rileva",
+                ));
+            } else {
                 self.errors.push(FormError::new(
-                    format!("{}, calculation", node.location),
+                    at,
                     "a calculation cannot read its own value (`.`)",
                 ));
             }

@@ -26,6 +26,7 @@ impl Compiler<'_> {
             Kind::Media(Media::Audio) => &["quality", "accept"],
             Kind::Media(_) => &["accept"],
             Kind::Geotrace | Kind::Geoshape => &["allow-mock-accuracy"],
+            Kind::SelectOne | Kind::SelectMultiple => &["randomize", "seed"],
             _ => &[],
         };
         for key in params.keys() {
@@ -40,6 +41,15 @@ impl Compiler<'_> {
                     format!("unknown parameter \"{key}\" ({accepted})"),
                 );
             }
+        }
+        if let Some(v) = params.get("randomize")
+            && v != "true"
+            && v != "false"
+        {
+            self.err(
+                loc.field("parameters"),
+                format!("randomize must be true or false, not \"{v}\""),
+            );
         }
         if kind == Kind::Range {
             let mut nums = [1.0, 10.0, 1.0];

@@ -56,11 +56,7 @@ pub(super) fn select(cx: &mut Ctx<'_>, p: &Params, at: &str, from_file: bool) ->
     };
     accepted(cx, p, at, what, keys);
     match p.get("randomize").map(String::as_str) {
-        Some("true") => cx.unsupported(
-            at.to_string(),
-            "randomize=true (choices shown in random order) is not supported by rileva",
-        ),
-        Some("false") | None => {}
+        Some("true" | "false") | None => {}
         Some(v) => cx.invalid(
             at.to_string(),
             format!("randomize must be true or false, not \"{v}\""),
@@ -77,6 +73,14 @@ pub(super) fn select(cx: &mut Ctx<'_>, p: &Params, at: &str, from_file: bool) ->
         }
     }
     let mut out = Params::new();
+    // Choices in random order (a seed: the same order wherever it is the
+    // same): kept for the engine.
+    if p.get("randomize").is_some_and(|v| v == "true") {
+        out.insert("randomize".into(), "true".into());
+        if let Some(seed) = p.get("seed") {
+            out.insert("seed".into(), seed.clone());
+        }
+    }
     if from_file {
         for key in ["value", "label"] {
             if let Some(v) = p.get(key) {

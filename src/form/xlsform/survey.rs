@@ -244,7 +244,7 @@ impl Survey<'_, '_, '_> {
                 item.repeat_count = None;
                 hidden_calculation(&mut item);
                 if let Some(p) = &params {
-                    params::select(self.cx, p, &at_params, false);
+                    item.parameters = params::select(self.cx, p, &at_params, false);
                 }
                 let other = or_other.then(|| self.or_other(&item, &list, row.number, choices));
                 self.table_list_header(&item, &list, pyxform_row, choices);
