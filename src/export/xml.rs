@@ -43,6 +43,10 @@ pub fn response_xml(filling: &Filling, row: &ResponseRow) -> String {
     out.push('>');
     children(&walk(filling), &mut out);
     out.push_str("<meta>");
+    if form.audit {
+        // The audit log goes with the submission as this file.
+        out.push_str("<audit>audit.csv</audit>");
+    }
     let _ = write!(
         out,
         "<instanceID>{}</instanceID>",

@@ -465,6 +465,8 @@ pub struct Form {
     /// Root element name of the XForm instance.
     pub root_name: String,
     pub clean_text_values: bool,
+    /// The form asks for the audit log: the submission names it.
+    pub audit: bool,
     /// XML namespaces of the attributes, by prefix, declared on the root.
     pub namespaces: std::collections::BTreeMap<String, String>,
     /// Submissions are encrypted with this RSA key (base64 DER) when sent.

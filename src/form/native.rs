@@ -44,6 +44,10 @@ pub struct Settings {
     /// Text answers are stored with runs of white space folded to one space.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub clean_text_values: bool,
+    /// The form asks for the audit log (XLSForm's `audit` row): the
+    /// submission names it in `meta/audit`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub audit: bool,
     /// XML namespaces the attributes may use, by prefix (XLSForm's
     /// `namespaces` setting: `esri="http://esri.com/xforms"`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -187,6 +187,7 @@ fn the_form_schema_names_exactly_the_fields_of_the_native_format() {
         allow_choice_duplicates: true,
         clean_text_values: true,
         public_key: some(),
+        audit: true,
         namespaces: BTreeMap::from([("esri".to_string(), "http://esri.com/xforms".to_string())]),
         form_id_origin: None,
     };

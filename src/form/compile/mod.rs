@@ -233,6 +233,7 @@ impl Compiler<'_> {
             clean_text_values: doc.settings.clean_text_values,
             public_key: doc.settings.public_key.clone(),
             namespaces: doc.settings.namespaces.clone(),
+            audit: doc.settings.audit,
             nodes: std::mem::take(&mut self.nodes),
             top,
             lists: std::mem::take(&mut self.lists),

@@ -172,6 +172,10 @@ impl Survey<'_, '_, '_> {
         };
         let parsed = types::parse(&type_cell);
         let mut name = f.owned(Col::Name);
+        if parsed == TypeCell::Setting("audit") {
+            self.audit(&f, row.number, settings);
+            return;
+        }
         if let TypeCell::Setting(key) = parsed {
             match (key, name) {
                 ("form_title", Some(n)) => settings.form_title = Some(n),
@@ -342,6 +346,53 @@ impl Survey<'_, '_, '_> {
                 self.placeholder(item);
             }
         }
+    }
+
+    /// The `audit` row: the form asks for the audit log, which rileva keeps
+    /// for every response (each event, with the old and new value and the
+    /// operator); the submission names it (`meta/audit`). Its name is
+    /// `audit` or none, as pyxform says; a location in the log (a terminal
+    /// has no GPS) and a reason asked on each change are refused.
+    fn audit(&mut self, f: &Fields, row: usize, settings: &mut Settings) {
+        if let Some(n) = f.get(Col::Name).filter(|n| *n != "audit") {
+            let at = self.at(row, Col::Name);
+            self.cx.invalid(
+                at,
+                format!("the audit is always named \"audit\", not \"{n}\": leave the name empty"),
+            );
+        }
+        let params = f
+            .get(Col::Parameters)
+            .and_then(parse_parameters)
+            .unwrap_or_default();
+        let at = self.at(row, Col::Parameters);
+        for (key, value) in &params {
+            match key.as_str() {
+                "identify-user" | "track-changes" => {
+                    if !["true", "false"].contains(&value.as_str()) {
+                        self.cx.invalid(
+                            at.clone(),
+                            format!("the audit parameter {key} must be true or false, not \"{value}\""),
+                        );
+                    }
+                }
+                "location-priority" | "location-min-interval" | "location-max-age" => {
+                    self.cx.unsupported(
+                        at.clone(),
+                        format!("the audit parameter {key} (locations in the audit log) is not supported by rileva: a terminal has no GPS"),
+                    );
+                }
+                "track-changes-reasons" => self.cx.unsupported(
+                    at.clone(),
+                    "the audit parameter track-changes-reasons (a reason asked for each change) is not supported by rileva",
+                ),
+                other => self.cx.invalid(
+                    at.clone(),
+                    format!("the audit takes no parameter \"{other}\" (it takes: identify-user, track-changes, track-changes-reasons, location-priority, location-min-interval, location-max-age)"),
+                ),
+            }
+        }
+        settings.audit = true;
     }
 
     /// Cells refused wherever they are, and the texts whose `${…}` are checked later.

@@ -23,7 +23,7 @@ use rstest::rstest;
 #[case("| | geotrace | p | Line |\n", "")]
 #[case("| | barcode | p | Code |\n", "")]
 #[case("| | rank yn | p | Rank |\n", "the type \"rank yn\"")]
-#[case("| | audit | | |\n", "the type \"audit\"")]
+#[case("| | audit | | |\n| | text | q | Q |\n", "")]
 #[case("| | text | p | ${last-saved#p} |\n", "")]
 #[case("| | select_one yn | p | P |\n", "")]
 fn unsupported_types_are_refused_where_they_are(#[case] rows: &str, #[case] want: &str) {
@@ -583,4 +583,18 @@ fn external_choices_are_lists_of_their_own_sheet() {
         "| survey |\n| | type | name | label |\n| | select_one_external nope | p | P |\n| external_choices |\n| | list_name | name | label |\n| | other | a | A |\n",
     );
     assert!(has(&e, "which has no list \"nope\""), "{e:#?}");
+}
+
+/// The audit row: the form asks for the log rileva keeps anyway; the
+/// submission names it; a location in it is refused, a wrong name too.
+#[test]
+fn the_audit_row_asks_for_the_log() {
+    let md = "| survey |\n| | type | name | label | parameters |\n| | audit | | | identify-user=true |\n| | text | a | A | |\n";
+    let (_, form) = load(md).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(form.audit);
+    let e = messages(
+        "| survey |\n| | type | name | label | parameters |\n| | audit | log | | location-priority=balanced |\n| | text | a | A | |\n",
+    );
+    assert!(has(&e, "always named \"audit\""), "{e:#?}");
+    assert!(has(&e, "a terminal has no GPS"), "{e:#?}");
 }

@@ -81,6 +81,7 @@ pub fn parse(cell: &str) -> TypeCell {
         "form_title" | "set_form_title" => return TypeCell::Setting("form_title"),
         "form_id" | "set_form_id" => return TypeCell::Setting("form_id"),
         "prefix" => return TypeCell::Setting("prefix"),
+        "audit" => return TypeCell::Setting("audit"),
         _ => {}
     }
     if let Some(what) = unsupported(cell) {
@@ -282,7 +283,6 @@ fn days(cell: &str) -> Option<Simple> {
 /// have.
 fn unsupported(cell: &str) -> Option<&'static str> {
     Some(match cell {
-        "audit" => "the audit log",
         "background-audio" => "background audio recording",
         "background-geopoint" => "a location captured in the background",
         "osm" => "OpenStreetMap tags",
