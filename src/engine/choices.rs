@@ -4,6 +4,12 @@
 use super::*;
 
 impl Filling {
+    /// The order of `randomize=true` lists without a seed: a response's own,
+    /// from its id (the same response keeps its order when reopened).
+    pub fn set_shuffle_seed(&mut self, response_id: &str) {
+        self.shuffle_seed = choices::hash(response_id.as_bytes());
+    }
+
     /// Whether the choice named `name` is in the list of the slot's question
     /// and passes its filter.
     pub fn choice_allowed(&self, slot: &Slot, name: &str) -> bool {

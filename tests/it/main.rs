@@ -11,6 +11,7 @@ mod shared;
 mod tui_support;
 mod workbooks;
 
+mod choice_files;
 mod cli;
 mod cli_audit;
 mod cli_data;
@@ -48,3 +49,4 @@ mod tui_transcribe;
 mod verify;
 mod xlsform_fuzz;
 mod xml_oracle;
+mod xml_oracle_fill;

@@ -9,6 +9,7 @@
 //! report is taken, so the figure never drops unnoticed.
 
 use crate::shared;
+use crate::xml_oracle;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -105,4 +106,37 @@ fn real_world_forms_pyxform_accepts_open_and_the_figure_never_drops() {
         "real-world forms: rileva opens {opened} of {accepted} that pyxform accepts ({percent:.1}%)"
     );
     shared::check_report("REALWORLD.md", &report);
+}
+
+/// The real-world forms (../shared/xlsform-corpus/realworld) that rileva
+/// opens, each with every question answered (files attached, shapes
+/// typed), exported and compared with pyxform's instance as above.
+#[test]
+fn real_world_forms_export_xml_with_the_shape_of_pyxforms_instance() {
+    let Some(dir) = shared::dir("xlsform-corpus/realworld", "xml_oracle") else {
+        return;
+    };
+    if !xml_oracle::pyxform_ready("xml_oracle (real-world forms)") {
+        return;
+    }
+    let (subjects, refused) = xml_oracle::workbooks(&dir, "pyxform-verdicts.tsv");
+    let outcomes = xml_oracle::judge(&subjects);
+    let c = |w: &str| xml_oracle::count(&outcomes, w);
+    let summary = format!(
+        "Real-world forms compared: {} (agree {}, mismatch {}); opened by rileva but rejected \
+         by pyxform: {}; not opened by rileva: {}",
+        c("agree") + c("mismatch") + c("known"),
+        c("agree"),
+        c("mismatch"),
+        c("pyxform rejects"),
+        refused.values().sum::<usize>()
+    );
+    println!("xml_oracle: {summary}");
+    let text = xml_oracle::report(&outcomes, &refused, &summary).replacen(
+        "For each corpus form of \
+         ../shared/xlsform-corpus/pyxform",
+        "For each real-world form of ../shared/xlsform-corpus/realworld",
+        1,
+    );
+    xml_oracle::settle("XML-REALWORLD.md", &outcomes, &text);
 }

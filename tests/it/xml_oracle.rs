@@ -21,11 +21,11 @@
 //! Python or pyxform 4.5.0 is missing (under CI it fails instead).
 
 use crate::shared;
-use rileva::engine::{Clock, Filling, Idx, MetaInfo, Slot};
+use crate::xml_oracle_fill::{all_relevant, answered, blank, row};
+use rileva::engine::{Filling, Idx, Slot};
 use rileva::export::xml::response_xml;
 use rileva::form::xlsform::{self, Format, Source};
-use rileva::form::{ErrorKind, Form, FormError, Kind, NodeId};
-use rileva::store::{ResponseRow, Status};
+use rileva::form::{ErrorKind, Form, FormError, Kind};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -67,7 +67,7 @@ fn pyxform_missing() -> Option<String> {
 }
 
 /// A form rileva loads, and how pyxform is to read it.
-struct Subject {
+pub(crate) struct Subject {
     key: String,
     form: Arc<Form>,
     request: Value,
@@ -86,7 +86,10 @@ fn refusal(errors: &[FormError]) -> &'static str {
 
 /// The workbooks a verdicts file of `dir` lists that rileva loads, and a
 /// count of the others by reason.
-fn workbooks(dir: &Path, verdicts: &str) -> (Vec<Subject>, BTreeMap<&'static str, usize>) {
+pub(crate) fn workbooks(
+    dir: &Path,
+    verdicts: &str,
+) -> (Vec<Subject>, BTreeMap<&'static str, usize>) {
     let mut out = Vec::new();
     let mut refused = BTreeMap::new();
     let tsv = std::fs::read_to_string(dir.join(verdicts)).expect("verdicts");
@@ -201,136 +204,6 @@ fn run_pyxform(subjects: &[Subject]) -> HashMap<String, Result<Py, String>> {
             (key, verdict)
         })
         .collect()
-}
-
-fn clock() -> Clock {
-    Clock::Fixed(
-        "2020-06-15T10:00:00+02:00[Europe/Rome]"
-            .parse()
-            .expect("time"),
-    )
-}
-
-/// A new response, as the TUI starts one (metadata and defaults set).
-fn blank(form: &Arc<Form>) -> Filling {
-    let meta = MetaInfo {
-        device_id: "rileva:test".into(),
-        username: "tester".into(),
-        phone_number: Some("+390000000".into()),
-        email: Some("t@example.org".into()),
-        last_saved: Vec::new(),
-    };
-    Filling::start(form.clone(), clock(), &meta).0
-}
-
-/// The form with every `relevant` taken out: every node applies.
-fn all_relevant(form: &Form) -> Arc<Form> {
-    let mut f = form.clone();
-    for n in &mut f.nodes {
-        n.relevant = None;
-    }
-    Arc::new(f)
-}
-
-/// A response with every question answered and each repeat given one
-/// instance (two inside another repeat), unless `repeat_count` drives it.
-fn answered(form: &Arc<Form>) -> Filling {
-    let mut f = blank(form);
-    // Twice: answers given later may make earlier nodes relevant.
-    for _ in 0..2 {
-        fill(&mut f, &form.top, &Vec::new());
-    }
-    f
-}
-
-fn fill(f: &mut Filling, ids: &[NodeId], idx: &Idx) {
-    let form = f.form().clone();
-    for &id in ids {
-        let node = form.node(id);
-        match node.kind {
-            Kind::Repeat => {
-                if node.repeat_count.is_none() {
-                    let want = if idx.is_empty() { 1 } else { 2 };
-                    while f.instances(id, idx) < want && f.add_instance(id, idx).is_some() {}
-                }
-                for k in 0..f.instances(id, idx) {
-                    let mut inner = idx.clone();
-                    inner.push(k);
-                    fill(f, &node.children, &inner);
-                }
-            }
-            Kind::Group => fill(f, &node.children, idx),
-            kind if kind.takes_input() && node.calculation.is_none() => {
-                let slot = Slot::new(id, idx.clone());
-                let candidates = candidates(f, &slot);
-                let valid = candidates
-                    .iter()
-                    .find_map(|c| f.check(&slot, c).ok().flatten());
-                let value = valid.or_else(|| candidates.into_iter().next());
-                f.set_answer(&slot, value);
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Plausible answers for a question, the likeliest first.
-fn candidates(f: &Filling, slot: &Slot) -> Vec<String> {
-    let node = f.form().node(slot.node);
-    let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
-    match node.kind {
-        Kind::Integer => list(&["1", "0", "2", "10", "100", "-1"]),
-        Kind::Decimal => list(&["1.5", "1", "0", "10", "100"]),
-        Kind::Range => {
-            let start = node.parameters.get("start").map_or("1", String::as_str);
-            vec![start.to_string()]
-        }
-        Kind::Date => list(&["2020-01-01", "2000-01-01"]),
-        Kind::Time => list(&["10:00:00"]),
-        Kind::DateTime => list(&["2020-01-01T10:00:00"]),
-        Kind::Geopoint => list(&["1 2", "1 2 3 4"]),
-        Kind::Geotrace => list(&["1 2; 3 4"]),
-        Kind::Geoshape => list(&["1 2; 3 4; 5 6; 1 2"]),
-        Kind::Media(_) => list(&["pagina-0123456789ab.jpg"]),
-        Kind::Acknowledge => list(&["OK"]),
-        Kind::SelectOne | Kind::SelectMultiple => {
-            let names = f.form().list_of(slot.node).map(|l| {
-                f.choices(slot)
-                    .into_iter()
-                    .map(|i| l.choices[i].name.clone())
-                    .collect::<Vec<_>>()
-            });
-            names.unwrap_or_default()
-        }
-        _ => list(&["x", "1", "xyz"]),
-    }
-}
-
-fn row() -> ResponseRow {
-    let t = "2020-06-15T10:00:00.000+02:00".to_string();
-    ResponseRow {
-        id: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b".into(),
-        form_sha256: String::new(),
-        form_id: String::new(),
-        form_version: String::new(),
-        form_title: String::new(),
-        status: Status::Complete,
-        operator: "tester".into(),
-        device_id: "rileva:test".into(),
-        language: String::new(),
-        instance_name: None,
-        answered: 0,
-        relevant: 0,
-        position: None,
-        deprecated_id: None,
-        superseded_by: None,
-        paper_id: None,
-        entry: None,
-        created_at: t.clone(),
-        updated_at: t,
-        completed_at: None,
-        exported_at: None,
-    }
 }
 
 /// An element tree of names, with each element's attributes (by local
@@ -477,7 +350,7 @@ fn compare(f: &Filling, py: &Py) -> Option<String> {
     None
 }
 
-struct Outcome {
+pub(crate) struct Outcome {
     key: String,
     word: &'static str,
     detail: String,
@@ -492,7 +365,11 @@ fn cell(s: &str) -> String {
         .replace('|', "\\|")
 }
 
-fn report(outcomes: &[Outcome], refused: &BTreeMap<&str, usize>, summary: &str) -> String {
+pub(crate) fn report(
+    outcomes: &[Outcome],
+    refused: &BTreeMap<&str, usize>,
+    summary: &str,
+) -> String {
     let mut r = String::new();
     r.push_str("# OpenRosa XML export against pyxform 4.5.0\n\n");
     r.push_str(
@@ -524,7 +401,7 @@ fn report(outcomes: &[Outcome], refused: &BTreeMap<&str, usize>, summary: &str) 
 }
 
 /// Skips (or under CI fails) when pyxform 4.5.0 cannot be run.
-fn pyxform_ready(test: &str) -> bool {
+pub(crate) fn pyxform_ready(test: &str) -> bool {
     if let Some(why) = pyxform_missing() {
         let why = format!("{test}: {why} (pip install pyxform=={PYXFORM_VERSION})");
         // .ci/run installs it: CI runs this test.
@@ -536,7 +413,7 @@ fn pyxform_ready(test: &str) -> bool {
 }
 
 /// Each subject's three responses compared with pyxform's instance.
-fn judge(subjects: &[Subject]) -> Vec<Outcome> {
+pub(crate) fn judge(subjects: &[Subject]) -> Vec<Outcome> {
     let verdicts = run_pyxform(subjects);
     let mut outcomes = Vec::new();
     for s in subjects {
@@ -580,12 +457,12 @@ fn judge(subjects: &[Subject]) -> Vec<Outcome> {
     outcomes
 }
 
-fn count(outcomes: &[Outcome], w: &str) -> usize {
+pub(crate) fn count(outcomes: &[Outcome], w: &str) -> usize {
     outcomes.iter().filter(|o| o.word == w).count()
 }
 
 /// Fails naming every form whose export differs, then checks the report.
-fn settle(name: &str, outcomes: &[Outcome], report: &str) {
+pub(crate) fn settle(name: &str, outcomes: &[Outcome], report: &str) {
     let path = shared::tracked_report(name);
     let mismatches: Vec<String> = outcomes
         .iter()
@@ -638,37 +515,4 @@ fn exported_xml_has_the_shape_of_pyxforms_instance() {
     );
     println!("xml_oracle: {summary}");
     settle("XML.md", &outcomes, &report(&outcomes, &refused, &summary));
-}
-
-/// The real-world forms (../shared/xlsform-corpus/realworld) that rileva
-/// opens, each with every question answered (files attached, shapes
-/// typed), exported and compared with pyxform's instance as above.
-#[test]
-fn real_world_forms_export_xml_with_the_shape_of_pyxforms_instance() {
-    let Some(dir) = shared::dir("xlsform-corpus/realworld", "xml_oracle") else {
-        return;
-    };
-    if !pyxform_ready("xml_oracle (real-world forms)") {
-        return;
-    }
-    let (subjects, refused) = workbooks(&dir, "pyxform-verdicts.tsv");
-    let outcomes = judge(&subjects);
-    let c = |w: &str| count(&outcomes, w);
-    let summary = format!(
-        "Real-world forms compared: {} (agree {}, mismatch {}); opened by rileva but rejected \
-         by pyxform: {}; not opened by rileva: {}",
-        c("agree") + c("mismatch") + c("known"),
-        c("agree"),
-        c("mismatch"),
-        c("pyxform rejects"),
-        refused.values().sum::<usize>()
-    );
-    println!("xml_oracle: {summary}");
-    let text = report(&outcomes, &refused, &summary).replacen(
-        "For each corpus form of \
-         ../shared/xlsform-corpus/pyxform",
-        "For each real-world form of ../shared/xlsform-corpus/realworld",
-        1,
-    );
-    settle("XML-REALWORLD.md", &outcomes, &text);
 }

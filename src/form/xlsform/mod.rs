@@ -15,6 +15,7 @@ mod guard;
 mod loops;
 mod params;
 mod reader;
+mod settings;
 mod survey;
 #[cfg(test)]
 mod tests;
