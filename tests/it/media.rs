@@ -260,18 +260,22 @@ fn an_imported_response_brings_its_file_from_beside_it() {
         .expect("its file beside it");
     let form = work.path().join("media.json");
     std::fs::write(&form, FORM).expect("form");
+    let import = |into: &Path| {
+        let (code, stdout, stderr) = cli(
+            into,
+            &[
+                "import",
+                "--form",
+                form.to_str().expect("path"),
+                "--commit",
+                json.to_str().expect("path"),
+            ],
+        );
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        stdout
+    };
     let b = work.path().join("b");
-    let (code, stdout, stderr) = cli(
-        &b,
-        &[
-            "import",
-            "--form",
-            form.to_str().expect("path"),
-            "--commit",
-            json.to_str().expect("path"),
-        ],
-    );
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    import(&b);
     assert_eq!(
         std::fs::read(b.join("media").join(&png)).expect("brought along"),
         PNG
@@ -279,17 +283,7 @@ fn an_imported_response_brings_its_file_from_beside_it() {
     // The file left behind: a warning, and an export that says so.
     std::fs::remove_file(out.join(&png)).expect("removed");
     let c = work.path().join("c");
-    let (code, stdout, stderr) = cli(
-        &c,
-        &[
-            "import",
-            "--form",
-            form.to_str().expect("path"),
-            "--commit",
-            json.to_str().expect("path"),
-        ],
-    );
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    let stdout = import(&c);
     assert!(
         stdout.contains(&format!("warning: the file \"{png}\"")),
         "{stdout}"

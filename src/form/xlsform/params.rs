@@ -127,12 +127,7 @@ pub(super) fn simple(
                     "warning-accuracy",
                 ],
             );
-            if p.contains_key("reference-geometry") {
-                cx.unsupported(
-                    at.to_string(),
-                    "reference-geometry (a map layer to capture against) is not supported by rileva",
-                );
-            }
+            geo(cx, p, at);
             for key in ["capture-accuracy", "warning-accuracy"] {
                 if let Some(v) = p.get(key)
                     && !v.parse::<f64>().is_ok_and(f64::is_finite)
@@ -143,29 +138,14 @@ pub(super) fn simple(
                     );
                 }
             }
-            if let Some(v) = p.get("allow-mock-accuracy")
-                && v != "true"
-                && v != "false"
-            {
-                cx.invalid(
-                    at.to_string(),
-                    format!("allow-mock-accuracy must be true or false, not \"{v}\""),
-                );
-            }
-            let out: Params = p
-                .iter()
-                .filter(|(k, _)| k.as_str() != "reference-geometry")
-                .filter(|(k, _)| {
-                    [
-                        "allow-mock-accuracy",
-                        "capture-accuracy",
-                        "warning-accuracy",
-                    ]
-                    .contains(&k.as_str())
-                })
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            (!out.is_empty()).then_some(out)
+            keep(
+                p,
+                &[
+                    "allow-mock-accuracy",
+                    "capture-accuracy",
+                    "warning-accuracy",
+                ],
+            )
         }
         "image" => {
             accepted(cx, p, at, "image", &["app", "max-pixels"]);
@@ -201,21 +181,7 @@ pub(super) fn simple(
                 native,
                 &["allow-mock-accuracy", "incremental", "reference-geometry"],
             );
-            if p.contains_key("reference-geometry") {
-                cx.unsupported(
-                    at.to_string(),
-                    "reference-geometry (a map layer to capture against) is not supported by rileva",
-                );
-            }
-            if let Some(v) = p.get("allow-mock-accuracy")
-                && v != "true"
-                && v != "false"
-            {
-                cx.invalid(
-                    at.to_string(),
-                    format!("allow-mock-accuracy must be true or false, not \"{v}\""),
-                );
-            }
+            geo(cx, p, at);
             if let Some(v) = p.get("incremental")
                 && !["true", "yes"].contains(&v.as_str())
             {
@@ -239,6 +205,26 @@ pub(super) fn simple(
             None
         }
         _ => None,
+    }
+}
+
+/// What the geo types share: `reference-geometry` refused (a map layer),
+/// `allow-mock-accuracy` true or false.
+fn geo(cx: &mut Ctx<'_>, p: &Params, at: &str) {
+    if p.contains_key("reference-geometry") {
+        cx.unsupported(
+            at.to_string(),
+            "reference-geometry (a map layer to capture against) is not supported by rileva",
+        );
+    }
+    if let Some(v) = p.get("allow-mock-accuracy")
+        && v != "true"
+        && v != "false"
+    {
+        cx.invalid(
+            at.to_string(),
+            format!("allow-mock-accuracy must be true or false, not \"{v}\""),
+        );
     }
 }
 
