@@ -62,6 +62,9 @@ pub enum Outcome {
     Exported {
         written: usize,
         unreadable: usize,
+        /// Files responses name that the data directory lacks (each went out
+        /// without its file).
+        missing_files: usize,
         read_only: bool,
         dir: String,
     },

@@ -104,6 +104,7 @@ strings! {
     EXPORTED_TO = "Esportate", "Exported";
     EXPORTED_NOTHING = "Niente da esportare", "Nothing to export";
     UNREADABLE = "non leggibili (`rileva check`)", "could not be read (`rileva check`)";
+    FILES_MISSING = "file allegati mancanti (`rileva export` dice quali)", "attached files missing (`rileva export` says which)";
     NOT_MARKED = "database in sola lettura: non segnate come esportate", "read-only database: not marked exported";
     STORE_ERROR = "Errore del database", "Database error";
     END_OF_FORM = "Fine del questionario", "End of the questionnaire";

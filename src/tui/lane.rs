@@ -148,6 +148,7 @@ fn run(store: &mut Store, job: Job, outbox: &Sender<Action>, stop: &AtomicBool) 
                 Ok(t) => Outcome::Exported {
                     written: t.written,
                     unreadable: t.unreadable,
+                    missing_files: t.missing_files.len(),
                     read_only: t.read_only,
                     dir: dir.display().to_string(),
                 },

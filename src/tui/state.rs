@@ -128,6 +128,9 @@ pub enum Flash {
     Exported {
         written: usize,
         unreadable: usize,
+        /// Files responses name that the data directory lacks (each went out
+        /// without its file).
+        missing_files: usize,
         read_only: bool,
         dir: String,
     },

@@ -303,3 +303,35 @@ fn an_imported_response_brings_its_file_from_beside_it() {
     assert!(stderr.contains("exported without it"), "{stderr}");
     assert!(stdout.contains("exported 1 response"), "{stdout}");
 }
+
+/// The background export (x) says when a response's file is missing from
+/// the data directory, and still writes the response.
+#[test]
+fn the_screens_export_says_when_a_file_is_missing() {
+    let mut h = harness();
+    let src = papers();
+    typed(&mut h, &format!("{}/pagina-1.png", src.path().display()));
+    h.keys("<Enter><PgDn><PgDn>42<Enter>fs");
+    for f in std::fs::read_dir(h.dir.path().join("media")).expect("media") {
+        std::fs::remove_file(f.expect("entry").path()).expect("removed");
+    }
+    h.keys("x");
+    h.finish_lane();
+    assert!(
+        matches!(
+            &h.app.flash,
+            Some(rileva::tui::state::Flash::Exported {
+                written: 1,
+                missing_files: 1,
+                ..
+            })
+        ),
+        "{:?}",
+        h.app.flash
+    );
+    assert!(
+        h.screen(80, 24).contains("file allegati mancanti"),
+        "{}",
+        h.screen(80, 24)
+    );
+}

@@ -53,6 +53,7 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
         Outcome::Exported {
             written,
             unreadable,
+            missing_files,
             read_only,
             dir,
         } => {
@@ -60,6 +61,7 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             app.flash = Some(Flash::Exported {
                 written,
                 unreadable,
+                missing_files,
                 read_only,
                 dir,
             });

@@ -257,6 +257,7 @@ fn flash_text(app: &App, theme: Theme) -> Option<(String, Style)> {
         Flash::Exported {
             written,
             unreadable,
+            missing_files,
             read_only,
             dir,
         } => {
@@ -268,10 +269,16 @@ fn flash_text(app: &App, theme: Theme) -> Option<(String, Style)> {
             if *unreadable > 0 {
                 text.push_str(&format!("; {unreadable} {}", i18n::UNREADABLE.get(lang)));
             }
+            if *missing_files > 0 {
+                text.push_str(&format!(
+                    "; {missing_files} {}",
+                    i18n::FILES_MISSING.get(lang)
+                ));
+            }
             if *read_only {
                 text.push_str(&format!("; {}", i18n::NOT_MARKED.get(lang)));
             }
-            let style = if *unreadable > 0 {
+            let style = if *unreadable > 0 || *missing_files > 0 {
                 theme.warn()
             } else {
                 theme.ok()
