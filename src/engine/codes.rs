@@ -30,7 +30,8 @@ impl Filling {
         };
         let allowed = self.choices(slot);
         let codes: Vec<(usize, String)> = allowed.iter().map(|&i| (i, list.code(i))).collect();
-        let multi = self.form.node(slot.node).kind == Kind::SelectMultiple;
+        let kind = self.form.node(slot.node).kind;
+        let multi = kind.is_multi();
         let tokens: Vec<String> = if multi && codes.iter().all(|(_, c)| c.chars().count() == 1) {
             typed
                 .chars()
@@ -65,7 +66,10 @@ impl Filling {
                 None => return CodeEntry::Refused(token.clone()),
             }
         }
-        picked.sort_unstable();
+        // A ranking is the order the codes were typed in.
+        if kind != Kind::Rank {
+            picked.sort_unstable();
+        }
         if multi || open || picked.is_empty() {
             CodeEntry::Partial(picked)
         } else {

@@ -232,6 +232,15 @@ impl Filling {
                 }
             }
         }
+        if node.kind == Kind::Rank {
+            let ranked: Vec<&str> = answer.split_whitespace().collect();
+            let mut unique = ranked.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            if unique.len() != ranked.len() || ranked.len() != self.choices(slot).len() {
+                return Status::Invalid(Problem::NotAllRanked);
+            }
+        }
         if node.kind == Kind::Range && !in_range(answer, node) {
             return Status::Invalid(Problem::OutOfRange);
         }

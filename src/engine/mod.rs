@@ -134,6 +134,9 @@ pub enum Problem {
     /// The ditto key, where the operator's previous response has no answer
     /// to this question (or there is no previous response).
     NoDitto,
+    /// A ranking that leaves out some of its list's choices, or names one
+    /// twice: every choice is put in order.
+    NotAllRanked,
     /// A blind second entry's value that is not the first entry's: keyed
     /// once more from the paper (what the first entry holds is not said).
     Slip,
@@ -486,7 +489,9 @@ impl Filling {
     /// spaces, and with `clean_text_values` so is text.
     pub fn normalize_input(&self, kind: Kind, input: &str) -> String {
         match kind {
-            Kind::SelectMultiple => input.split_whitespace().collect::<Vec<_>>().join(" "),
+            Kind::SelectMultiple | Kind::Rank => {
+                input.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
             Kind::Text if self.form.clean_text_values => {
                 input.split_whitespace().collect::<Vec<_>>().join(" ")
             }

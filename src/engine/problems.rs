@@ -92,6 +92,10 @@ const NO_DITTO: Tr = Tr {
     it: "Niente da copiare: la risposta precedente dell'operatore non ha risposto a questa domanda",
     en: "Nothing to copy: the operator's previous response did not answer this question",
 };
+const NOT_ALL_RANKED: Tr = Tr {
+    it: "Mettere in ordine tutte le voci, ognuna una volta",
+    en: "Put every item in order, each once",
+};
 const SLIP: Tr = Tr {
     it: "Diverso dalla prima immissione: ribatterlo guardando la carta",
     en: "Not what the first entry has: key it again from the paper",
@@ -162,6 +166,7 @@ impl Filling {
             Problem::NotACode(code) => format!("{} «{code}»", NOT_A_CODE.get(lang)),
             Problem::NoDitto => NO_DITTO.get(lang).to_string(),
             Problem::Slip => SLIP.get(lang).to_string(),
+            Problem::NotAllRanked => NOT_ALL_RANKED.get(lang).to_string(),
             Problem::Attach(p) => p.text(lang),
         }
     }

@@ -189,7 +189,7 @@ impl Serialize for Typed<'_> {
                 Ok(f) if f.is_finite() => s.serialize_f64(f),
                 _ => s.serialize_str(text),
             },
-            Kind::SelectMultiple => {
+            Kind::SelectMultiple | Kind::Rank => {
                 let names: Vec<&str> = text.split_whitespace().collect();
                 let mut q = s.serialize_seq(Some(names.len()))?;
                 for n in names {

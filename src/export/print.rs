@@ -32,6 +32,10 @@ const AND: Tr = tr!("e", "and");
 const OR: Tr = tr!("oppure", "or");
 const ONE: Tr = tr!("Una risposta", "One answer");
 const MANY: Tr = tr!("Una o più risposte", "One or more answers");
+const RANK: Tr = tr!(
+    "Numerare tutte le voci in ordine: 1 la prima",
+    "Number every item in order: 1 the first"
+);
 const CODE_FROM: Tr = tr!(
     "Scrivere il codice dall'elenco",
     "Write the code from the list"
@@ -211,7 +215,7 @@ impl Printer<'_> {
     fn boxes(&self, html: &mut String, node: &Node) {
         let boxes = |n: usize| "<span class=\"box\"></span>".repeat(n);
         match node.kind {
-            Kind::SelectOne | Kind::SelectMultiple => self.choices(html, node),
+            Kind::SelectOne | Kind::SelectMultiple | Kind::Rank => self.choices(html, node),
             Kind::Integer => {
                 let _ = write!(html, "<p class=\"a\">{}</p>", boxes(9));
             }
@@ -287,8 +291,12 @@ impl Printer<'_> {
         let Some(list) = self.form.list_of(node.id) else {
             return;
         };
-        let multi = node.kind == Kind::SelectMultiple;
-        let how = if multi { MANY } else { ONE };
+        let multi = node.kind.is_multi();
+        let how = match node.kind {
+            Kind::Rank => RANK,
+            Kind::SelectMultiple => MANY,
+            _ => ONE,
+        };
         if list.choices.len() > LONGEST_PRINTED_LIST || list.from_file() {
             let width = (0..list.choices.len())
                 .map(|i| list.code(i).chars().count())

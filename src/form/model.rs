@@ -31,6 +31,8 @@ pub enum Kind {
     Media(Media),
     SelectOne,
     SelectMultiple,
+    /// Every choice of a list put in order (`rank`): the names, first first.
+    Rank,
     Acknowledge,
     Note,
     Calculate,
@@ -123,6 +125,7 @@ impl Kind {
             Kind::Media(m) => m.xlsform_name(),
             Kind::SelectOne => "select_one",
             Kind::SelectMultiple => "select_multiple",
+            Kind::Rank => "rank",
             Kind::Acknowledge => "acknowledge",
             Kind::Note => "note",
             Kind::Calculate => "calculate",
@@ -154,6 +157,7 @@ impl Kind {
                 | Kind::Media(_)
                 | Kind::SelectOne
                 | Kind::SelectMultiple
+                | Kind::Rank
                 | Kind::Acknowledge
         )
     }
@@ -170,7 +174,13 @@ impl Kind {
     }
 
     pub fn is_select(self) -> bool {
-        matches!(self, Kind::SelectOne | Kind::SelectMultiple)
+        matches!(self, Kind::SelectOne | Kind::SelectMultiple | Kind::Rank)
+    }
+
+    /// Selects whose answer holds several choices (a multiple choice, a
+    /// ranking).
+    pub fn is_multi(self) -> bool {
+        matches!(self, Kind::SelectMultiple | Kind::Rank)
     }
 }
 

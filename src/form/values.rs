@@ -408,6 +408,7 @@ mod tests {
             Kind::Barcode,
             Kind::SelectOne,
             Kind::SelectMultiple,
+            Kind::Rank,
             Kind::Acknowledge,
             Kind::Note,
             Kind::Calculate,

@@ -364,11 +364,16 @@ impl Judge {
                 if items.is_empty() {
                     return Ok(None);
                 }
-                if kind != Kind::SelectMultiple && items.len() > 1 {
+                if !kind.is_multi() && items.len() > 1 {
                     return Err(format!(
-                        "a list of {} values is only for select_multiple questions",
+                        "a list of {} values is only for select_multiple and rank questions",
                         items.len()
                     ));
+                }
+                if kind == Kind::Rank {
+                    return self
+                        .ranked(f, slot, items.iter().map(|i| i.trim()))
+                        .map(Some);
                 }
                 if kind == Kind::SelectMultiple {
                     let mut names = Vec::with_capacity(items.len());
@@ -384,9 +389,24 @@ impl Judge {
         match kind {
             Kind::SelectOne => self.choice(f, slot, text.trim()).map(Some),
             Kind::SelectMultiple => self.choices(f, slot, text.trim()).map(Some),
+            Kind::Rank => self.ranked(f, slot, text.split_whitespace()).map(Some),
             Kind::Acknowledge => acknowledge(text),
             _ => Ok(Some(text.to_string())),
         }
+    }
+
+    /// A ranking: each item a choice (by name or label), in the order given.
+    fn ranked<'t>(
+        &mut self,
+        f: &Filling,
+        slot: &Slot,
+        items: impl Iterator<Item = &'t str>,
+    ) -> Result<String, String> {
+        let mut names = Vec::new();
+        for i in items {
+            names.push(self.choice(f, slot, i)?);
+        }
+        Ok(names.join(" "))
     }
 
     /// One choice by name, else by label (in any language) when exactly one

@@ -86,3 +86,55 @@ fn randomized_choices_keep_their_order_per_response() {
         h.stored(&id)
     );
 }
+
+/// `rank`: every item put in order, by its key in order of preference;
+/// a key again takes the item out of the order; Enter before every item
+/// is placed is refused; keyed from paper, codes in order.
+#[test]
+fn a_ranking_is_keyed_in_order() {
+    let form = r#"{"format":"rileva-form/1","settings":{"form_id":"rank"},"survey":[
+      {"type":"rank","name":"prio","label":"Priorità","list":"l"},
+      {"type":"text","name":"fine","label":"Fine"}],
+      "choices":{"l":[{"name":"casa","label":"Casa"},{"name":"cibo","label":"Cibo"},{"name":"salute","label":"Salute"}]}}"#;
+    let mut h = Harness::with_bundle(FormBundle {
+        definition: form.into(),
+        files: Default::default(),
+    });
+    h.keys("Anna<Enter>n");
+    let id = h.response_id();
+    h.keys("31");
+    let s = h.screen(80, 24);
+    assert!(s.contains("[1] Salute") && s.contains("[2] Casa"), "{s}");
+    h.keys("<Enter>");
+    assert!(h.screen(80, 24).contains("Mettere in ordine tutte le voci"));
+    h.keys("1");
+    assert!(
+        h.screen(80, 24).contains("[ ] Casa"),
+        "a key again takes it out"
+    );
+    h.keys("21<Enter>");
+    assert_eq!(h.current(), "fine", "{}", h.screen(80, 24));
+    assert!(
+        h.stored(&id)
+            .iter()
+            .any(|(p, v)| p == "/prio" && v == "salute cibo casa"),
+        "{:?}",
+        h.stored(&id)
+    );
+    // From paper: the codes in the order written beside the items.
+    let mut h = Harness::with_bundle(FormBundle {
+        definition: form.into(),
+        files: Default::default(),
+    });
+    h.keys("Anna<Enter>tP-1<Enter>");
+    let id = h.response_id();
+    h.keys("231<Enter>");
+    assert!(
+        h.stored(&id)
+            .iter()
+            .any(|(p, v)| p == "/prio" && v == "cibo salute casa"),
+        "{:?} {}",
+        h.stored(&id),
+        h.screen(80, 24)
+    );
+}

@@ -481,7 +481,7 @@ fn select_values_by_name_label_or_list_and_ambiguity() {
     assert!(judged[3].is_valid(), "a name is never ambiguous");
     assert_eq!(
         problems(&judged[4]),
-        ["region: a list of 2 values is only for select_multiple questions"]
+        ["region: a list of 2 values is only for select_multiple and rank questions"]
     );
 }
 

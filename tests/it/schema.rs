@@ -235,7 +235,7 @@ fn every_type_in_the_schema_compiles() {
         .pointer("/$defs/item/properties/type/enum")
         .and_then(Value::as_array)
         .expect("type enum");
-    assert_eq!(types.len(), 32);
+    assert_eq!(types.len(), 33);
     let v = validator(FORM_SCHEMA);
     for t in types {
         let t = t.as_str().expect("a string");
@@ -244,7 +244,7 @@ fn every_type_in_the_schema_compiles() {
             "group" | "repeat" => {
                 row["children"] = json!([{ "type": "text", "name": "inner", "label": "I" }])
             }
-            "select_one" | "select_multiple" => row["list"] = json!("l"),
+            "select_one" | "select_multiple" | "rank" => row["list"] = json!("l"),
             "select_one_from_file" | "select_multiple_from_file" => row["file"] = json!("l.csv"),
             "calculate" => row["calculation"] = json!("1 + 1"),
             _ => {}

@@ -97,6 +97,16 @@ fn candidates(f: &Filling, slot: &Slot) -> Vec<String> {
         Kind::Geoshape => list(&["1 2; 3 4; 5 6; 1 2"]),
         Kind::Media(_) => list(&["pagina-0123456789ab.jpg"]),
         Kind::Acknowledge => list(&["OK"]),
+        Kind::Rank => {
+            let names = f.form().list_of(slot.node).map(|l| {
+                f.choices(slot)
+                    .into_iter()
+                    .map(|i| l.choices[i].name.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            names.into_iter().collect()
+        }
         Kind::SelectOne | Kind::SelectMultiple => {
             let names = f.form().list_of(slot.node).map(|l| {
                 f.choices(slot)

@@ -46,11 +46,11 @@ impl Compiler<'_> {
             return Some((kind, None));
         }
         match item.kind.as_str() {
-            "select_one" | "select_multiple" => {
-                let kind = if item.kind == "select_one" {
-                    Kind::SelectOne
-                } else {
-                    Kind::SelectMultiple
+            "select_one" | "select_multiple" | "rank" => {
+                let kind = match item.kind.as_str() {
+                    "select_one" => Kind::SelectOne,
+                    "rank" => Kind::Rank,
+                    _ => Kind::SelectMultiple,
                 };
                 let list = match &item.list {
                     None => {

@@ -26,7 +26,7 @@ impl Compiler<'_> {
             Kind::Media(Media::Audio) => &["quality", "accept"],
             Kind::Media(_) => &["accept"],
             Kind::Geotrace | Kind::Geoshape => &["allow-mock-accuracy"],
-            Kind::SelectOne | Kind::SelectMultiple => &["randomize", "seed"],
+            Kind::SelectOne | Kind::SelectMultiple | Kind::Rank => &["randomize", "seed"],
             _ => &[],
         };
         for key in params.keys() {

@@ -260,6 +260,15 @@ impl Survey<'_, '_, '_> {
                     self.push(other);
                 }
             }
+            TypeCell::Rank { list } => {
+                item.kind = "rank".into();
+                item.list = Some(list);
+                item.repeat_count = None;
+                if let Some(p) = &params {
+                    item.parameters = params::select(self.cx, p, &at_params, false);
+                }
+                self.push(item);
+            }
             TypeCell::FromFile { multiple, file } => {
                 item.kind = if multiple {
                     "select_multiple_from_file"

@@ -22,7 +22,7 @@ use rstest::rstest;
 #[case("| | audio | p | Rec |\n", "")]
 #[case("| | geotrace | p | Line |\n", "")]
 #[case("| | barcode | p | Code |\n", "")]
-#[case("| | rank yn | p | Rank |\n", "the type \"rank yn\"")]
+#[case("| | rank yn | p | Rank |\n", "")]
 #[case("| | audit | | |\n| | text | q | Q |\n", "")]
 #[case("| | text | p | ${last-saved#p} |\n", "")]
 #[case("| | select_one yn | p | P |\n", "")]

@@ -15,6 +15,8 @@ pub enum TypeCell {
         /// `select_one_external`: the list is of the external_choices sheet.
         external: bool,
     },
+    /// `rank LIST`: every choice of the list put in order.
+    Rank { list: String },
     /// `select_one_from_file FILE`, `select_multiple_from_file FILE`.
     FromFile { multiple: bool, file: String },
     /// `begin group`, `begin repeat` and their spellings.
@@ -144,19 +146,13 @@ fn select(cell: &str) -> Option<TypeCell> {
         ("select one from file", false),
         ("select multiple from file", true),
     ];
-    const OTHER: &[(&str, &str)] = &[("rank", "rank")];
     // Longest command first, so that `select one from file x` is not `select one from`.
     let mut commands: Vec<(&str, u8)> = Vec::new();
     commands.extend(ONE.iter().map(|c| (*c, 0)));
     commands.extend(MULTIPLE.iter().map(|c| (*c, 1)));
     commands.extend(FROM_FILE.iter().map(|(c, m)| (*c, 2 + u8::from(*m))));
     commands.push(("select_one_external", 4));
-    commands.extend(
-        OTHER
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| (*c, 5 + i as u8)),
-    );
+    commands.push(("rank", 5));
     commands.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
     for (command, what) in commands {
         let Some(rest) = cell.strip_prefix(command).and_then(|r| r.strip_prefix(' ')) else {
@@ -188,7 +184,10 @@ fn select(cell: &str) -> Option<TypeCell> {
                 multiple: what == 3,
                 file: list.to_string(),
             },
-            n => TypeCell::Unsupported(OTHER[usize::from(n - 5)].1),
+            _ if other.is_some() => continue,
+            _ => TypeCell::Rank {
+                list: list.to_string(),
+            },
         });
     }
     None
@@ -351,7 +350,7 @@ mod tests {
         "select_one ${q}",
         TypeCell::Unsupported("a select from the answers of a repeat (select_one ${…})")
     )]
-    #[case("rank l", TypeCell::Unsupported("rank"))]
+    #[case("rank l", TypeCell::Rank { list: "l".into() })]
     #[case("form_title", TypeCell::Setting("form_title"))]
     #[case("select_one", TypeCell::Unknown)]
     #[case("select_one a b", TypeCell::Unknown)]

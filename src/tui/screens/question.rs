@@ -86,6 +86,8 @@ pub enum Input {
 #[derive(Debug, Clone)]
 pub struct Choices {
     pub multi: bool,
+    /// A ranking: `selected` is in the order picked (first first).
+    pub ordered: bool,
     /// Acknowledge: one item, "OK".
     pub ack: bool,
     /// Choices allowed by the choice filter (indices into the list).
@@ -94,7 +96,8 @@ pub struct Choices {
     pub shown: Vec<usize>,
     /// Position in `shown`.
     pub cursor: usize,
-    /// Selected choices (list indices), in list order.
+    /// Selected choices (list indices), in list order (a ranking's in its
+    /// order).
     pub selected: Vec<usize>,
     /// Stored names that are not choices of the list (an import kept as a
     /// draft, a changed list): kept until the operator picks otherwise, and
@@ -187,6 +190,7 @@ impl Field {
             Kind::Repeat => Input::Another,
             Kind::Acknowledge => Input::Choices(Choices {
                 multi: false,
+                ordered: false,
                 ack: true,
                 items: vec![0],
                 shown: vec![0],
@@ -200,7 +204,7 @@ impl Field {
                 filter: None,
                 lang_index: 0,
             }),
-            Kind::SelectOne | Kind::SelectMultiple => {
+            Kind::SelectOne | Kind::SelectMultiple | Kind::Rank => {
                 let items = filling.choices(&slot);
                 let list = form.list_of(node);
                 let tokens: Vec<&str> = value
@@ -210,8 +214,17 @@ impl Field {
                     .iter()
                     .filter_map(|t| list.and_then(|l| l.by_name.get(*t).copied()))
                     .collect();
-                selected.sort_unstable();
-                selected.dedup();
+                if n.kind == Kind::Rank {
+                    let mut seen = Vec::new();
+                    selected.retain(|i| {
+                        let first = !seen.contains(i);
+                        seen.push(*i);
+                        first
+                    });
+                } else {
+                    selected.sort_unstable();
+                    selected.dedup();
+                }
                 let unknown: Vec<String> = tokens
                     .iter()
                     .filter(|t| list.is_none_or(|l| !l.by_name.contains_key(**t)))
@@ -229,7 +242,8 @@ impl Field {
                     .and_then(|s| shown.iter().position(|i| i == s))
                     .unwrap_or(0);
                 Input::Choices(Choices {
-                    multi: n.kind == Kind::SelectMultiple,
+                    multi: n.kind.is_multi(),
+                    ordered: n.kind == Kind::Rank,
                     ack: false,
                     items,
                     shown,
@@ -319,6 +333,8 @@ impl Field {
                 now != stored
                     && filling.to_store(&self.slot, &now).as_deref() != self.stored.as_deref()
             }
+            // A ranking: the same names in the same order.
+            Input::Choices(c) if c.ordered => now.split_whitespace().ne(stored.split_whitespace()),
             // The same names, whatever their order.
             _ => {
                 let mut a: Vec<&str> = now.split_whitespace().collect();
@@ -382,7 +398,15 @@ impl Choices {
     /// Space: a single choice takes the highlighted item; a multiple one toggles it.
     pub fn toggle(&mut self) {
         let Some(i) = self.current() else { return };
-        if self.multi {
+        if self.ordered {
+            // A ranking: the next place, or out of the order again.
+            match self.selected.iter().position(|&s| s == i) {
+                Some(p) => {
+                    self.selected.remove(p);
+                }
+                None => self.selected.push(i),
+            }
+        } else if self.multi {
             match self.selected.binary_search(&i) {
                 Ok(p) => {
                     self.selected.remove(p);

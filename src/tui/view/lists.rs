@@ -302,7 +302,7 @@ pub fn value_text(
         return i18n::EMPTY_ANSWER.get(lang).to_string();
     };
     match node.kind {
-        Kind::SelectOne | Kind::SelectMultiple => answer
+        Kind::SelectOne | Kind::SelectMultiple | Kind::Rank => answer
             .split_whitespace()
             .map(|v| match (filling.choice_label(slot.node, v), names) {
                 (Some(label), true) => format!("{v} {}", crate::markup::plain(label)),

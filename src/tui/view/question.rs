@@ -489,7 +489,14 @@ fn render_choices(
                 .unwrap_or_default()
         };
         let selected = c.selected.contains(&idx);
+        let place = c
+            .selected
+            .iter()
+            .position(|&s| s == idx)
+            .filter(|_| c.ordered)
+            .map(|p| format!("[{}]", p + 1));
         let mark = match (c.multi || c.ack, selected) {
+            _ if place.is_some() => place.as_deref().unwrap_or("[ ]"),
             (true, true) => "[x]",
             (true, false) => "[ ]",
             (false, true) => "(•)",

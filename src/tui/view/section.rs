@@ -230,7 +230,7 @@ fn shown_answer(filling: &Filling, slot: &Slot, app: &App) -> String {
         filling.answer(slot),
         filling.form().list_of(slot.node),
     ) {
-        (Kind::SelectOne | Kind::SelectMultiple, Some(a), Some(list)) => a
+        (Kind::SelectOne | Kind::SelectMultiple | Kind::Rank, Some(a), Some(list)) => a
             .split_whitespace()
             .map(|name| match list.by_name.get(name) {
                 Some(&i) => choice_line(filling, slot, i),
