@@ -32,6 +32,7 @@ const AND: Tr = tr!("e", "and");
 const OR: Tr = tr!("oppure", "or");
 const ONE: Tr = tr!("Una risposta", "One answer");
 const MANY: Tr = tr!("Una o più risposte", "One or more answers");
+const ATTACHED: Tr = tr!("allegato: scrivere quale", "attached: write which");
 const RANK: Tr = tr!(
     "Numerare tutte le voci in ordine: 1 la prima",
     "Number every item in order: 1 the first"
@@ -248,9 +249,13 @@ impl Printer<'_> {
             Kind::Acknowledge => html.push_str("<p class=\"a\"><span class=\"box\"></span> OK</p>"),
             // The paper carries the file (a photo, a drawing) clipped to it:
             // a box to tick, and where to write what it is.
-            Kind::Media(_) => html.push_str(
-                "<p class=\"a\"><span class=\"box\"></span> allegato / attached</p><div class=\"lines l1\"></div>",
-            ),
+            Kind::Media(_) => {
+                let _ = write!(
+                    html,
+                    "<p class=\"a\"><span class=\"box\"></span> {}</p><div class=\"lines l1\"></div>",
+                    ATTACHED.get(self.lang)
+                );
+            }
             Kind::Note => {}
             _ if node.is_multiline() => html.push_str("<div class=\"lines l5\"></div>"),
             _ => html.push_str("<div class=\"lines l1\"></div>"),
