@@ -215,6 +215,16 @@ impl Runtime {
         mut filling: Filling,
     ) -> Result<Outcome, Failure> {
         filling.set_shuffle_seed(&row.id);
+        // ${last-saved#…}: the keyer's response saved before this one (none
+        // for a blind second entry), read again whenever it is opened.
+        if filling.form().uses_last_saved() && row.entry != Some(EntryRole::Second) {
+            let before = self.store.previous_response(&row.id, &row.operator)?;
+            let answers: Vec<(String, String)> = before
+                .map(|e| e.answers.into_iter().collect())
+                .unwrap_or_default();
+            filling.set_last_saved(&answers);
+            filling.recompute();
+        }
         // Only the ditto key needs it: a failure to read it leaves the key
         // with nothing to copy, not the response unopened.
         self.arm_slips(&row)?;

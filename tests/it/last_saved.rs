@@ -55,6 +55,16 @@ fn a_default_comes_from_the_last_saved_response() {
         "12",
         "a calculation reads it too"
     );
+    // Reopened, it reads the same response again (a label, a calculation).
+    to_start(&mut h);
+    h.keys("<Enter>");
+    assert_eq!(h.response_id(), second, "the latest draft is the first row");
+    h.goto("n");
+    assert!(
+        h.screen(80, 24).contains("Quanti (l'ultima volta: 12)"),
+        "{}",
+        h.screen(80, 24)
+    );
     // Another operator's last response is not this one's.
     to_start(&mut h);
     h.rt.store.set_operator("Sara").expect("operator");
