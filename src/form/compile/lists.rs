@@ -84,7 +84,7 @@ impl Compiler<'_> {
         loc: &Loc,
     ) -> Option<ListId> {
         for key in params.keys() {
-            if key != "value" && key != "label" {
+            if !["value", "label", "list", "randomize", "seed"].contains(&key.as_str()) {
                 self.err(
                     loc.field("parameters"),
                     format!(
@@ -107,7 +107,12 @@ impl Compiler<'_> {
             .get("label")
             .map(String::as_str)
             .unwrap_or(label_default);
-        let key = format!("{file}\u{0}{value_col}\u{0}{label_col}");
+        // `list`: the rows of one list of an itemsets.csv (its list_name).
+        let only = params.get("list");
+        let key = format!(
+            "{file}\u{0}{value_col}\u{0}{label_col}\u{0}{}",
+            only.map_or("", String::as_str)
+        );
         if let Some(&id) = self.list_ids.get(&key) {
             return Some(id);
         }
@@ -128,9 +133,17 @@ impl Compiler<'_> {
             });
             return None;
         };
-        let (headers, records) = if geojson {
+        // Each row with where it is: a GeoJSON's feature (from 1), a CSV's
+        // line (its header is line 1).
+        let (headers, records): (Vec<String>, Vec<(usize, Vec<String>)>) = if geojson {
             match super::geojson::rows(content) {
-                Ok(rows) => rows,
+                Ok((headers, rows)) => (
+                    headers,
+                    rows.into_iter()
+                        .enumerate()
+                        .map(|(i, r)| (i + 1, r))
+                        .collect(),
+                ),
                 Err(e) => {
                     self.err(file, e);
                     return None;
@@ -150,7 +163,7 @@ impl Compiler<'_> {
             let mut records = Vec::new();
             for (row, record) in reader.records().enumerate() {
                 match record {
-                    Ok(r) => records.push(r.iter().map(str::to_string).collect()),
+                    Ok(r) => records.push((row + 2, r.iter().map(str::to_string).collect())),
                     Err(e) => self.err(format!("{file}, line {}", row + 2), format!("{e}")),
                 }
             }
@@ -169,14 +182,30 @@ impl Compiler<'_> {
             );
             return None;
         };
+        let records = match only {
+            None => records,
+            Some(l) => {
+                let Some(li) = headers.iter().position(|h| h == "list_name") else {
+                    self.err(
+                        file,
+                        format!(
+                            "\"{file}\" needs a list_name column (the lists of select_one_external)"
+                        ),
+                    );
+                    return None;
+                };
+                records
+                    .into_iter()
+                    .filter(|(_, r)| r.get(li).is_some_and(|v| v.trim() == l))
+                    .collect()
+            }
+        };
         let mut list = ChoiceList {
             name: file.to_string(),
             columns: headers,
             ..Default::default()
         };
-        for (row, record) in records.iter().enumerate() {
-            // A CSV's line (after its header), a GeoJSON's feature (from 1).
-            let line = row + if geojson { 1 } else { 2 };
+        for (line, record) in &records {
             let at = if geojson {
                 format!("{file}, feature {line}")
             } else {

@@ -91,6 +91,12 @@ pub(super) struct Ctx<'a> {
     /// among the choice lists (its own name, unless the choices sheet has a
     /// list of that name too).
     pub external: BTreeMap<String, String>,
+    /// The workbook has an external_choices sheet (else select_one_external
+    /// reads `itemsets.csv` beside the form, as ODK Collect does).
+    pub external_sheet: bool,
+    /// Sheets named almost `external_choices` (a misspelling, when there is
+    /// no such sheet): select_one_external then says so.
+    pub external_like: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -123,6 +129,8 @@ pub fn read(wb: &Workbook, fallback_id: &str, file: &str, form_name: Option<&str
         languages: Languages::default(),
         clean_text: true,
         external: BTreeMap::new(),
+        external_sheet: false,
+        external_like: Vec::new(),
     };
     let sheets = find_sheets(&mut cx, file);
     let survey_sheet = sheets.get("survey").copied();
@@ -153,6 +161,15 @@ pub fn read(wb: &Workbook, fallback_id: &str, file: &str, form_name: Option<&str
     let external_table = sheets
         .get("external_choices")
         .map(|s| table(&mut cx, s, SheetKind::Choices));
+    cx.external_sheet = external_table.is_some();
+    if !cx.external_sheet {
+        cx.external_like = wb
+            .sheets
+            .iter()
+            .map(|s| s.name.clone())
+            .filter(|n| close_to(&n.to_lowercase(), "external_choices"))
+            .collect();
+    }
     if let Some(t) = &external_table {
         for (name, list) in read_choices(&mut cx, t) {
             let mut key = name.clone();

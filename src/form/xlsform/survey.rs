@@ -230,6 +230,19 @@ impl Survey<'_, '_, '_> {
                 or_other,
                 external,
             } => {
+                if external && !self.cx.external_sheet {
+                    if self.cx.external_like.is_empty() {
+                        self.itemsets(item, &list);
+                    } else {
+                        let like = self.cx.external_like.join("\", \"");
+                        self.cx.invalid(
+                            at_type,
+                            format!("select_one_external needs an external_choices sheet (is \"{like}\" meant to be it?) or an itemsets.csv beside the form"),
+                        );
+                        self.placeholder(item);
+                    }
+                    return;
+                }
                 let list = match self.cx.external.get(&list) {
                     Some(key) if external => key.clone(),
                     None if external => {
@@ -358,6 +371,21 @@ impl Survey<'_, '_, '_> {
                 self.placeholder(item);
             }
         }
+    }
+
+    /// `select_one_external LIST` without an external_choices sheet: the
+    /// list's rows of `itemsets.csv` beside the form (the file pyxform
+    /// writes and ODK Collect reads), filtered by its `list_name` column.
+    fn itemsets(&mut self, mut item: Item, list: &str) {
+        const ITEMSETS: &str = "itemsets.csv";
+        item.kind = "select_one_from_file".into();
+        item.file = Some(ITEMSETS.into());
+        item.repeat_count = None;
+        item.parameters = Some(BTreeMap::from([("list".to_string(), list.to_string())]));
+        if !self.out.files.iter().any(|f| f == ITEMSETS) {
+            self.out.files.push(ITEMSETS.into());
+        }
+        self.push(item);
     }
 
     /// A refused row stays in the document as a hidden value, so that the
