@@ -114,9 +114,9 @@ mod tests {
 
     #[test]
     fn paths_are_read_as_a_shell_reads_them() {
-        let cwd = Path::new("/work");
+        let cwd = Path::new("/ufficio");
         let home = Some(Path::new("/home/anna"));
-        assert_eq!(resolve("a.jpg", cwd, home), PathBuf::from("/work/a.jpg"));
+        assert_eq!(resolve("a.jpg", cwd, home), PathBuf::from("/ufficio/a.jpg"));
         assert_eq!(
             resolve(" '~/scans/p 1.jpg' ", cwd, home),
             PathBuf::from("/home/anna/scans/p 1.jpg")
