@@ -5,6 +5,7 @@
 pub mod export;
 pub mod paths;
 mod render;
+pub mod tables;
 pub mod verify;
 
 use crate::engine::{Clock, Filling};

@@ -128,13 +128,23 @@ pub enum Command {
         drafts: bool,
         /// json: one <uuid>.json file per response; xml: one <uuid>.xml file per
         /// response, the OpenRosa submission that ODK Central and KoboToolbox
-        /// accept; ndjson: one JSON response per line on stdout
+        /// accept; ndjson: one JSON response per line on stdout; csv: one
+        /// table per form and per repeat, as ODK Central shapes its CSV
+        /// export (completed and exported responses, none marked)
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
         /// Also write each response's audit log beside it, as
         /// <uuid>.audit.csv (json and xml only)
         #[arg(long)]
         audit: bool,
+        /// csv: after each multiple choice, a 0/1 column per choice
+        /// (QUESTION/CHOICE)
+        #[arg(long)]
+        split_multiple: bool,
+        /// csv: choice labels instead of names, in LANG (a form language;
+        /// the form's default without one)
+        #[arg(long, value_name = "LANG", num_args = 0..=1, default_missing_value = "")]
+        labels: Option<String>,
     },
     /// Import responses keyed elsewhere from CSV, JSON or NDJSON (a dry run
     /// unless --commit)
@@ -285,6 +295,7 @@ pub enum ExportFormat {
     Json,
     Xml,
     Ndjson,
+    Csv,
 }
 
 #[cfg(test)]
@@ -332,8 +343,20 @@ mod tests {
                 all: false,
                 drafts: false,
                 format: ExportFormat::Json,
-                audit: false
+                audit: false,
+                split_multiple: false,
+                labels: None,
             })
+        ));
+        let cli =
+            Cli::try_parse_from(["rileva", "export", "--format", "csv", "--labels"]).expect("csv");
+        assert!(matches!(
+            cli.command,
+            Some(Command::Export {
+                format: ExportFormat::Csv,
+                labels: Some(ref l),
+                ..
+            }) if l.is_empty()
         ));
     }
 
@@ -345,7 +368,7 @@ mod tests {
             &["rileva", "list", "--limit", "0"],
             &["rileva", "list", "--all", "--page", "2"],
             &["rileva", "backup"],
-            &["rileva", "export", "--format", "csv"],
+            &["rileva", "export", "--format", "xlsx"],
             &["rileva", "import"],
             &["rileva", "validate"],
             &["rileva", "convert", "f.xlsx"],

@@ -16,6 +16,8 @@ pub(super) struct ExportOptions {
     pub drafts: bool,
     pub format: ExportFormat,
     pub audit: bool,
+    /// The csv format's options.
+    pub tables: crate::export::csv::Options,
 }
 
 /// Prints each file as it is written, and says which could not be read.
@@ -46,6 +48,9 @@ pub(super) fn export<W: Write>(
     let Some(mut store) = reading_store(data_dir)? else {
         return nothing(options.format, out);
     };
+    if options.format == ExportFormat::Csv {
+        return tables(&store, data_dir, options, out);
+    }
     let mut statuses = vec![Status::Complete];
     if options.all {
         statuses.push(Status::Exported);
@@ -58,6 +63,7 @@ pub(super) fn export<W: Write>(
     }
     let stopped = "standard output failed before every response was written";
     let result = match options.format {
+        ExportFormat::Csv => return tables(&store, data_dir, options, out),
         ExportFormat::Json | ExportFormat::Xml => {
             let format = if options.format == ExportFormat::Xml {
                 Format::Xml
@@ -152,9 +158,46 @@ pub(super) fn export<W: Write>(
     Ok(0)
 }
 
+/// `--format csv`: the tables of every completed (and exported; with
+/// --drafts, draft) response, none marked exported.
+fn tables<W: Write>(
+    store: &crate::store::Store,
+    data_dir: &Path,
+    options: &ExportOptions,
+    out: &mut Out<W>,
+) -> Result<u8, String> {
+    let mut statuses = vec![Status::Complete, Status::Exported];
+    if options.drafts {
+        statuses.push(Status::Draft);
+    }
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| app::exports_dir(data_dir));
+    let tally = crate::app::tables::write(store, &statuses, &dir, &options.tables)
+        .map_err(|e| e.to_string())?;
+    for f in &tally.files {
+        out.line(&f.display().to_string());
+    }
+    out.line(&format!(
+        "wrote {} of {} to {}",
+        plural(tally.files.len(), "table", "tables"),
+        plural(tally.responses, "response", "responses"),
+        dir.display()
+    ));
+    for (id, why) in &tally.unreadable {
+        error(&format!("response {id} skipped: {why}"));
+    }
+    Ok(if tally.unreadable.is_empty() {
+        0
+    } else {
+        FAILURE
+    })
+}
+
 fn nothing<W: Write>(format: ExportFormat, out: &mut Out<W>) -> Result<u8, String> {
     match format {
-        ExportFormat::Json | ExportFormat::Xml => out.line("nothing to export"),
+        ExportFormat::Json | ExportFormat::Xml | ExportFormat::Csv => out.line("nothing to export"),
         // stdout carries only responses in ndjson mode.
         ExportFormat::Ndjson => {
             let _ = writeln!(io::stderr().lock(), "nothing to export");

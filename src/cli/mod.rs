@@ -104,6 +104,8 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             drafts,
             format,
             audit,
+            split_multiple,
+            labels,
         }) => {
             let options = export::ExportOptions {
                 out: dir.clone(),
@@ -111,6 +113,10 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
                 drafts: *drafts,
                 format: *format,
                 audit: *audit,
+                tables: crate::export::csv::Options {
+                    split_multiple: *split_multiple,
+                    labels: labels.clone(),
+                },
             };
             export::export(&data_dir()?, &options, out)
         }

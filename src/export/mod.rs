@@ -6,6 +6,7 @@
 //! `assets/schema/response.schema.json`.
 
 pub mod audit;
+pub mod csv;
 pub mod json;
 pub mod print;
 pub mod walk;

@@ -62,7 +62,7 @@ fn usage_errors_exit_2() {
     let t = tmp();
     for args in [
         &["list", "--status", "sent"][..],
-        &["export", "--format", "csv"],
+        &["export", "--format", "xlsx"],
         &["import"],
         &["import", "--bogus", "data.csv"],
         &["--form", DEFAULT_FORM, "import", "data.csv"],

@@ -38,6 +38,7 @@ mod store_health;
 mod store_previous;
 mod store_schema;
 mod store_support;
+mod tables;
 mod tui_lane;
 mod tui_props;
 mod tui_repeats;

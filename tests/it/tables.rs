@@ -1,0 +1,188 @@
+//! `rileva export --format csv`: the tables ODK Central's CSV export has
+//! (the form's with its system columns, one per repeat with PARENT_KEY and
+//! KEY, group paths joined with `-`, a geopoint in four columns, choices
+//! split on request, labels on request), read back with the csv crate and
+//! compared with the JSON export value by value.
+
+use crate::e2e_support::cli;
+use crate::tui_support::Harness;
+use rileva::form::FormBundle;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+const FORM: &str = r#"{"format":"rileva-form/1","settings":{"form_id":"tab","version":"3"},"survey":[
+  {"type":"group","name":"ente","label":"Ente","children":[
+    {"type":"text","name":"nome","label":"Nome"},
+    {"type":"geopoint","name":"sede","label":"Sede"}]},
+  {"type":"select_multiple","name":"canali","label":"Canali","list":"c"},
+  {"type":"repeat","name":"servizio","label":"Servizio","children":[
+    {"type":"text","name":"titolo","label":"Titolo"},
+    {"type":"integer","name":"utenti","label":"Utenti"}]}
+  ],
+  "choices":{"c":[{"name":"web","label":"Sito"},{"name":"tel","label":"Telefono"},{"name":"sms","label":"SMS"}]}}"#;
+
+/// One finalized response with two services.
+fn data() -> Harness {
+    let mut h = Harness::with_bundle(FormBundle {
+        definition: FORM.into(),
+        files: Default::default(),
+    });
+    h.keys("Anna<Enter>n");
+    h.keys("Comune di Agliè<Enter>45.36 7.77<Enter>13<Enter>");
+    h.keys("Spesa a domicilio<Enter>40<Enter>a");
+    h.keys("Ascolto telefonico<Enter>12<Enter><Enter>");
+    h.keys("fs");
+    assert!(
+        matches!(h.app.screen, rileva::tui::state::Screen::Start(_)),
+        "{}",
+        h.screen(80, 24)
+    );
+    h
+}
+
+fn table(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let mut r = csv::Reader::from_path(path).expect("a CSV");
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            let rec = rec.expect("a row");
+            header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn tables_have_centrals_shape_and_the_json_exports_values() {
+    let h = data();
+    let dir = h.dir.path();
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("csv");
+    let (code, stdout, stderr) = cli(
+        dir,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("wrote 2 tables of 1 response"), "{stdout}");
+    let (header, rows) = table(&out.join("tab.csv"));
+    assert_eq!(
+        header,
+        [
+            "SubmissionDate",
+            "ente-nome",
+            "ente-sede-Latitude",
+            "ente-sede-Longitude",
+            "ente-sede-Altitude",
+            "ente-sede-Accuracy",
+            "canali",
+            "meta-instanceID",
+            "KEY",
+            "SubmitterID",
+            "SubmitterName",
+            "AttachmentsPresent",
+            "AttachmentsExpected",
+            "Status",
+            "ReviewState",
+            "DeviceID",
+            "Edits",
+            "FormVersion"
+        ]
+    );
+    let root = &rows[0];
+    let key = root["KEY"].clone();
+    assert!(key.starts_with("uuid:"), "{key}");
+    assert_eq!(root["meta-instanceID"], key);
+    assert_eq!(root["SubmitterName"], "Anna");
+    assert_eq!(root["FormVersion"], "3");
+    let (rheader, services) = table(&out.join("tab-servizio.csv"));
+    assert_eq!(rheader, ["titolo", "utenti", "PARENT_KEY", "KEY"]);
+    assert_eq!(services.len(), 2);
+    assert_eq!(services[0]["PARENT_KEY"], key);
+    assert_eq!(services[1]["KEY"], format!("{key}/servizio[2]"));
+
+    // The JSON export of the same response, value by value.
+    let jdir = work.path().join("json");
+    let (code, _, stderr) = cli(dir, &["export", "--out", jdir.to_str().expect("path")]);
+    assert_eq!(code, 0, "{stderr}");
+    let file = std::fs::read_dir(&jdir)
+        .expect("json dir")
+        .next()
+        .expect("a file")
+        .expect("entry");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(file.path()).expect("read")).expect("JSON");
+    let d = &json["data"];
+    assert_eq!(root["ente-nome"], d["ente"]["nome"].as_str().expect("nome"));
+    let point: Vec<&str> = d["ente"]["sede"]
+        .as_str()
+        .expect("sede")
+        .split(' ')
+        .collect();
+    assert_eq!(root["ente-sede-Latitude"], point[0]);
+    assert_eq!(root["ente-sede-Longitude"], point[1]);
+    let canali: Vec<&str> = d["canali"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(root["canali"], canali.join(" "));
+    for (i, s) in d["servizio"].as_array().expect("repeat").iter().enumerate() {
+        assert_eq!(services[i]["titolo"], s["titolo"].as_str().expect("titolo"));
+        assert_eq!(services[i]["utenti"], s["utenti"].to_string());
+    }
+    assert_eq!(json["meta"]["instanceID"], key.as_str());
+}
+
+#[test]
+fn choices_split_and_labels_on_request() {
+    let h = data();
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("csv");
+    let (code, stdout, stderr) = cli(
+        h.dir.path(),
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--split-multiple",
+            "--labels",
+            "--out",
+            out.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (header, rows) = table(&out.join("tab.csv"));
+    let at = header.iter().position(|c| c == "canali").expect("canali");
+    assert_eq!(
+        header[at + 1..at + 4],
+        ["canali/web", "canali/tel", "canali/sms"]
+    );
+    let root = &rows[0];
+    assert_eq!(root["canali"], "Sito SMS", "labels, in the form's language");
+    assert_eq!(
+        (
+            root["canali/web"].as_str(),
+            root["canali/tel"].as_str(),
+            root["canali/sms"].as_str()
+        ),
+        ("1", "0", "1")
+    );
+}
