@@ -352,3 +352,75 @@ fn number_repeat_files(tables: &mut [TableDef]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Clock;
+    use crate::form::{FormBundle, compile};
+    use crate::store::Status;
+    use std::sync::Arc;
+
+    fn row() -> ResponseRow {
+        crate::export::tests::row(Status::Complete)
+    }
+
+    /// Keys as Central writes them: the groups on the way and each repeat
+    /// with its 1-based instance; a parent key is the enclosing repeat's.
+    #[test]
+    fn nested_repeats_have_their_parents_keys() {
+        let json = r#"{"format":"rileva-form/1","settings":{"form_id":"n"},"survey":[
+          {"type":"group","name":"g","label":"G","children":[
+            {"type":"repeat","name":"r","label":"R","children":[
+              {"type":"text","name":"x","label":"X"},
+              {"type":"repeat","name":"s","label":"S","children":[
+                {"type":"text","name":"y","label":"Y"}]}]}]}]}"#;
+        let form = Arc::new(
+            compile(&FormBundle {
+                definition: json.into(),
+                files: Default::default(),
+            })
+            .expect("compiles"),
+        );
+        let stored = [
+            ("/g/r[1]/x", "a"),
+            ("/g/r[2]/x", "b"),
+            ("/g/r[2]/s[1]/y", "c"),
+            ("/g/r[2]/s[2]/y", "d"),
+        ]
+        .map(|(p, v)| (p.to_string(), v.to_string()));
+        let f = Filling::new(form.clone(), stored, Clock::System);
+        let layout = Layout::of(&form, "n", Options::default());
+        assert_eq!(layout.files(), ["n.csv", "n-r.csv", "n-s.csv"]);
+        let rows = layout.rows(&f, &row(), 0);
+        let key = "uuid:0b7e3d8e-7c1a-4f55-9d1e-2b6f0f6a9c11";
+        let of = |t: usize| -> Vec<Vec<String>> {
+            rows.iter()
+                .filter(|(i, _)| *i == t)
+                .map(|(_, r)| r.clone())
+                .collect()
+        };
+        assert_eq!(
+            of(1),
+            [
+                vec!["a".to_string(), key.into(), format!("{key}/g/r[1]")],
+                vec!["b".to_string(), key.into(), format!("{key}/g/r[2]")],
+            ]
+        );
+        assert_eq!(
+            of(2),
+            [
+                vec![
+                    "c".to_string(),
+                    format!("{key}/g/r[2]"),
+                    format!("{key}/g/r[2]/s[1]")
+                ],
+                vec![
+                    "d".to_string(),
+                    format!("{key}/g/r[2]"),
+                    format!("{key}/g/r[2]/s[2]")
+                ],
+            ]
+        );
+    }
+}

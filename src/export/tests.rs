@@ -59,7 +59,7 @@ fn filling(answers: &[(&str, &str)]) -> Filling {
     Filling::new(kinds_form(), answers, clock())
 }
 
-fn row(status: RowStatus) -> ResponseRow {
+pub(super) fn row(status: RowStatus) -> ResponseRow {
     ResponseRow {
         id: "0b7e3d8e-7c1a-4f55-9d1e-2b6f0f6a9c11".into(),
         form_sha256: String::new(),
