@@ -38,12 +38,31 @@ struct Set {
     writers: Vec<(PathBuf, PathBuf, ::csv::Writer<std::fs::File>)>,
 }
 
-/// Writes the tables of every response with `statuses` into `dir`.
+/// Writes the tables of every response with `statuses` into `dir`. On an
+/// error no half-written table is left behind (a table already renamed
+/// into place is whole).
 pub fn write(
     store: &Store,
     statuses: &[Status],
     dir: &Path,
     options: &Options,
+) -> Result<TablesTally, TablesError> {
+    let mut temps = Vec::new();
+    let result = write_all(store, statuses, dir, options, &mut temps);
+    if result.is_err() {
+        for t in temps {
+            let _ = std::fs::remove_file(t);
+        }
+    }
+    result
+}
+
+fn write_all(
+    store: &Store,
+    statuses: &[Status],
+    dir: &Path,
+    options: &Options,
+    temps: &mut Vec<PathBuf>,
 ) -> Result<TablesTally, TablesError> {
     let failed = |path: &Path, e: &dyn std::fmt::Display| TablesError::Write {
         path: path.display().to_string(),
@@ -77,6 +96,7 @@ pub fn write(
                 for (t, file) in layout.files().into_iter().enumerate() {
                     let target = dir.join(file);
                     let temp = dir.join(format!(".{file}.{}.tmp", std::process::id()));
+                    temps.push(temp.clone());
                     let mut w = ::csv::Writer::from_path(&temp).map_err(|e| failed(&temp, &e))?;
                     w.write_record(layout.header(t))
                         .map_err(|e| failed(&temp, &e))?;

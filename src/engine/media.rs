@@ -29,6 +29,8 @@ pub enum AttachProblem {
     },
     /// The file could not be read or copied (the system's words).
     Io(String),
+    /// The data directory is open read-only: nothing can be kept in it.
+    ReadOnly,
 }
 
 const NOT_FOUND: Tr = Tr {
@@ -55,6 +57,10 @@ const IS: Tr = Tr {
     it: "questo è",
     en: "this is",
 };
+const READ_ONLY: Tr = Tr {
+    it: "La cartella dei dati è aperta in sola lettura: il file non si può allegare",
+    en: "The data directory is open read-only: the file cannot be attached",
+};
 const IO: Tr = Tr {
     it: "File non leggibile",
     en: "Cannot read the file",
@@ -77,6 +83,7 @@ impl AttachProblem {
                 )
             }
             AttachProblem::Io(e) => format!("{}: {e}", IO.get(lang)),
+            AttachProblem::ReadOnly => READ_ONLY.get(lang).to_string(),
         }
     }
 }

@@ -21,7 +21,7 @@ pub struct Options {
     /// A 0/1 column per choice of each multiple choice, after its own.
     pub split_multiple: bool,
     /// Choice labels in this language (a form language code, "" for the
-    /// form's default) instead of choice names.
+    /// form's default) instead of choice names; several separated by "; ".
     pub labels: Option<String>,
 }
 
@@ -218,11 +218,12 @@ impl Layout {
             Part::Geo(i) => text.split_whitespace().nth(*i).unwrap_or("").to_string(),
             Part::Choice(name) => u8::from(text.split_whitespace().any(|t| t == name)).to_string(),
             Part::Whole => match (&self.options.labels, filling.form().node(node).kind) {
+                // Labels hold spaces: several are joined with "; ".
                 (Some(lang), k) if k.is_select() && matches!(value, Value::Text(_)) => text
                     .split_whitespace()
                     .map(|name| choice_label(filling, node, name, lang))
                     .collect::<Vec<_>>()
-                    .join(" "),
+                    .join("; "),
                 _ => text.to_string(),
             },
         }

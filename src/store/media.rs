@@ -48,9 +48,7 @@ impl Store {
     pub fn attach(&self, source: &Path, takes: &Takes) -> Result<Attached, AttachProblem> {
         let shown = source.display().to_string();
         if self.is_read_only() {
-            return Err(AttachProblem::Io(
-                "the data directory is open read-only".into(),
-            ));
+            return Err(AttachProblem::ReadOnly);
         }
         let meta = match fs::metadata(source) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -216,9 +216,15 @@ impl Runtime {
     ) -> Result<Outcome, Failure> {
         filling.set_shuffle_seed(&row.id);
         // ${last-saved#…}: the keyer's response saved before this one (none
-        // for a blind second entry), read again whenever it is opened.
+        // for a blind second entry), read again whenever it is opened; a
+        // failure to read it leaves those values empty, not the response
+        // unopened (what is stored does not depend on it).
         if filling.form().uses_last_saved() && row.entry != Some(EntryRole::Second) {
-            let before = self.store.previous_response(&row.id, &row.operator)?;
+            let before = self
+                .store
+                .previous_response(&row.id, &row.operator)
+                .ok()
+                .flatten();
             let answers: Vec<(String, String)> = before
                 .map(|e| e.answers.into_iter().collect())
                 .unwrap_or_default();

@@ -273,14 +273,10 @@ impl Fill {
         self.filling.sections()
     }
 
-    /// The media question with the keyboard, if one has it: its node.
-    pub fn focused_media(&self) -> Option<(&crate::form::Node, crate::form::Media)> {
+    /// The media question with the keyboard, if one has it: what it takes.
+    pub fn focused_media(&self) -> Option<crate::engine::media::Takes> {
         let field = self.page.field()?;
-        let node = self.filling.form().node(field.slot.node);
-        match node.kind {
-            crate::form::Kind::Media(m) => Some((node, m)),
-            _ => None,
-        }
+        crate::engine::media::Takes::of(self.filling.form().node(field.slot.node))
     }
 
     /// Whether the focused field takes the path of a file to attach.

@@ -335,3 +335,21 @@ fn the_screens_export_says_when_a_file_is_missing() {
         h.screen(80, 24)
     );
 }
+
+/// A data directory open read-only keeps nothing: attaching says so in
+/// the interface's words.
+#[test]
+fn a_read_only_data_directory_attaches_nothing() {
+    let h = harness();
+    let src = papers();
+    let store = rileva::store::Store::open_read_only(h.dir.path()).expect("read-only");
+    let takes = rileva::engine::media::Takes {
+        media: rileva::form::Media::Image,
+        accept: None,
+    };
+    let e = store
+        .attach(&src.path().join("pagina-1.png"), &takes)
+        .expect_err("refused");
+    assert_eq!(e, rileva::engine::media::AttachProblem::ReadOnly);
+    assert!(e.text(rileva::lang::Lang::It).contains("sola lettura"));
+}

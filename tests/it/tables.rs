@@ -176,7 +176,10 @@ fn choices_split_and_labels_on_request() {
         ["canali/web", "canali/tel", "canali/sms"]
     );
     let root = &rows[0];
-    assert_eq!(root["canali"], "Sito SMS", "labels, in the form's language");
+    assert_eq!(
+        root["canali"], "Sito; SMS",
+        "labels, in the form's language"
+    );
     assert_eq!(
         (
             root["canali/web"].as_str(),

@@ -6,7 +6,7 @@
 use super::question::{note_refused, settle};
 use super::transcribe::{Refused, refuse};
 use crate::app::paths::Completion;
-use crate::engine::media::{AttachProblem, Takes};
+use crate::engine::media::AttachProblem;
 use crate::engine::{Problem, Slot};
 use crate::store::Attached;
 use crate::tui::effect::Effect;
@@ -16,7 +16,7 @@ use crate::tui::state::{App, Fill, Screen};
 /// Enter on a media field whose text is not the stored answer: the file at
 /// that path is to be attached (an empty field clears the answer as usual).
 pub(super) fn attach_typed(f: &Fill) -> Option<Effect> {
-    let (node, _) = f.focused_media()?;
+    let takes = f.focused_media()?;
     let field = f.page.field()?;
     let typed = field.value(&f.filling);
     if typed.trim().is_empty() || Some(typed.as_str()) == field.stored.as_deref() {
@@ -25,7 +25,7 @@ pub(super) fn attach_typed(f: &Fill) -> Option<Effect> {
     Some(Effect::Attach {
         slot: field.slot.clone(),
         typed,
-        takes: Takes::of(node)?,
+        takes,
     })
 }
 
