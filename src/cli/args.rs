@@ -130,18 +130,19 @@ pub enum Command {
         /// response, the OpenRosa submission that ODK Central and KoboToolbox
         /// accept; ndjson: one JSON response per line on stdout; csv: one
         /// table per form and per repeat, as ODK Central shapes its CSV
-        /// export (completed and exported responses, none marked)
+        /// export (completed and exported responses, none marked); xlsx:
+        /// the same tables as sheets of one workbook per form
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
         /// Also write each response's audit log beside it, as
         /// <uuid>.audit.csv (json and xml only)
         #[arg(long)]
         audit: bool,
-        /// csv: after each multiple choice, a 0/1 column per choice
+        /// csv, xlsx: after each multiple choice, a 0/1 column per choice
         /// (QUESTION/CHOICE)
         #[arg(long)]
         split_multiple: bool,
-        /// csv: choice labels instead of names, in LANG (a form language;
+        /// csv, xlsx: choice labels instead of names, in LANG (a form language;
         /// the form's default without one)
         #[arg(long, value_name = "LANG", num_args = 0..=1, default_missing_value = "")]
         labels: Option<String>,
@@ -296,6 +297,7 @@ pub enum ExportFormat {
     Xml,
     Ndjson,
     Csv,
+    Xlsx,
 }
 
 #[cfg(test)]

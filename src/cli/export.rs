@@ -48,7 +48,7 @@ pub(super) fn export<W: Write>(
     let Some(mut store) = reading_store(data_dir)? else {
         return nothing(options.format, out);
     };
-    if options.format == ExportFormat::Csv {
+    if matches!(options.format, ExportFormat::Csv | ExportFormat::Xlsx) {
         return tables(&store, data_dir, options, out);
     }
     let mut statuses = vec![Status::Complete];
@@ -63,7 +63,7 @@ pub(super) fn export<W: Write>(
     }
     let stopped = "standard output failed before every response was written";
     let result = match options.format {
-        ExportFormat::Csv => return tables(&store, data_dir, options, out),
+        ExportFormat::Csv | ExportFormat::Xlsx => return tables(&store, data_dir, options, out),
         ExportFormat::Json | ExportFormat::Xml => {
             let format = if options.format == ExportFormat::Xml {
                 Format::Xml
@@ -158,8 +158,8 @@ pub(super) fn export<W: Write>(
     Ok(0)
 }
 
-/// `--format csv`: the tables of every completed (and exported; with
-/// --drafts, draft) response, none marked exported.
+/// `--format csv` and `xlsx`: the tables of every completed (and
+/// exported; with --drafts, draft) response, none marked exported.
 fn tables<W: Write>(
     store: &crate::store::Store,
     data_dir: &Path,
@@ -174,14 +174,24 @@ fn tables<W: Write>(
         .out
         .clone()
         .unwrap_or_else(|| app::exports_dir(data_dir));
-    let tally = crate::app::tables::write(store, &statuses, &dir, &options.tables)
+    let sheets = if options.format == ExportFormat::Xlsx {
+        crate::app::tables::Sheets::Xlsx
+    } else {
+        crate::app::tables::Sheets::Csv
+    };
+    let tally = crate::app::tables::write(store, &statuses, &dir, &options.tables, sheets)
         .map_err(|e| e.to_string())?;
+    let tables = if sheets == crate::app::tables::Sheets::Xlsx {
+        ("workbook", "workbooks")
+    } else {
+        ("table", "tables")
+    };
     for f in &tally.files {
         out.line(&f.display().to_string());
     }
     out.line(&format!(
         "wrote {} of {} to {}",
-        plural(tally.files.len(), "table", "tables"),
+        plural(tally.files.len(), tables.0, tables.1),
         plural(tally.responses, "response", "responses"),
         dir.display()
     ));
@@ -197,7 +207,9 @@ fn tables<W: Write>(
 
 fn nothing<W: Write>(format: ExportFormat, out: &mut Out<W>) -> Result<u8, String> {
     match format {
-        ExportFormat::Json | ExportFormat::Xml | ExportFormat::Csv => out.line("nothing to export"),
+        ExportFormat::Json | ExportFormat::Xml | ExportFormat::Csv | ExportFormat::Xlsx => {
+            out.line("nothing to export")
+        }
         // stdout carries only responses in ndjson mode.
         ExportFormat::Ndjson => {
             let _ = writeln!(io::stderr().lock(), "nothing to export");

@@ -51,6 +51,8 @@ pub struct Layout {
     /// Table 0 is the form's; then the repeats in form order.
     tables: Vec<TableDef>,
     options: Options,
+    /// The integer and decimal questions.
+    numbers: std::collections::HashSet<NodeId>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,12 +114,39 @@ impl Layout {
                 }
             }
         }
-        Layout { tables, options }
+        let numbers = form
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, Kind::Integer | Kind::Decimal))
+            .map(|n| n.id)
+            .collect();
+        Layout {
+            tables,
+            options,
+            numbers,
+        }
     }
 
     /// The files, in table order.
     pub fn files(&self) -> Vec<&str> {
         self.tables.iter().map(|t| t.file.as_str()).collect()
+    }
+
+    /// Whether column `column` of table `table` holds numbers (an integer,
+    /// a decimal, a geopoint's part, a split choice's 0/1), for a sheet
+    /// that can tell numbers from text.
+    pub fn numeric(&self, table: usize, column: usize) -> bool {
+        match self.tables.get(table).and_then(|t| t.columns.get(column)) {
+            Some(Column::Field {
+                part: Part::Geo(_) | Part::Choice(_),
+                ..
+            }) => true,
+            Some(Column::Field {
+                node,
+                part: Part::Whole,
+            }) => self.numbers.contains(node),
+            _ => false,
+        }
     }
 
     pub fn header(&self, table: usize) -> &[String] {

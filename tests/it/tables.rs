@@ -189,3 +189,79 @@ fn choices_split_and_labels_on_request() {
         ("1", "0", "1")
     );
 }
+
+/// `--format xlsx`: one workbook, a sheet per table holding what the CSV
+/// file holds, cell by cell; numbers as numbers, text as text.
+#[test]
+fn workbook_sheets_hold_the_csv_tables() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let h = data();
+    let dir = h.dir.path();
+    let work = tempfile::tempdir().expect("temp dir");
+    let run = |format: &str| {
+        let out = work.path().join(format);
+        let (code, stdout, stderr) = cli(
+            dir,
+            &[
+                "export",
+                "--format",
+                format,
+                "--out",
+                out.to_str().expect("path"),
+            ],
+        );
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        (out, stdout)
+    };
+    let (csv_dir, _) = run("csv");
+    let (xlsx_dir, stdout) = run("xlsx");
+    assert!(
+        stdout.contains("wrote 1 workbook of 1 response"),
+        "{stdout}"
+    );
+    let mut book: Xlsx<_> = open_workbook(xlsx_dir.join("tab.xlsx")).expect("a workbook");
+    assert_eq!(book.sheet_names(), ["tab", "tab-servizio"]);
+    for sheet in ["tab", "tab-servizio"] {
+        let (header, rows) = table(&csv_dir.join(format!("{sheet}.csv")));
+        let range = book.worksheet_range(sheet).expect("a sheet");
+        let cells: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::Float(f) => f.to_string(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(cells[0], header, "{sheet}");
+        assert_eq!(cells.len(), rows.len() + 1, "{sheet}");
+        for (row, csv_row) in cells[1..].iter().zip(&rows) {
+            for (name, cell) in header.iter().zip(row) {
+                assert_eq!(cell, &csv_row[name], "{sheet} {name}");
+            }
+        }
+    }
+    let range = book.worksheet_range("tab-servizio").expect("a sheet");
+    assert_eq!(
+        range.get((1, 1)),
+        Some(&Data::Float(40.0)),
+        "utenti is a number"
+    );
+    assert!(
+        matches!(range.get((1, 0)), Some(Data::String(_))),
+        "titolo is text"
+    );
+    let main = book.worksheet_range("tab").expect("a sheet");
+    let lat = main
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .position(|c| *c == Data::String("ente-sede-Latitude".into()));
+    assert_eq!(
+        main.get((1, lat.expect("a latitude column"))),
+        Some(&Data::Float(45.36))
+    );
+}
