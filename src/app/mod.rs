@@ -4,6 +4,7 @@
 
 pub mod export;
 pub mod paths;
+pub mod publish;
 mod render;
 pub mod tables;
 pub mod verify;

@@ -212,6 +212,30 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Publish the finished practices as a static website (the open
+    /// collection): an index grouped and filterable, a page per practice,
+    /// a summary with charts; in Italian, or English with --lang en
+    ///
+    /// Only what each response's publication consent allows is published
+    /// (for the embedded questionnaire G04: with the contact's name, with
+    /// the body's name only, or not at all; e-mail and phone never).
+    /// Publishing again into the same folder updates it in place: a page
+    /// keeps its address, one that did not change is not rewritten, one no
+    /// longer published is removed.
+    Publish {
+        /// The site's folder (new, empty, or written by an earlier publish)
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        /// What the site shows of another form's responses: a JSON or TOML
+        /// file (title, subtitle, group_by, filters, card, never, contact,
+        /// summary, consent); see docs/publish.md
+        #[arg(long, value_name = "FILE")]
+        layout: Option<PathBuf>,
+        /// The form whose responses are published (default: the embedded
+        /// questionnaire's, else the only form answered)
+        #[arg(long, value_name = "ID")]
+        form_id: Option<String>,
+    },
     /// Keying statistics: the sessions (an operator from start to quit)
     /// totalled per operator and layout: time at the keys (gaps of over a
     /// minute are idle), fields per hour, keystrokes per field, bad

@@ -1,6 +1,6 @@
 //! The command line. Without a subcommand rileva opens the TUI; the subcommands
-//! (`validate`, `convert`, `list`, `export`, `import`, `backup`, `check`,
-//! `paths`) never touch the terminal screen and are safe to script.
+//! (`validate`, `convert`, `list`, `export`, `import`, `publish`, `backup`,
+//! `check`, `paths`) never touch the terminal screen and are safe to script.
 //!
 //! Exit codes: 0 ok; 1 `validate` or `convert` found problems in the form,
 //! `import` found rows it cannot take as complete responses, or `check`
@@ -22,6 +22,7 @@ mod import;
 mod list;
 mod maintenance;
 mod out;
+mod publish;
 mod stats;
 mod tui;
 mod validate;
@@ -148,6 +149,18 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             output,
             *force,
             cli.lang.unwrap_or(LangArg::It).to_tui(),
+            out,
+        ),
+        Some(Command::Publish {
+            output,
+            layout,
+            form_id,
+        }) => publish::publish(
+            &data_dir()?,
+            output,
+            layout.as_deref(),
+            form_id.as_deref(),
+            cli.lang.unwrap_or(LangArg::It),
             out,
         ),
         Some(Command::Stats { operator, json }) => {

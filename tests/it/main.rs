@@ -7,6 +7,7 @@ mod cli_support;
 mod common;
 mod e2e_support;
 mod papers;
+mod publish;
 mod shared;
 mod tui_support;
 mod workbooks;
