@@ -20,7 +20,7 @@ use std::sync::Arc;
 /// The list of files rileva wrote into a site's folder.
 pub const MANIFEST: &str = ".rileva-site";
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PublishError {
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -36,6 +36,31 @@ pub enum PublishError {
     NotASite(String),
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
+}
+
+impl PublishError {
+    /// The error in the interface's language (the terminal catalogue).
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (PublishError::Store(e), _) => e.text(lang),
+            (_, Lang::En) => self.to_string(),
+            (PublishError::NoSuchForm(f), Lang::It) => {
+                format!("nessuna risposta completata del questionario {f} da pubblicare")
+            }
+            (PublishError::SeveralForms(f), Lang::It) => format!(
+                "le risposte completate sono di più questionari ({f}): sceglierne uno con --form-id"
+            ),
+            (PublishError::NotASite(d), Lang::It) => format!(
+                "{d} non è vuota e non l'ha scritta rileva publish (manca {MANIFEST}): scegliere una cartella vuota o nuova"
+            ),
+            (PublishError::Write { path, reason }, Lang::It) => {
+                format!("impossibile scrivere o leggere {path}: {reason}")
+            }
+            (PublishError::Layout(e), Lang::It) => {
+                format!("schema di pubblicazione non valido: {e}")
+            }
+        }
+    }
 }
 
 /// What was gathered and written.
@@ -61,6 +86,16 @@ pub struct Gathered {
     pub form_id: String,
     /// Responses that could not be read: (id, why).
     pub unreadable: Vec<(String, String)>,
+}
+
+impl PartialEq for Gathered {
+    /// The same practices of the same form, read alike.
+    fn eq(&self, other: &Gathered) -> bool {
+        self.form_id == other.form_id
+            && self.unreadable == other.unreadable
+            && self.catalogue.withheld == other.catalogue.withheld
+            && self.catalogue.practices == other.catalogue.practices
+    }
 }
 
 /// The finished practices of `form_id` (else the embedded questionnaire's,

@@ -53,6 +53,11 @@ pub enum Outcome {
     Unchanged,
     /// A job went to the background lane.
     JobStarted,
+    /// A job went to the background lane whose result is its own screen's
+    /// (no progress line).
+    Queued,
+    /// The catalogue of practices, read by the lane.
+    Catalogue(Box<crate::app::publish::Gathered>),
     /// How far the lane's job is.
     JobProgress {
         done: usize,
@@ -129,6 +134,7 @@ pub enum Failure {
     Store(StoreError),
     Load(LoadError),
     Export(ExportError),
+    Publish(crate::app::publish::PublishError),
     /// What was just written could not be read back.
     Vanished,
 }
@@ -151,6 +157,7 @@ impl Failure {
             Failure::Store(e) => e.text(lang),
             Failure::Load(e) => e.text(lang),
             Failure::Export(e) => e.text(lang),
+            Failure::Publish(e) => e.text(lang),
             Failure::Vanished => match lang {
                 Lang::It => "la risposta appena scritta non si rilegge".into(),
                 Lang::En => "the response just written does not read back".into(),

@@ -115,6 +115,10 @@ pub enum Effect {
         slot: crate::engine::Slot,
         typed: String,
     },
+    /// The catalogue of practices, read in the background lane.
+    LoadCatalogue {
+        lang: crate::lang::Lang,
+    },
     /// A refused value while keying heads down: the terminal's bell, or
     /// (`audible` false) only the visible flash the screen shows anyway.
     Bell {
@@ -310,6 +314,10 @@ impl Runtime {
                     dir: crate::app::exports_dir(&self.data_dir),
                 });
                 Ok(Outcome::JobStarted)
+            }
+            Effect::LoadCatalogue { lang } => {
+                self.lane.submit(Job::Catalogue { lang });
+                Ok(Outcome::Queued)
             }
             Effect::Refresh { offsets } => {
                 if self.store.data_version()? == self.seen {

@@ -123,6 +123,19 @@ strings! {
     EDITED_VERSION = "modificata", "edited";
     REPLACED_VERSION = "sostituita", "replaced";
     NEW_VERSION = "versione modificata di una risposta completata", "edited version of a completed response";
+    CATALOGUE = "Catalogo delle pratiche", "Catalogue of practices";
+    CATALOGUE_LOADING = "Lettura del catalogo…", "Reading the catalogue…";
+    CATALOGUE_EMPTY = "Nessuna pratica completata da mostrare (servono risposte completate con il consenso alla pubblicazione).", "No completed practice to show (it takes completed responses with consent to publish).";
+    CATALOGUE_NO_MATCH = "Nessuna pratica corrisponde alla ricerca e ai filtri (Ctrl+U li cancella).", "No practice matches the search and the filters (Ctrl+U clears them).";
+    CATALOGUE_OF = "pratiche su", "of";
+    CATALOGUE_OF_ONE = "pratica su", "of";
+    CATALOGUE_PRACTICES = "pratiche", "practices";
+    CATALOGUE_WITHHELD = "non pubblicabili per il consenso", "not publishable under their consent";
+    CATALOGUE_WITHHELD_ONE = "non pubblicabile per il consenso", "not publishable under its consent";
+    CATALOGUE_SEARCH = "Cerca", "Search";
+    CATALOGUE_ALL = "tutte", "all";
+    CATALOGUE_ARROWS = "← → cambiano questo filtro, Tab passa al seguente", "← → change this filter, Tab goes to the next";
+    CATALOGUE_UPDATED = "Scheda aggiornata al", "Record updated on";
 }
 
 #[cfg(test)]

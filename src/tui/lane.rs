@@ -1,4 +1,5 @@
-//! The background lane: slow work (an export; later an upload) on a worker
+//! The background lane: slow work (an export, reading the catalogue; later
+//! an upload) on a worker
 //! thread with a store connection of its own. Its progress and its result
 //! come back as actions, which the event loop takes beside the terminal's
 //! events, so the screens never wait for it. Answer writes never go here:
@@ -25,6 +26,8 @@ pub enum Job {
         format: Format,
         dir: PathBuf,
     },
+    /// The catalogue of finished practices, in an interface language.
+    Catalogue { lang: crate::lang::Lang },
 }
 
 pub struct Lane {
@@ -93,7 +96,7 @@ impl Lane {
     fn took(&mut self, action: &Action) {
         if matches!(
             action,
-            Action::Done(Outcome::Exported { .. } | Outcome::JobFailed(_))
+            Action::Done(Outcome::Exported { .. } | Outcome::Catalogue(_) | Outcome::JobFailed(_))
         ) {
             self.running = self.running.saturating_sub(1);
         }
@@ -155,6 +158,10 @@ fn run(store: &mut Store, job: Job, outbox: &Sender<Action>, stop: &AtomicBool) 
                 Err(e) => Outcome::JobFailed(Failure::Export(e)),
             }
         }
+        Job::Catalogue { lang } => match crate::app::publish::gather(store, None, None, lang) {
+            Ok(g) => Outcome::Catalogue(Box::new(g)),
+            Err(e) => Outcome::JobFailed(Failure::Publish(e)),
+        },
     }
 }
 

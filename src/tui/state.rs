@@ -142,6 +142,7 @@ pub enum Screen {
     Start(Start),
     Fill(Box<Fill>),
     Reconcile(Box<super::screens::reconcile::Reconcile>),
+    Catalogue(Box<super::screens::catalogue::CatalogueScreen>),
 }
 
 /// What a one-line prompt asks for.
@@ -363,6 +364,8 @@ impl App {
             Screen::Operator(_) => Mode::Operator,
             Screen::Start(_) => Mode::Start,
             Screen::Reconcile(r) => r.mode(),
+            Screen::Catalogue(c) if c.card.is_some() => Mode::Card,
+            Screen::Catalogue(_) => Mode::Catalogue,
             Screen::Fill(f) if f.confirm.is_some() => Mode::Confirm,
             Screen::Fill(f) if f.held.is_some() => Mode::Held,
             Screen::Fill(f) if f.jump.is_some() => Mode::Jump,

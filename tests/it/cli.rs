@@ -62,7 +62,8 @@ fn usage_errors_exit_2() {
     let t = tmp();
     for args in [
         &["list", "--status", "sent"][..],
-        &["export", "--format", "xlsx"],
+        &["export", "--format", "ods"],
+        &["publish"],
         &["import"],
         &["import", "--bogus", "data.csv"],
         &["--form", DEFAULT_FORM, "import", "data.csv"],

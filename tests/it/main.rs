@@ -40,6 +40,7 @@ mod store_previous;
 mod store_schema;
 mod store_support;
 mod tables;
+mod tui_catalogue;
 mod tui_lane;
 mod tui_props;
 mod tui_repeats;

@@ -40,6 +40,10 @@ pub enum Mode {
     ReconcileReason,
     /// Typing a third value, or a reason's note, in reconciliation.
     ReconcileText,
+    /// The catalogue of practices: typing searches, the filters change.
+    Catalogue,
+    /// A practice's card, open to read.
+    Card,
 }
 
 use Mode::*;
@@ -103,6 +107,14 @@ pub enum Cmd {
     GiveReason,
     /// Completes the path of a file being attached.
     CompletePath,
+    /// The catalogue of the finished practices (read-only).
+    Catalogue,
+    /// Catalogue: the next (or previous) filter takes the arrows.
+    NextFilter,
+    PrevFilter,
+    /// Catalogue: the focused filter's next (or previous) choice.
+    NextValue,
+    PrevValue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +180,7 @@ pub fn resolve(mode: Mode, ev: KeyEvent) -> Option<Action> {
         });
     }
     match mode {
-        Operator | Text | Path | Multiline | Filter | Jump | ReconcileText => {
+        Operator | Text | Path | Multiline | Filter | Jump | ReconcileText | Catalogue => {
             Some(Action::Edit(ev))
         }
         // Esc typed fast and a key after it reach us as Alt+key: the

@@ -39,6 +39,8 @@ pub(super) const ALL_BUT_DIALOGS: &[Mode] = &[
     Reconcile,
     ReconcileReason,
     ReconcileText,
+    Catalogue,
+    Card,
 ];
 
 macro_rules! tr {
@@ -188,6 +190,85 @@ pub const BINDINGS: &[Binding] = &[
             "Export the completed responses not yet exported (a JSON file each, in exports/) while you go on working"
         ),
         hint: None,
+    },
+    Binding {
+        keys: &[c('c')],
+        modes: &[Start],
+        cmd: Cmd::Catalogue,
+        help: tr!(
+            "Catalogo delle pratiche completate: cerca, filtra, apri una scheda (sola lettura)",
+            "Catalogue of the completed practices: search, filter, open a card (read-only)"
+        ),
+        hint: Some(tr!("catalogo", "catalogue")),
+    },
+    // The catalogue
+    Binding {
+        keys: &[k(KeyCode::Enter)],
+        modes: &[Catalogue],
+        cmd: Cmd::Open,
+        help: tr!("Apri la scheda della pratica", "Open the practice's card"),
+        hint: Some(tr!("apri", "open")),
+    },
+    Binding {
+        keys: &[k(KeyCode::Tab)],
+        modes: &[Catalogue],
+        cmd: Cmd::NextFilter,
+        help: tr!(
+            "Il filtro seguente (poi le frecce ← → ne cambiano la scelta)",
+            "The next filter (then the ← → arrows change its choice)"
+        ),
+        hint: Some(tr!("filtro", "filter")),
+    },
+    Binding {
+        keys: &[k(KeyCode::BackTab), Key::K(KeyCode::BackTab, SHIFT)],
+        modes: &[Catalogue],
+        cmd: Cmd::PrevFilter,
+        help: tr!("Il filtro precedente", "The previous filter"),
+        hint: None,
+    },
+    Binding {
+        keys: &[k(KeyCode::Right)],
+        modes: &[Catalogue],
+        cmd: Cmd::NextValue,
+        help: tr!(
+            "La scelta seguente del filtro evidenziato",
+            "The highlighted filter's next choice"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[k(KeyCode::Left)],
+        modes: &[Catalogue],
+        cmd: Cmd::PrevValue,
+        help: tr!(
+            "La scelta precedente del filtro evidenziato",
+            "The highlighted filter's previous choice"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('u')],
+        modes: &[Catalogue],
+        cmd: Cmd::Clear,
+        help: tr!(
+            "Cancella la ricerca e i filtri",
+            "Clear the search and the filters"
+        ),
+        hint: None,
+    },
+    Binding {
+        keys: &[k(KeyCode::Esc)],
+        modes: &[Catalogue],
+        cmd: Cmd::Back,
+        help: tr!("Torna alla schermata iniziale", "Back to the start screen"),
+        hint: Some(tr!("indietro", "back")),
+    },
+    Binding {
+        keys: &[k(KeyCode::Esc), k(KeyCode::Enter)],
+        modes: &[Card],
+        cmd: Cmd::Back,
+        help: tr!("Torna al catalogo", "Back to the catalogue"),
+        hint: Some(tr!("catalogo", "catalogue")),
     },
     // Reconciliation
     Binding {
@@ -494,14 +575,18 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[k(KeyCode::Up)],
-        modes: &[Choices, Filter, Start, Outline, Review, ReadOnly, Help],
+        modes: &[
+            Choices, Filter, Start, Outline, Review, ReadOnly, Help, Catalogue, Card,
+        ],
         cmd: Cmd::Up,
         help: tr!("Voce precedente", "Previous item"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::Down)],
-        modes: &[Choices, Filter, Start, Outline, Review, ReadOnly, Help],
+        modes: &[
+            Choices, Filter, Start, Outline, Review, ReadOnly, Help, Catalogue, Card,
+        ],
         cmd: Cmd::Down,
         help: tr!("Voce successiva", "Next item"),
         hint: None,
@@ -522,28 +607,32 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[k(KeyCode::PageUp)],
-        modes: &[Filter, Start, Outline, Review, ReadOnly, Help],
+        modes: &[
+            Filter, Start, Outline, Review, ReadOnly, Help, Catalogue, Card,
+        ],
         cmd: Cmd::PageUp,
         help: tr!("Pagina precedente", "Page up"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::PageDown)],
-        modes: &[Filter, Start, Outline, Review, ReadOnly, Help],
+        modes: &[
+            Filter, Start, Outline, Review, ReadOnly, Help, Catalogue, Card,
+        ],
         cmd: Cmd::PageDown,
         help: tr!("Pagina successiva", "Page down"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::Home)],
-        modes: &[Choices, Outline, Review, ReadOnly, Start],
+        modes: &[Choices, Outline, Review, ReadOnly, Start, Catalogue, Card],
         cmd: Cmd::Home,
         help: tr!("Prima voce", "First item"),
         hint: None,
     },
     Binding {
         keys: &[k(KeyCode::End)],
-        modes: &[Choices, Outline, Review, ReadOnly, Start],
+        modes: &[Choices, Outline, Review, ReadOnly, Start, Catalogue, Card],
         cmd: Cmd::End,
         help: tr!("Ultima voce", "Last item"),
         hint: None,

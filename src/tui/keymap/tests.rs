@@ -36,7 +36,7 @@ fn letters_type_in_text_and_pick_in_short_lists() {
 fn ctrl_c_quits_everywhere() {
     for mode in [
         Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
-        ReadOnly, Help, Confirm, Held, Jump,
+        ReadOnly, Help, Confirm, Held, Jump, Catalogue, Card,
     ] {
         assert_eq!(
             resolve(mode, key(KeyCode::Char('c'), CTRL)),
@@ -44,6 +44,25 @@ fn ctrl_c_quits_everywhere() {
             "{mode:?}"
         );
     }
+}
+
+#[test]
+fn the_catalogue_types_its_search_and_moves_with_arrows() {
+    let a = key(KeyCode::Char('a'), NONE);
+    assert_eq!(resolve(Catalogue, a), Some(Action::Edit(a)));
+    assert_eq!(
+        resolve(Catalogue, key(KeyCode::Right, NONE)),
+        Some(Action::Cmd(Cmd::NextValue))
+    );
+    assert_eq!(
+        resolve(Catalogue, key(KeyCode::Tab, NONE)),
+        Some(Action::Cmd(Cmd::NextFilter))
+    );
+    assert_eq!(
+        resolve(Start, key(KeyCode::Char('c'), NONE)),
+        Some(Action::Cmd(Cmd::Catalogue))
+    );
+    assert_eq!(resolve(Card, a), None, "a card is read, not typed in");
 }
 
 #[test]
@@ -73,7 +92,7 @@ fn page_keys_scroll_long_lists_but_move_between_questions_elsewhere() {
 fn every_mode_has_help_and_hints() {
     for mode in [
         Operator, Start, Text, Multiline, Choices, Filter, Note, RepeatEnd, Outline, Review,
-        ReadOnly, Help, Confirm, Held, Jump,
+        ReadOnly, Help, Confirm, Held, Jump, Catalogue, Card,
     ] {
         assert!(bindings(mode).count() > 0, "{mode:?}");
         assert!(!hints(mode, Lang::It).is_empty(), "{mode:?}");

@@ -1,5 +1,6 @@
 //! Per-screen state: the question screen and the list screens.
 
+pub mod catalogue;
 pub mod lists;
 pub mod question;
 pub mod reconcile;

@@ -7,6 +7,7 @@
 //! shows as saved what the store does not hold.
 
 mod attach;
+mod catalogue;
 mod keying;
 mod navigate;
 mod outcomes;
@@ -91,6 +92,12 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             if let Screen::Fill(f) = &mut app.screen {
                 set_form_language(f, app.lang.code());
             }
+            // The catalogue's cards are in the interface's language.
+            if let Screen::Catalogue(c) = &app.screen
+                && c.card.is_none()
+            {
+                return catalogue::open(app);
+            }
             Vec::new()
         }
         Action::Cmd(Cmd::FormLanguage) => {
@@ -117,6 +124,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             Screen::Start(_) => start(app, action),
             Screen::Fill(_) => fill(app, action),
             Screen::Reconcile(_) => reconcile::key(app, action),
+            Screen::Catalogue(_) => catalogue::key(app, action),
         },
     }
 }
@@ -219,6 +227,7 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Cmd(Cmd::Verify) => return ask_paper(app, Task::Verify),
         Action::Cmd(Cmd::New) if app.keying.verify => return ask_paper(app, Task::Verify),
         Action::Cmd(Cmd::Reconcile) => return ask_paper(app, Task::Reconcile),
+        Action::Cmd(Cmd::Catalogue) => return catalogue::open(app),
         Action::Cmd(Cmd::New) if !app.keying.transcribe => {
             return vec![Effect::Create {
                 language: lang.code().to_string(),

@@ -67,9 +67,20 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             });
             reload_start(app)
         }
+        Outcome::Queued => Vec::new(),
+        Outcome::Catalogue(g) => {
+            if let Screen::Catalogue(c) = &mut app.screen {
+                c.loaded(*g);
+            }
+            Vec::new()
+        }
         Outcome::JobFailed(error) => {
             app.job = None;
             app.flash = Some(Flash::Error(error));
+            // A catalogue that could not be read leaves nothing to show.
+            if matches!(&app.screen, Screen::Catalogue(c) if c.loaded.is_none()) {
+                return super::to_start(app);
+            }
             reload_start(app)
         }
         Outcome::Opened(opened) => open(app, *opened),

@@ -1,5 +1,6 @@
 //! render(&App, &mut Frame): reads state, draws, changes nothing.
 
+mod catalogue;
 mod lists;
 mod markup;
 mod question;
@@ -99,6 +100,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Operator(s) => lists::operator(app, s, frame, body, theme),
         Screen::Start(s) => lists::start(app, s, frame, body, theme),
         Screen::Reconcile(r) => reconcile::render(app, r, frame, body, theme),
+        Screen::Catalogue(c) => catalogue::render(app, c, frame, body, theme),
         Screen::Fill(f) => match &f.view {
             View::Question => question::render(app, f, frame, body, theme),
             View::Outline(o) => lists::outline(app, f, o, frame, body, theme),
