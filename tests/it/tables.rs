@@ -30,7 +30,8 @@ fn data() -> Harness {
     });
     h.keys("Anna<Enter>n");
     h.keys("Comune di Agliè<Enter>45.36 7.77<Enter>13<Enter>");
-    h.keys("Spesa a domicilio<Enter>40<Enter>a");
+    // The repeat asks for its first entry: a adds it.
+    h.keys("aSpesa a domicilio<Enter>40<Enter>a");
     h.keys("Ascolto telefonico<Enter>12<Enter><Enter>");
     h.keys("fs");
     assert!(
@@ -264,4 +265,38 @@ fn workbook_sheets_hold_the_csv_tables() {
         main.get((1, lat.expect("a latitude column"))),
         Some(&Data::Float(45.36))
     );
+}
+
+/// The two files as written, byte for byte but for the ids and the time
+/// the response was finalized (which a snapshot cannot hold).
+#[test]
+fn csv_files_snapshot() {
+    let h = data();
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("csv");
+    let (code, stdout, stderr) = cli(
+        h.dir.path(),
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--split-multiple",
+            "--out",
+            out.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let uuid = regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+        .expect("regex");
+    let mut text = String::new();
+    for file in ["tab.csv", "tab-servizio.csv"] {
+        let raw = std::fs::read_to_string(out.join(file)).expect("a table");
+        let date = regex::Regex::new(r"\d{4}-\d\d-\d\dT[0-9:.+-]+").expect("regex");
+        let named = uuid.replace_all(&raw, "<uuid>");
+        let device = regex::Regex::new(r"rileva:[0-9a-f]{32}").expect("regex");
+        let named = device.replace_all(&named, "<device>");
+        let raw = date.replace_all(&named, "<time>");
+        text.push_str(&format!("== {file}\n{raw}"));
+    }
+    insta::assert_snapshot!("csv_tables", text);
 }
