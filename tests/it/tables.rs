@@ -288,12 +288,12 @@ fn csv_files_snapshot() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     let uuid = regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
         .expect("regex");
+    let date = regex::Regex::new(r"\d{4}-\d\d-\d\dT[0-9:.+-]+").expect("regex");
+    let device = regex::Regex::new(r"rileva:[0-9a-f]{32}").expect("regex");
     let mut text = String::new();
     for file in ["tab.csv", "tab-servizio.csv"] {
         let raw = std::fs::read_to_string(out.join(file)).expect("a table");
-        let date = regex::Regex::new(r"\d{4}-\d\d-\d\dT[0-9:.+-]+").expect("regex");
         let named = uuid.replace_all(&raw, "<uuid>");
-        let device = regex::Regex::new(r"rileva:[0-9a-f]{32}").expect("regex");
         let named = device.replace_all(&named, "<device>");
         let raw = date.replace_all(&named, "<time>");
         text.push_str(&format!("== {file}\n{raw}"));
