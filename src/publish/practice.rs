@@ -284,6 +284,7 @@ fn reader_text(filling: &Filling, node: &Node, value: &str, lang: Lang) -> Strin
             .collect::<Vec<_>>()
             .join(", "),
         Kind::Date => date_text(value, lang),
+        Kind::Integer => grouped(value, lang),
         Kind::Acknowledge => match lang {
             Lang::It => "sì".into(),
             Lang::En => "yes".into(),
@@ -299,6 +300,30 @@ fn date_text(value: &str, lang: Lang) -> String {
         (Lang::It, Some(y), Some(m), Some(d)) if value.len() == 10 => format!("{d}/{m}/{y}"),
         _ => value.to_string(),
     }
+}
+
+/// An integer of five digits or more with its thousands marked as the
+/// interface writes them (`2.844.750`, `2,844,750`); a year stays `2020`.
+fn grouped(value: &str, lang: Lang) -> String {
+    let (sign, digits) = match value.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", value),
+    };
+    if digits.len() < 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return value.to_string();
+    }
+    let mark = match lang {
+        Lang::It => '.',
+        Lang::En => ',',
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(mark);
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
 }
 
 /// A response id as a file name: kept when it is letters, digits, `-` and
@@ -333,6 +358,16 @@ pub fn is_web_address(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_integers_show_their_thousands() {
+        assert_eq!(grouped("2844750", Lang::It), "2.844.750");
+        assert_eq!(grouped("2844750", Lang::En), "2,844,750");
+        assert_eq!(grouped("-15000", Lang::It), "-15.000");
+        assert_eq!(grouped("2020", Lang::It), "2020");
+        assert_eq!(grouped("12a45", Lang::It), "12a45");
+        assert_eq!(grouped("100000", Lang::It), "100.000");
+    }
 
     #[test]
     fn page_stems_are_file_names() {
