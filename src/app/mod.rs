@@ -6,6 +6,7 @@ pub mod export;
 pub mod paths;
 pub mod publish;
 mod render;
+pub mod send;
 pub mod tables;
 pub mod verify;
 

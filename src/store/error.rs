@@ -68,6 +68,10 @@ pub enum StoreError {
     /// A step of double entry that may not be taken, and why.
     #[error(transparent)]
     Refused(#[from] super::refusal::Refusal),
+    #[error(
+        "a server named {0} exists already: `rileva server remove {0}` first, or choose another name"
+    )]
+    ServerExists(String),
     #[error("cannot write the backup {path}: {reason}")]
     Backup { path: String, reason: String },
     #[error("database error: {0}")]
@@ -117,6 +121,9 @@ impl StoreError {
             ),
             StoreError::Migration { path, step, reason } => format!(
                 "il database {path} non si è potuto aggiornare (passo {step}: {reason}); nulla è stato cambiato. Ripristinare una copia"
+            ),
+            StoreError::ServerExists(name) => format!(
+                "esiste già un server di nome {name}: prima `rileva server remove {name}`, o scegliere un altro nome"
             ),
             StoreError::Busy => {
                 "il database è occupato da un altro programma e non si è liberato in tempo".into()

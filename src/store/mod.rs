@@ -22,6 +22,7 @@ mod reconcile;
 mod refusal;
 mod responses;
 mod schema;
+mod sending;
 mod sessions;
 mod verify;
 
@@ -38,6 +39,7 @@ pub use previous::Earlier;
 pub use reader::Reader;
 pub use reconcile::{Decision, Reason, Taken};
 pub use refusal::Refusal;
+pub use sending::{Attempt, Delivery, Server, ServerKind};
 pub use sessions::SessionRecord;
 pub use verify::{SecondEntry, Verification};
 

@@ -221,6 +221,50 @@ pub(super) const MIGRATIONS: &[Step] = &[
     ) WITHOUT ROWID;
     "#,
     ),
+    // 9: sending. The servers responses go to (`rileva server add`; no
+    // password here: it is asked at send time, or kept apart in a 0600 file
+    // only on request); every attempt at sending a response, with the
+    // server's answer; a row per response and server once the server has
+    // it, which is what keeps a response from going twice; and the
+    // responses carried away in a bundle for a machine with a connection.
+    Step::Sql(
+        r#"
+    CREATE TABLE servers (
+        name     TEXT PRIMARY KEY,
+        url      TEXT NOT NULL,
+        kind     TEXT NOT NULL CHECK (kind IN ('token', 'central', 'openrosa')),
+        username TEXT,
+        added_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE deliveries (
+        response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+        server      TEXT NOT NULL,
+        url         TEXT NOT NULL,
+        sent_at     TEXT NOT NULL,
+        http_status INTEGER NOT NULL,
+        already     INTEGER NOT NULL,
+        PRIMARY KEY (response_id, server)
+    ) WITHOUT ROWID;
+    CREATE INDEX deliveries_by_server ON deliveries(server);
+
+    CREATE TABLE attempts (
+        id          INTEGER PRIMARY KEY,
+        response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+        server      TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        http_status INTEGER,
+        message     TEXT NOT NULL
+    );
+    CREATE INDEX attempts_by_response ON attempts(response_id);
+
+    CREATE TABLE bundled (
+        response_id TEXT PRIMARY KEY REFERENCES responses(id) ON DELETE CASCADE,
+        file        TEXT NOT NULL,
+        at          TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+    ),
 ];
 
 /// The number of the latest migration.
