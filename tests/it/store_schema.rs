@@ -128,6 +128,7 @@ const EARLIER: &[(i64, &str)] = &[
     (5, "version 5 with an imported response"),
     (6, "version 6 with an imported response"),
     (7, "version 7 with an imported response"),
+    (8, "version 8 with an imported response"),
 ];
 
 /// The schema of version 1 as it shipped (frozen here on purpose: a fixture
@@ -240,6 +241,61 @@ const SCHEMA_V7: &str = r#"
     PRAGMA user_version = 7;
 "#;
 
+/// Version 8: double entry.
+const SCHEMA_V8: &str = r#"
+    CREATE TABLE verifications (
+        form_id     TEXT NOT NULL,
+        paper_id    TEXT NOT NULL,
+        first_id    TEXT NOT NULL UNIQUE REFERENCES responses(id),
+        first_by    TEXT NOT NULL,
+        second_id   TEXT UNIQUE REFERENCES responses(id),
+        second_by   TEXT,
+        fields      INTEGER,
+        discordant  INTEGER,
+        result_id   TEXT UNIQUE REFERENCES responses(id),
+        reconciler  TEXT,
+        chosen_at   TEXT NOT NULL,
+        verified_at TEXT,
+        PRIMARY KEY (form_id, paper_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE entries (
+        response_id TEXT PRIMARY KEY REFERENCES responses(id) ON DELETE CASCADE,
+        form_id     TEXT NOT NULL,
+        paper_id    TEXT NOT NULL,
+        role        TEXT NOT NULL CHECK (role IN ('first', 'second', 'result', 'edit'))
+    ) WITHOUT ROWID;
+    CREATE INDEX entries_by_role ON entries(role);
+
+    CREATE TABLE decisions (
+        form_id      TEXT NOT NULL,
+        paper_id     TEXT NOT NULL,
+        path         TEXT NOT NULL,
+        first_value  TEXT,
+        second_value TEXT,
+        value        TEXT,
+        taken        TEXT NOT NULL CHECK (taken IN ('first', 'second', 'third')),
+        reason       TEXT NOT NULL CHECK (reason IN ('first', 'second', 'both', 'illegible', 'other')),
+        note         TEXT,
+        reconciler   TEXT NOT NULL,
+        decided_at   TEXT NOT NULL,
+        PRIMARY KEY (form_id, paper_id, path),
+        FOREIGN KEY (form_id, paper_id) REFERENCES verifications(form_id, paper_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE slips (
+        second_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+        path      TEXT NOT NULL,
+        typed     TEXT,
+        retyped   TEXT,
+        agreed    INTEGER NOT NULL,
+        operator  TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (second_id, path)
+    ) WITHOUT ROWID;
+    PRAGMA user_version = 8;
+"#;
+
 fn build_earlier(path: &Path, what: &str) {
     match what {
         "empty file" => std::fs::write(path, b"").expect("empty file"),
@@ -263,7 +319,8 @@ fn build_earlier(path: &Path, what: &str) {
         | "version 4 with an imported response"
         | "version 5 with an imported response"
         | "version 6 with an imported response"
-        | "version 7 with an imported response" => {
+        | "version 7 with an imported response"
+        | "version 8 with an imported response" => {
             let conn = Connection::open(path).expect("raw connection");
             conn.execute_batch(SCHEMA_V1).expect("version 1 written");
             conn.execute_batch(SCHEMA_V2).expect("version 2 written");
@@ -271,17 +328,23 @@ fn build_earlier(path: &Path, what: &str) {
             if !what.starts_with("version 3") {
                 conn.execute_batch(SCHEMA_V4).expect("version 4 written");
             }
-            if ["version 5", "version 6", "version 7"]
+            if ["version 5", "version 6", "version 7", "version 8"]
                 .iter()
                 .any(|v| what.starts_with(v))
             {
                 conn.execute_batch(SCHEMA_V5).expect("version 5 written");
             }
-            if what.starts_with("version 6") || what.starts_with("version 7") {
+            if ["version 6", "version 7", "version 8"]
+                .iter()
+                .any(|v| what.starts_with(v))
+            {
                 conn.execute_batch(SCHEMA_V6).expect("version 6 written");
             }
-            if what.starts_with("version 7") {
+            if what.starts_with("version 7") || what.starts_with("version 8") {
                 conn.execute_batch(SCHEMA_V7).expect("version 7 written");
+            }
+            if what.starts_with("version 8") {
+                conn.execute_batch(SCHEMA_V8).expect("version 8 written");
             }
         }
         other => panic!("no fixture for {other}"),
