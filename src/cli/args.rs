@@ -284,6 +284,67 @@ pub enum Command {
         #[arg(value_name = "VALUE")]
         value: Option<String>,
     },
+    /// The servers responses are sent to: add, list, remove
+    Server {
+        #[command(subcommand)]
+        action: ServerAction,
+    },
+    /// Send every complete response not yet on the server, as OpenRosa
+    /// submissions with their files; resumable, never twice
+    ///
+    /// Each response's answer from the server is recorded at once, so an
+    /// interrupted run (the line drops, the process is killed) resumes
+    /// where it was with `rileva send` again. 201 or 202 is sent; 409 is
+    /// already there (sent too); 401/403 stop the run; a form or version
+    /// the server lacks stops that form's responses; server errors and a
+    /// dropped line are retried, then left queued. Exit 0 when nothing is
+    /// left to send, 2 when something is.
+    Send {
+        /// The server (default: the only one)
+        #[arg(long, value_name = "NAME")]
+        server: Option<String>,
+        /// Say what would be sent, send nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Read the server user's password from standard input (for
+        /// scripts); else a saved one, else it is asked on the terminal
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerAction {
+    /// Add a server: an ODK Central App User URL
+    /// (https://HOST/v1/key/TOKEN/projects/N, the token is the
+    /// credential), a Central project URL (https://HOST/v1/projects/N)
+    /// with --user EMAIL, or a KoboToolbox / other OpenRosa server URL
+    /// (its submission and formList are below it) with --user
+    Add {
+        /// A short name for it
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[arg(value_name = "URL")]
+        url: String,
+        /// The user (a Central web user's e-mail, a Kobo account); its
+        /// password is asked when sending
+        #[arg(long, value_name = "USER")]
+        user: Option<String>,
+        /// Keep the password in the data directory (a 0600 file, not
+        /// encrypted) instead of asking each time
+        #[arg(long, requires = "user")]
+        save_password: bool,
+        /// With --save-password: read it from standard input
+        #[arg(long, requires = "save_password")]
+        password_stdin: bool,
+    },
+    /// List the servers, with how many responses each has
+    List,
+    /// Remove a server (and its saved password); what was sent stays on record
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

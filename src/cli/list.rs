@@ -66,16 +66,21 @@ pub(super) fn list<W: Write>(
             break;
         }
         at += rows.len();
+        let sent: Vec<Vec<crate::store::Delivery>> = rows
+            .iter()
+            .map(|r| s.deliveries(&r.id))
+            .collect::<Result<_, _>>()
+            .map_err(e)?;
         if shown.json {
-            for r in &rows {
-                match pending.replace(to_text(&list_item(r), false)) {
+            for (r, d) in rows.iter().zip(&sent) {
+                match pending.replace(to_text(&list_item(r, d), false)) {
                     Some(item) => out.line(&format!("{item},")),
                     None => out.line("["),
                 }
             }
             printed += rows.len();
         } else {
-            let lines = table(&rows, shown.page.is_none());
+            let lines = table(&rows, &sent, shown.page.is_none());
             // The header once.
             let skip = usize::from(printed > 0);
             for line in lines.iter().skip(skip) {
@@ -134,7 +139,7 @@ pub(super) fn list<W: Write>(
     Ok(0)
 }
 
-fn list_item(r: &ResponseRow) -> Value {
+fn list_item(r: &ResponseRow, sent: &[crate::store::Delivery]) -> Value {
     json!({
         "id": r.id,
         "status": r.status.as_str(),
@@ -154,6 +159,12 @@ fn list_item(r: &ResponseRow) -> Value {
         "updatedAt": r.updated_at,
         "completedAt": r.completed_at,
         "exportedAt": r.exported_at,
+        "sent": sent.iter().map(|d| json!({
+            "server": d.server,
+            "at": d.sent_at,
+            "status": d.http_status,
+            "already": d.already,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -186,11 +197,11 @@ fn short_time(t: &str) -> String {
 
 /// The widths of the columns when every response is listed, a batch at a
 /// time: what each column is cut to (the rows cannot all be measured first).
-const FIXED: [usize; 6] = [36, 13, 36, 9, 20, 16];
+const FIXED: [usize; 7] = [36, 13, 36, 9, 20, 16, 24];
 
 /// The table's lines, header first; columns as wide as their widest cell,
 /// or `FIXED` ones.
-fn table(rows: &[ResponseRow], fixed: bool) -> Vec<String> {
+fn table(rows: &[ResponseRow], sent: &[Vec<crate::store::Delivery>], fixed: bool) -> Vec<String> {
     let header = [
         "ID",
         "STATUS",
@@ -198,10 +209,21 @@ fn table(rows: &[ResponseRow], fixed: bool) -> Vec<String> {
         "PROGRESS",
         "OPERATOR",
         "LAST CHANGE",
+        "SENT",
     ]
     .map(String::from);
-    let mut lines: Vec<[String; 6]> = vec![header];
-    for r in rows {
+    let mut lines: Vec<[String; 7]> = vec![header];
+    let none = Vec::new();
+    for (k, r) in rows.iter().enumerate() {
+        let to = sent.get(k).unwrap_or(&none);
+        let sent_cell = if to.is_empty() {
+            "-".to_string()
+        } else {
+            to.iter()
+                .map(|d| format!("{} {}", cell(&d.server, 20), short_time(&d.sent_at)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         lines.push([
             cell(&r.id, 40),
             match r.entry {
@@ -225,9 +247,10 @@ fn table(rows: &[ResponseRow], fixed: bool) -> Vec<String> {
                 20,
             ),
             short_time(&r.updated_at),
+            sent_cell,
         ]);
     }
-    let mut widths = if fixed { FIXED } else { [0usize; 6] };
+    let mut widths = if fixed { FIXED } else { [0usize; 7] };
     for l in lines.iter().filter(|_| !fixed) {
         for (w, c) in widths.iter_mut().zip(l) {
             *w = (*w).max(c.chars().count());

@@ -23,12 +23,13 @@ mod list;
 mod maintenance;
 mod out;
 mod publish;
+mod send;
 mod stats;
 mod tui;
 mod validate;
 mod verify;
 
-pub use args::{Cli, Command, ExportFormat, LangArg, StatusArg};
+pub use args::{Cli, Command, ExportFormat, LangArg, ServerAction, StatusArg};
 pub use out::Out;
 use out::{error, form_problem, plural};
 
@@ -161,6 +162,36 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             layout.as_deref(),
             form_id.as_deref(),
             cli.lang.unwrap_or(LangArg::It),
+            out,
+        ),
+        Some(Command::Server { action }) => match action {
+            ServerAction::Add {
+                name,
+                url,
+                user,
+                save_password,
+                password_stdin,
+            } => send::add(
+                &data_dir()?,
+                name,
+                url,
+                user.as_deref(),
+                *save_password,
+                *password_stdin,
+                out,
+            ),
+            ServerAction::List => send::list(&data_dir()?, out),
+            ServerAction::Remove { name } => send::remove(&data_dir()?, name, out),
+        },
+        Some(Command::Send {
+            server,
+            dry_run,
+            password_stdin,
+        }) => send::send(
+            &data_dir()?,
+            server.as_deref(),
+            *dry_run,
+            *password_stdin,
             out,
         ),
         Some(Command::Stats { operator, json }) => {

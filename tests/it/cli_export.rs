@@ -129,7 +129,8 @@ fn list_json_has_every_field() {
             "createdAt",
             "updatedAt",
             "completedAt",
-            "exportedAt"
+            "exportedAt",
+            "sent"
         ]
     );
     let draft = items

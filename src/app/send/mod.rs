@@ -11,6 +11,7 @@
 
 pub mod http;
 pub mod openrosa;
+pub mod servers;
 
 use super::export::{Format, render};
 use super::{Forms, LoadError, clock_for};
@@ -193,7 +194,7 @@ pub fn send(
     // The HEAD the protocol asks for before a submission: it also meets
     // the server's challenge before a body is sent.
     let submission = endpoint(server, "submission");
-    match with_retries(options, || client.head(&submission)) {
+    match with_retries(options, || client.head(&submission), &mut |_, _| {}) {
         Ok(r) if r.status == 401 || r.status == 403 => {
             tally.stopped = Some(Stopped::Credentials {
                 status: r.status,
@@ -234,8 +235,17 @@ pub fn send(
                 continue;
             }
         };
+        // Every try is recorded: the ones that failed as they fail.
+        let mut failed_tries: Vec<Attempt> = Vec::new();
+        let result = with_retries(
+            options,
+            || client.post(&submission, &content_type, &body),
+            &mut |status, message| failed_tries.push(attempt_of(server, status, message)),
+        );
+        for a in &failed_tries {
+            store.record_attempt(&row.id, a)?;
+        }
         let at = crate::timefmt::now_rfc3339();
-        let result = with_retries(options, || client.post(&submission, &content_type, &body));
         let attempt = |status: Option<u16>, message: String| Attempt {
             server: server.name.clone(),
             at: at.clone(),
@@ -257,7 +267,11 @@ pub fn send(
                         if already { Sent::Already } else { Sent::New }
                     }
                     status => {
-                        store.record_attempt(&row.id, &attempt(Some(status), message.clone()))?;
+                        // A server error was recorded with the failed tries.
+                        if status < 500 {
+                            store
+                                .record_attempt(&row.id, &attempt(Some(status), message.clone()))?;
+                        }
                         match status {
                             401 | 403 => {
                                 tally.stopped = Some(Stopped::Credentials { status, message });
@@ -294,7 +308,7 @@ pub fn send(
                 }
             }
             Err(e) => {
-                store.record_attempt(&row.id, &attempt(None, e.to_string()))?;
+                // Recorded with the failed tries.
                 tally.failed += 1;
                 tally.stopped = Some(Stopped::Unreachable(e.to_string()));
                 progress.sent(
@@ -344,7 +358,7 @@ fn offered_forms(
     options: &SendOptions,
 ) -> Result<Option<HashMap<String, HashSet<String>>>, Stopped> {
     let url = endpoint(server, "formList");
-    match with_retries(options, || client.get(&url)) {
+    match with_retries(options, || client.get(&url), &mut |_, _| {}) {
         Ok(r) if r.status == 401 || r.status == 403 => Err(Stopped::Credentials {
             status: r.status,
             message: openrosa::message(&r.body),
@@ -383,11 +397,22 @@ fn not_offered(
     }
 }
 
+fn attempt_of(server: &Server, status: Option<u16>, message: String) -> Attempt {
+    Attempt {
+        server: server.name.clone(),
+        at: crate::timefmt::now_rfc3339(),
+        http_status: status,
+        message,
+    }
+}
+
 /// Runs `f` until it gets an answer that is not a server error, at most
-/// `tries` times, waiting longer each time.
+/// `tries` times, waiting longer each time; `failed` hears of each try
+/// that did not get one.
 fn with_retries(
     options: &SendOptions,
     mut f: impl FnMut() -> Result<Reply, NetError>,
+    failed: &mut dyn FnMut(Option<u16>, String),
 ) -> Result<Reply, NetError> {
     let mut wait = options.backoff;
     let mut last = None;
@@ -397,9 +422,15 @@ fn with_retries(
             wait = wait.saturating_mul(4);
         }
         match f() {
-            Ok(r) if r.status >= 500 => last = Some(Ok(r)),
+            Ok(r) if r.status >= 500 => {
+                failed(Some(r.status), openrosa::message(&r.body));
+                last = Some(Ok(r));
+            }
             Ok(r) => return Ok(r),
-            Err(e) if e.transient() => last = Some(Err(e)),
+            Err(e) if e.transient() => {
+                failed(None, e.to_string());
+                last = Some(Err(e));
+            }
             Err(e) => return Err(e),
         }
     }
