@@ -56,6 +56,16 @@ pub enum Outcome {
     /// A job went to the background lane whose result is its own screen's
     /// (no progress line).
     Queued,
+    /// A send went to the background lane.
+    SendStarted,
+    /// The lane's send is done.
+    SendDone {
+        server: String,
+        sent: usize,
+        already: usize,
+        left: usize,
+        stopped: Option<String>,
+    },
     /// The catalogue of practices, read by the lane.
     Catalogue(Box<crate::app::publish::Gathered>),
     /// How far the lane's job is.
@@ -135,6 +145,7 @@ pub enum Failure {
     Load(LoadError),
     Export(ExportError),
     Publish(crate::app::publish::PublishError),
+    Send(crate::app::send::SendError),
     /// What was just written could not be read back.
     Vanished,
 }
@@ -158,6 +169,7 @@ impl Failure {
             Failure::Load(e) => e.text(lang),
             Failure::Export(e) => e.text(lang),
             Failure::Publish(e) => e.text(lang),
+            Failure::Send(e) => e.text(lang),
             Failure::Vanished => match lang {
                 Lang::It => "la risposta appena scritta non si rilegge".into(),
                 Lang::En => "the response just written does not read back".into(),

@@ -115,6 +115,9 @@ pub enum Effect {
         slot: crate::engine::Slot,
         typed: String,
     },
+    /// The complete responses not yet on the server, sent in the
+    /// background lane.
+    Send,
     /// The catalogue of practices, read in the background lane.
     LoadCatalogue {
         lang: crate::lang::Lang,
@@ -314,6 +317,12 @@ impl Runtime {
                     dir: crate::app::exports_dir(&self.data_dir),
                 });
                 Ok(Outcome::JobStarted)
+            }
+            Effect::Send => {
+                self.lane.submit(Job::Send {
+                    data_dir: self.data_dir.clone(),
+                });
+                Ok(Outcome::SendStarted)
             }
             Effect::LoadCatalogue { lang } => {
                 self.lane.submit(Job::Catalogue { lang });

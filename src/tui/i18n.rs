@@ -101,6 +101,12 @@ strings! {
     DRAFT_SAVED_LEFT = "Bozza salvata", "Draft saved";
     EXPORTING = "Esportazione in corso", "Exporting";
     EXPORT_BUSY = "Un'esportazione è già in corso", "An export is already under way";
+    JOB_BUSY = "Un invio o un'esportazione è già in corso", "A send or an export is already under way";
+    SENDING = "Invio in corso", "Sending";
+    SENT_TO = "Inviate a", "Sent to";
+    SENT_ALREADY = "già sul server", "already on the server";
+    SENT_LEFT = "da inviare", "left to send";
+    SENT_STOPPED = "interrotto", "stopped";
     EXPORTED_TO = "Esportate", "Exported";
     EXPORTED_NOTHING = "Niente da esportare", "Nothing to export";
     UNREADABLE = "non leggibili (`rileva check`)", "could not be read (`rileva check`)";

@@ -28,6 +28,9 @@ pub enum Job {
     },
     /// The catalogue of finished practices, in an interface language.
     Catalogue { lang: crate::lang::Lang },
+    /// What waits for the server (the only one) goes there; a password
+    /// only if one is saved in `data_dir`.
+    Send { data_dir: PathBuf },
 }
 
 pub struct Lane {
@@ -96,7 +99,12 @@ impl Lane {
     fn took(&mut self, action: &Action) {
         if matches!(
             action,
-            Action::Done(Outcome::Exported { .. } | Outcome::Catalogue(_) | Outcome::JobFailed(_))
+            Action::Done(
+                Outcome::Exported { .. }
+                    | Outcome::Catalogue(_)
+                    | Outcome::SendDone { .. }
+                    | Outcome::JobFailed(_)
+            )
         ) {
             self.running = self.running.saturating_sub(1);
         }
@@ -162,6 +170,79 @@ fn run(store: &mut Store, job: Job, outbox: &Sender<Action>, stop: &AtomicBool) 
             Ok(g) => Outcome::Catalogue(Box::new(g)),
             Err(e) => Outcome::JobFailed(Failure::Publish(e)),
         },
+        Job::Send { data_dir } => match send(store, &data_dir, outbox, stop) {
+            Ok(o) => o,
+            Err(e) => Outcome::JobFailed(Failure::Send(e)),
+        },
+    }
+}
+
+/// A send from the screens: to the only server, with a saved password
+/// when it needs one (the screens never ask for one).
+fn send(
+    store: &mut Store,
+    data_dir: &Path,
+    outbox: &Sender<Action>,
+    stop: &AtomicBool,
+) -> Result<Outcome, crate::app::send::SendError> {
+    use crate::app::send::{self, SendError, SendOptions, Stopped, servers};
+    let server = send::choose_server(store, None)?;
+    let password = match &server.username {
+        Some(_) => Some(
+            servers::saved_password(data_dir, &server.name)?
+                .ok_or_else(|| SendError::NeedsPassword(server.name.clone()))?,
+        ),
+        None => None,
+    };
+    let mut report = SendReport {
+        outbox,
+        stop,
+        last: Instant::now(),
+    };
+    let t = send::send(
+        store,
+        &server,
+        password.as_deref(),
+        &SendOptions::default(),
+        &mut report,
+    )?;
+    let mut stopped = match t.stopped {
+        Some(Stopped::Credentials { status, message }) => Some(format!("{status} {message}")),
+        Some(Stopped::Unreachable(why)) => Some(why),
+        Some(Stopped::Asked) | None => None,
+    };
+    if stopped.is_none()
+        && let Some((form, (_, why))) = t.skipped.iter().next()
+    {
+        stopped = Some(format!("{form}: {why}"));
+    }
+    Ok(Outcome::SendDone {
+        server: server.name,
+        sent: t.sent,
+        already: t.already,
+        left: t.waiting - t.sent - t.already,
+        stopped,
+    })
+}
+
+struct SendReport<'a> {
+    outbox: &'a Sender<Action>,
+    stop: &'a AtomicBool,
+    last: Instant,
+}
+
+impl crate::app::send::SendProgress for SendReport<'_> {
+    fn sent(&mut self, _: &ResponseRow, _: &crate::app::send::Sent, done: usize, total: usize) {
+        if self.last.elapsed() >= EVERY || done == total {
+            self.last = Instant::now();
+            let _ = self
+                .outbox
+                .send(Action::Done(Outcome::JobProgress { done, total }));
+        }
+    }
+
+    fn stop(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
     }
 }
 

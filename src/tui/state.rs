@@ -81,6 +81,8 @@ pub struct Session {
 pub struct Progress {
     pub done: usize,
     pub total: usize,
+    /// Sending to a server (else exporting).
+    pub sending: bool,
 }
 
 /// Where leaving the program stands.
@@ -124,6 +126,15 @@ pub enum Flash {
     Notice(String),
     /// A failed write (or read): said in the interface's language.
     Error(super::action::Failure),
+    /// The background send finished: to which server, how many went, how
+    /// many the server had, how many are left, and why it stopped early.
+    Sent {
+        server: String,
+        sent: usize,
+        already: usize,
+        left: usize,
+        stopped: Option<String>,
+    },
     /// The background export finished.
     Exported {
         written: usize,

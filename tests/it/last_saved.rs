@@ -40,6 +40,9 @@ fn a_default_comes_from_the_last_saved_response() {
     assert_eq!(h.value(), "", "nothing saved before the first");
     h.keys("Comune di Agliè<Enter>12<Enter>");
     to_start(&mut h);
+    // The start screen lists the latest change first, to the millisecond:
+    // the second draft must not start in the first's last millisecond.
+    std::thread::sleep(std::time::Duration::from_millis(3));
     h.keys("n");
     let second = h.response_id();
     assert_ne!(first, second);

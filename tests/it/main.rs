@@ -47,6 +47,7 @@ mod tui_lane;
 mod tui_props;
 mod tui_repeats;
 mod tui_screens;
+mod tui_send;
 mod tui_start;
 mod tui_state;
 mod tui_text;

@@ -86,7 +86,7 @@ pub enum Stopped {
     Asked,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SendError {
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -96,6 +96,36 @@ pub enum SendError {
     NoServers,
     #[error("several servers ({0}): choose one with --server")]
     Which(String),
+    #[error(
+        "{0} needs a password, and none is saved: send with `rileva send` on the command line (it asks), or add the server with --save-password"
+    )]
+    NeedsPassword(String),
+    #[error(transparent)]
+    Passwords(#[from] servers::ServerError),
+}
+
+impl SendError {
+    /// The error in the interface's language.
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        match (self, lang) {
+            (SendError::Store(e), _) => e.text(lang),
+            (_, Lang::En) => self.to_string(),
+            (SendError::NoServer(n), Lang::It) => format!(
+                "nessun server di nome {n}: `rileva server list` li mostra, `rileva server add` ne aggiunge uno"
+            ),
+            (SendError::NoServers, Lang::It) => {
+                "nessun server ancora: aggiungerne uno con `rileva server add NOME URL`".into()
+            }
+            (SendError::Which(all), Lang::It) => {
+                format!("più server ({all}): inviare con `rileva send --server NOME`")
+            }
+            (SendError::NeedsPassword(n), Lang::It) => format!(
+                "{n} chiede una password e non ne è salvata: inviare con `rileva send` dalla riga di comando (la chiede), o aggiungere il server con --save-password"
+            ),
+            (SendError::Passwords(e), Lang::It) => format!("password salvate illeggibili: {e}"),
+        }
+    }
 }
 
 /// Told about each response as the run goes, and asked whether to stop.

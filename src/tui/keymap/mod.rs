@@ -109,6 +109,8 @@ pub enum Cmd {
     CompletePath,
     /// The catalogue of the finished practices (read-only).
     Catalogue,
+    /// Send the complete responses to the server, in the background.
+    Send,
     /// Catalogue: the next (or previous) filter takes the arrows.
     NextFilter,
     PrevFilter,

@@ -192,6 +192,16 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
+        keys: &[c('s')],
+        modes: &[Start],
+        cmd: Cmd::Send,
+        help: tr!(
+            "Invia al server le risposte completate non ancora inviate, mentre si continua a lavorare (il server si aggiunge con rileva server add)",
+            "Send the completed responses not yet sent to the server while you go on working (add the server with rileva server add)"
+        ),
+        hint: None,
+    },
+    Binding {
         keys: &[c('c')],
         modes: &[Start],
         cmd: Cmd::Catalogue,

@@ -228,6 +228,13 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Cmd(Cmd::New) if app.keying.verify => return ask_paper(app, Task::Verify),
         Action::Cmd(Cmd::Reconcile) => return ask_paper(app, Task::Reconcile),
         Action::Cmd(Cmd::Catalogue) => return catalogue::open(app),
+        Action::Cmd(Cmd::Send) => {
+            if app.job.is_some() {
+                app.flash = Some(Flash::Info(&i18n::JOB_BUSY));
+                return Vec::new();
+            }
+            return vec![Effect::Send];
+        }
         Action::Cmd(Cmd::New) if !app.keying.transcribe => {
             return vec![Effect::Create {
                 language: lang.code().to_string(),
@@ -255,6 +262,10 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Cmd(Cmd::End) => s.move_by(isize::MAX / 2),
         Action::Cmd(Cmd::SwitchList) => s.switch(),
         Action::Cmd(Cmd::Export) => {
+            if app.job.is_some_and(|j| j.sending) {
+                app.flash = Some(Flash::Info(&i18n::JOB_BUSY));
+                return Vec::new();
+            }
             if app.job.is_some() {
                 app.flash = Some(Flash::Info(&i18n::EXPORT_BUSY));
                 return Vec::new();

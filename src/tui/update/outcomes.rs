@@ -47,7 +47,12 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             Vec::new()
         }
         Outcome::JobProgress { done, total } => {
-            app.job = Some(crate::tui::state::Progress { done, total });
+            let sending = app.job.is_some_and(|j| j.sending);
+            app.job = Some(crate::tui::state::Progress {
+                done,
+                total,
+                sending,
+            });
             Vec::new()
         }
         Outcome::Exported {
@@ -68,6 +73,31 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             reload_start(app)
         }
         Outcome::Queued => Vec::new(),
+        Outcome::SendStarted => {
+            app.job = Some(crate::tui::state::Progress {
+                sending: true,
+                ..Default::default()
+            });
+            app.flash = None;
+            Vec::new()
+        }
+        Outcome::SendDone {
+            server,
+            sent,
+            already,
+            left,
+            stopped,
+        } => {
+            app.job = None;
+            app.flash = Some(Flash::Sent {
+                server,
+                sent,
+                already,
+                left,
+                stopped,
+            });
+            reload_start(app)
+        }
         Outcome::Catalogue(g) => {
             if let Screen::Catalogue(c) = &mut app.screen {
                 c.loaded(*g);

@@ -227,7 +227,12 @@ fn status_text(app: &App, theme: Theme) -> Option<(String, Style)> {
     } else {
         String::new()
     };
-    let progress = format!("⟳ {}{of}…", i18n::EXPORTING.get(lang));
+    let doing = if p.sending {
+        i18n::SENDING
+    } else {
+        i18n::EXPORTING
+    };
+    let progress = format!("⟳ {}{of}…", doing.get(lang));
     Some(match flash {
         Some((text, style)) => (format!("{progress} · {text}"), style),
         None => (progress, theme.accent()),
@@ -248,6 +253,35 @@ fn flash_text(app: &App, theme: Theme) -> Option<(String, Style)> {
         ),
         Flash::Info(tr) => (tr.get(lang).to_string(), Style::default()),
         Flash::Notice(msg) => (sanitize(msg, false).into_owned(), theme.warn()),
+        Flash::Sent {
+            server,
+            sent,
+            already,
+            left,
+            stopped,
+        } => {
+            let mut text = format!(
+                "{} {} {}: {sent}",
+                if *left == 0 { "✓" } else { "!" },
+                i18n::SENT_TO.get(lang),
+                sanitize(server, false)
+            );
+            if *already > 0 {
+                text.push_str(&format!(", {already} {}", i18n::SENT_ALREADY.get(lang)));
+            }
+            if *left > 0 {
+                text.push_str(&format!("; {left} {}", i18n::SENT_LEFT.get(lang)));
+            }
+            if let Some(why) = stopped {
+                text.push_str(&format!(
+                    " ({}: {})",
+                    i18n::SENT_STOPPED.get(lang),
+                    sanitize(why, false)
+                ));
+            }
+            let style = if *left == 0 { theme.ok() } else { theme.warn() };
+            (text, style)
+        }
         Flash::Exported {
             written: 0,
             unreadable: 0,
