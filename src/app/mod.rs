@@ -2,6 +2,7 @@
 //! in use, and turning a stored response back into a `Filling` with the very
 //! form it was started on.
 
+pub mod bundle;
 pub mod export;
 pub mod paths;
 pub mod publish;

@@ -284,6 +284,24 @@ pub enum Command {
         #[arg(value_name = "VALUE")]
         value: Option<String>,
     },
+    /// Write the finished responses not yet bundled or sent into one file
+    /// to carry to a machine with a connection (`rileva import FILE
+    /// --commit` there, then `rileva send`)
+    ///
+    /// A zip with the responses, their form definitions and attached
+    /// files, and a manifest listing each entry's SHA-256: the import
+    /// checks every one and refuses a damaged bundle.
+    Bundle {
+        /// The bundle file (a .zip)
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Every finished response, also those bundled or sent before
+        #[arg(long)]
+        all: bool,
+        /// Replace the file if it exists
+        #[arg(long)]
+        force: bool,
+    },
     /// The servers responses are sent to: add, list, remove
     Server {
         #[command(subcommand)]

@@ -51,8 +51,11 @@ pub(super) fn import<W: Write>(
     out: &mut Out<W>,
 ) -> Result<u8, String> {
     let shown = o.data.display().to_string();
+    if crate::app::bundle::is_bundle(&o.data) {
+        return super::send::import_bundle(data_dir, &o.data, o.commit, out);
+    }
     let format = import::Format::of_path(&o.data).ok_or_else(|| {
-        format!("{shown}: unknown kind of data file: use .csv, .json, .ndjson or .jsonl")
+        format!("{shown}: unknown kind of data file: use .csv, .json, .ndjson or .jsonl, or a bundle (rileva bundle)")
     })?;
     let open = || {
         File::open(&o.data)

@@ -164,6 +164,9 @@ pub fn run<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<u8, String> {
             cli.lang.unwrap_or(LangArg::It),
             out,
         ),
+        Some(Command::Bundle { output, all, force }) => {
+            send::bundle(&data_dir()?, output, *all, *force, out)
+        }
         Some(Command::Server { action }) => match action {
             ServerAction::Add {
                 name,

@@ -260,3 +260,89 @@ pub(super) fn send<W: Write>(
     ));
     Ok(if left == 0 { 0 } else { FAILURE })
 }
+
+pub(super) fn bundle<W: Write>(
+    data_dir: &Path,
+    file: &Path,
+    all: bool,
+    force: bool,
+    out: &mut Out<W>,
+) -> Result<u8, String> {
+    if file.exists() && !force {
+        return Err(format!(
+            "{} exists: choose another name, or --force to replace it",
+            file.display()
+        ));
+    }
+    let Some(mut store) = existing_store(data_dir)? else {
+        out.line("nothing to bundle");
+        return Ok(0);
+    };
+    let t = crate::app::bundle::write(&mut store, file, all).map_err(|e| e.to_string())?;
+    if t.responses == 0 {
+        out.line(if all {
+            "nothing to bundle"
+        } else {
+            "nothing to bundle: every finished response is bundled or sent already (--all bundles them again)"
+        });
+        return Ok(0);
+    }
+    out.line(&format!(
+        "bundled {} and {} into {}: `rileva import {} --commit` on a machine with a connection, then `rileva send`",
+        plural(t.responses, "response", "responses"),
+        plural(t.files, "file", "files"),
+        file.display(),
+        file.display()
+    ));
+    Ok(0)
+}
+
+/// `rileva import BUNDLE [--commit]`: every entry checked, then (with
+/// --commit) the responses brought in as they were.
+pub(super) fn import_bundle<W: Write>(
+    data_dir: &Path,
+    file: &Path,
+    commit: bool,
+    out: &mut Out<W>,
+) -> Result<u8, String> {
+    let checked = crate::app::bundle::check(file).map_err(|e| e.to_string())?;
+    let forms: Vec<String> = checked
+        .manifest
+        .forms
+        .iter()
+        .map(|f| format!("{} version {}", f.id, f.version))
+        .collect();
+    out.line(&format!(
+        "{}: a bundle of {} ({}), every entry matching its checksum",
+        file.display(),
+        plural(checked.responses.len(), "response", "responses"),
+        forms.join(", ")
+    ));
+    if !commit {
+        let there = match existing_store(data_dir)? {
+            Some(s) => checked
+                .responses
+                .iter()
+                .filter(|r| s.response_exists(&r.id).unwrap_or(false))
+                .count(),
+            None => 0,
+        };
+        out.line(&format!(
+            "dry run, nothing was written: {} to import, {there} already here; --commit imports them",
+            checked.responses.len() - there
+        ));
+        return Ok(0);
+    }
+    let mut store = store_for_writing(data_dir)?;
+    let t = crate::app::bundle::import(&mut store, &checked).map_err(|e| e.to_string())?;
+    for (name, why) in &t.unkept {
+        error(&format!("file {name} not kept: {why}"));
+    }
+    out.line(&format!(
+        "imported {} and {}; {} already here",
+        plural(t.responses, "response", "responses"),
+        plural(t.files, "file", "files"),
+        t.already
+    ));
+    Ok(if t.unkept.is_empty() { 0 } else { FAILURE })
+}

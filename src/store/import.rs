@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 /// Marks a response superseded when the edit that replaces it is already
 /// there: run once per imported response, so both look-ups by
 /// `deprecated_id` must use its index (`responses_by_deprecated`).
-const SUPERSEDED: &str = "UPDATE responses SET superseded_by =
+pub(super) const SUPERSEDED: &str = "UPDATE responses SET superseded_by =
         (SELECT id FROM responses WHERE deprecated_id = ?1 LIMIT 1)
     WHERE id = ?1 AND superseded_by IS NULL
       AND EXISTS (SELECT 1 FROM responses WHERE deprecated_id = ?1)";

@@ -8,6 +8,7 @@
 //! nobody using it is checked before SQLite applies it.
 
 mod audit;
+mod carry;
 mod error;
 mod import;
 mod keying_errors;
@@ -28,6 +29,7 @@ mod verify;
 
 pub use crate::engine::Summary;
 pub use audit::{AuditEvent, AuditRow, EVENTS as AUDIT_EVENTS, now_ms};
+pub use carry::Carried;
 pub use error::StoreError;
 pub use import::{Imported, ImportedResponse};
 pub use keying_errors::{DoubleEntry, FormVerification, KeyerErrors, Slip};

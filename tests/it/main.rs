@@ -12,6 +12,7 @@ mod shared;
 mod tui_support;
 mod workbooks;
 
+mod bundle;
 mod choice_files;
 mod cli;
 mod cli_audit;
