@@ -47,7 +47,7 @@ fn text_of<T: Serialize>(value: &T, pretty: bool) -> String {
 }
 
 /// `uuid:` + id (OpenRosa's instanceID form), without doubling the prefix.
-pub(super) fn uuid_uri(id: &str) -> String {
+pub fn uuid_uri(id: &str) -> String {
     if id.starts_with("uuid:") {
         id.to_string()
     } else {

@@ -27,6 +27,7 @@ mod e2e;
 mod e2e_papers;
 mod e2e_transcribe;
 mod e2e_xlsform;
+mod encrypted;
 mod export;
 mod import;
 mod labels;

@@ -56,6 +56,9 @@ pub struct State {
     pub log: Vec<(String, String)>,
     /// Submissions stored, counting each version.
     pub stored: usize,
+    /// Forms whose XForm carries a public key (Central's managed
+    /// encryption): id → base64 DER.
+    pub keys: BTreeMap<String, String>,
 }
 
 pub struct Stub {
@@ -223,10 +226,11 @@ fn answer(
     match (req.method.as_str(), rest) {
         ("HEAD", "/submission") => (204, String::new(), String::new()),
         ("GET", "/formList") => {
+            let host = req.header("Host").unwrap_or("127.0.0.1").to_string();
             let items: String = s
                 .forms
                 .iter()
-                .map(|(id, v)| format!("<xform><formID>{id}</formID><name>{id}</name><version>{v}</version><hash>md5:0</hash></xform>"))
+                .map(|(id, v)| format!("<xform><formID>{id}</formID><name>{id}</name><version>{v}</version><hash>md5:0</hash><downloadUrl>http://{host}{prefix}/forms/{id}.xml</downloadUrl></xform>"))
                 .collect();
             (
                 200,
@@ -241,6 +245,24 @@ fn answer(
                 return (500, String::new(), response("Internal Server Error"));
             }
             submit(req, &mut s)
+        }
+        ("GET", path) if path.starts_with("/forms/") => {
+            let id = path
+                .trim_start_matches("/forms/")
+                .trim_end_matches(".xml")
+                .to_string();
+            let key = s
+                .keys
+                .get(&id)
+                .map(|k| format!(" base64RsaPublicKey=\"{k}\""))
+                .unwrap_or_default();
+            (
+                200,
+                String::new(),
+                format!(
+                    "<h:html xmlns:h=\"http://www.w3.org/1999/xhtml\" xmlns=\"http://www.w3.org/2002/xforms\"><h:head><model><instance><data id=\"{id}\"/></instance><submission method=\"post\"{key}/></model></h:head></h:html>"
+                ),
+            )
         }
         _ => (404, String::new(), response("not found")),
     }

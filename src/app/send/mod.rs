@@ -9,6 +9,7 @@
 //! (one it does not, the server recognises by its instanceID: 409, or a
 //! 201 without a duplicate).
 
+pub mod encrypt;
 pub mod http;
 pub mod openrosa;
 pub mod servers;
@@ -240,6 +241,9 @@ pub fn send(
     }
     let mut forms = Forms::default();
     let mut closed: HashMap<String, String> = HashMap::new();
+    // The public key the server's copy of each form carries (Central's
+    // managed encryption), read once per form when it has one to read.
+    let mut server_keys: HashMap<String, Option<String>> = HashMap::new();
     let total = rows.len();
     for (done, row) in rows.iter().enumerate() {
         if progress.stop() {
@@ -258,13 +262,22 @@ pub fn send(
             progress.sent(row, &Sent::Skipped(why), done + 1, total);
             continue;
         }
-        let (body, content_type) = match submission_of(store, &mut forms, row) {
-            Ok(b) => b,
-            Err(e) => {
-                tally.unreadable.push((row.id.clone(), e.to_string()));
-                continue;
-            }
-        };
+        let server_key = server_keys
+            .entry(row.form_id.clone())
+            .or_insert_with(|| {
+                let url = offered.as_ref()?.get(&row.form_id)?.xform.clone()?;
+                let reply = client.get(&url).ok().filter(|r| r.status == 200)?;
+                openrosa::public_key(&reply.body)
+            })
+            .clone();
+        let (body, content_type) =
+            match submission_of(store, &mut forms, row, server_key.as_deref()) {
+                Ok(b) => b,
+                Err(e) => {
+                    tally.unreadable.push((row.id.clone(), e.to_string()));
+                    continue;
+                }
+            };
         // Every try is recorded: the ones that failed as they fail.
         let mut failed_tries: Vec<Attempt> = Vec::new();
         let result = with_retries(
@@ -380,13 +393,20 @@ fn form_key(id: &str, version: &str) -> String {
     }
 }
 
-/// The forms the server offers (id → versions), or `None` when it has no
-/// form list to read (then its submission answers say the same).
+/// A form as the server offers it: its versions, and where its XForm is.
+#[derive(Debug, Default)]
+struct OnServer {
+    versions: HashSet<String>,
+    xform: Option<String>,
+}
+
+/// The forms the server offers (by id), or `None` when it has no form
+/// list to read (then its submission answers say the same).
 fn offered_forms(
     client: &mut Client,
     server: &Server,
     options: &SendOptions,
-) -> Result<Option<HashMap<String, HashSet<String>>>, Stopped> {
+) -> Result<Option<HashMap<String, OnServer>>, Stopped> {
     let url = endpoint(server, "formList");
     match with_retries(options, || client.get(&url), &mut |_, _| {}) {
         Ok(r) if r.status == 401 || r.status == 403 => Err(Stopped::Credentials {
@@ -394,9 +414,13 @@ fn offered_forms(
             message: openrosa::message(&r.body),
         }),
         Ok(r) if r.status == 200 => {
-            let mut map: HashMap<String, HashSet<String>> = HashMap::new();
+            let mut map: HashMap<String, OnServer> = HashMap::new();
             for f in openrosa::form_list(&r.body) {
-                map.entry(f.id).or_default().insert(f.version);
+                let entry = map.entry(f.id).or_default();
+                entry.versions.insert(f.version);
+                if entry.xform.is_none() {
+                    entry.xform = f.download_url;
+                }
             }
             Ok(Some(map))
         }
@@ -406,17 +430,13 @@ fn offered_forms(
 }
 
 /// Why a form's responses cannot go, by the server's form list.
-fn not_offered(
-    offered: &HashMap<String, HashSet<String>>,
-    id: &str,
-    version: &str,
-) -> Option<String> {
+fn not_offered(offered: &HashMap<String, OnServer>, id: &str, version: &str) -> Option<String> {
     match offered.get(id) {
         None => Some(format!(
             "the server has no form {id}: publish it there first"
         )),
-        Some(versions) if !version.is_empty() && !versions.contains(version) => {
-            let mut has: Vec<&str> = versions.iter().map(String::as_str).collect();
+        Some(f) if !version.is_empty() && !f.versions.contains(version) => {
+            let mut has: Vec<&str> = f.versions.iter().map(String::as_str).collect();
             has.sort_unstable();
             Some(format!(
                 "the server has form {id} in version {}, not {version}: publish this version there",
@@ -467,13 +487,24 @@ fn with_retries(
     last.unwrap_or_else(|| Err(NetError::Io("no try was made".into())))
 }
 
+/// Why a response could not be made a submission.
+#[derive(Debug, thiserror::Error)]
+enum NotReady {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Encrypt(#[from] encrypt::EncryptError),
+}
+
 /// A response as a submission body: its XML and its files (the audit log
-/// when its form asks for one).
+/// when its form asks for one), encrypted when its form has a public key
+/// (its own, else the one the server's copy of the form carries).
 fn submission_of(
     store: &Store,
     forms: &mut Forms,
     row: &ResponseRow,
-) -> Result<(Vec<u8>, String), LoadError> {
+    server_key: Option<&str>,
+) -> Result<(Vec<u8>, String), NotReady> {
     let filling = forms.to_read(store, row, clock_for(row))?;
     let xml = render(&filling, row, Format::Xml);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -485,12 +516,27 @@ fn submission_of(
         }
     }
     if filling.form().audit {
-        let rows = store.audit_log(&row.id)?;
+        let rows = store.audit_log(&row.id).map_err(LoadError::from)?;
         files.push((
             "audit.csv".into(),
             crate::export::audit::audit_csv(&rows, &filling.form().root_name),
         ));
     }
+    let key = filling.form().public_key.as_deref().or(server_key);
+    let (xml, files) = match key {
+        Some(key) => {
+            let sealed = encrypt::seal(
+                key,
+                &row.form_id,
+                &filling.form().version,
+                &crate::export::json::uuid_uri(&row.id),
+                &xml,
+                &files,
+            )?;
+            (sealed.manifest, sealed.files)
+        }
+        None => (xml, files),
+    };
     let mut parts = vec![openrosa::Part {
         name: "xml_submission_file",
         filename: "submission.xml",
@@ -501,7 +547,11 @@ fn submission_of(
         parts.push(openrosa::Part {
             name,
             filename: name,
-            content_type: openrosa::content_type(name),
+            content_type: if key.is_some() {
+                "application/octet-stream"
+            } else {
+                openrosa::content_type(name)
+            },
             bytes,
         });
     }
