@@ -190,26 +190,44 @@ pub(super) fn send<W: Write>(
     } else {
         0
     };
-    let pass = match (&server.username, needs && waiting > 0) {
-        (Some(user), true) => Some(
-            match servers::saved_password(data_dir, &server.name).map_err(|e| e.to_string())? {
-                Some(p) if !from_stdin => p,
-                _ => password(
-                    from_stdin,
-                    &format!("password of {user} on {}: ", server.name),
-                )?,
-            },
-        ),
+    let saved = servers::saved_password(data_dir, &server.name).map_err(|e| e.to_string())?;
+    let asking = needs && waiting > 0 && (from_stdin || saved.is_none());
+    let prompt = format!(
+        "password of {} on {}: ",
+        server.username.as_deref().unwrap_or_default(),
+        server.name
+    );
+    let mut pass = match (&server.username, needs && waiting > 0) {
+        (Some(_), true) => match &saved {
+            Some(p) if !from_stdin => Some(p.clone()),
+            _ => Some(password(from_stdin, &prompt)?),
+        },
         _ => None,
     };
-    let tally = send::send(
-        &mut store,
-        &server,
-        pass.as_deref(),
-        &options,
-        &mut Report { out },
-    )
-    .map_err(|e| e.to_string())?;
+    // A password typed on the terminal and refused is asked again (twice).
+    let mut tries = 0;
+    let tally = loop {
+        let tally = send::send(
+            &mut store,
+            &server,
+            pass.as_deref(),
+            &options,
+            &mut Report { out: &mut *out },
+        )
+        .map_err(|e| e.to_string())?;
+        let refused = matches!(tally.stopped, Some(Stopped::Credentials { .. }))
+            && tally.sent + tally.already == 0;
+        if refused && asking && !from_stdin && tries < 2 {
+            tries += 1;
+            error(&format!(
+                "{} refused the password: type it again",
+                server.name
+            ));
+            pass = Some(password(false, &prompt)?);
+            continue;
+        }
+        break tally;
+    };
     if tally.waiting == 0 {
         out.line(&format!("nothing to send to {}", server.name));
         return Ok(0);
