@@ -9,7 +9,7 @@
 
 use super::Forms;
 use crate::form::{self, FormBundle};
-use crate::store::{Carried, Status, Store, StoreError};
+use crate::store::{Carried, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -100,16 +100,8 @@ pub fn write(store: &mut Store, out: &Path, all: bool) -> Result<BundleTally, Bu
     } else {
         store.bundled_or_sent()?
     };
-    let mut rows = Vec::new();
-    let mut cursor = None;
-    loop {
-        let (batch, next) = store.batch(&[Status::Complete, Status::Exported], cursor, 1000)?;
-        if batch.is_empty() {
-            break;
-        }
-        cursor = next;
-        rows.extend(batch.into_iter().filter(|r| !skip.contains(&r.id)));
-    }
+    let mut rows = super::finished_rows(store)?;
+    rows.retain(|r| !skip.contains(&r.id));
     let mut tally = BundleTally::default();
     if rows.is_empty() {
         return Ok(tally);

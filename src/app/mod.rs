@@ -88,6 +88,29 @@ pub fn clock_for(row: &ResponseRow) -> Clock {
         .unwrap_or(Clock::System)
 }
 
+/// Every finished (complete or exported) response in stored order, the
+/// keying entries of a paper under verification left out (its verified
+/// result stands for it): what publishing, sending and bundling go through.
+pub fn finished_rows(store: &Store) -> Result<Vec<ResponseRow>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (rows, next) = store.batch(
+            &[
+                crate::store::Status::Complete,
+                crate::store::Status::Exported,
+            ],
+            cursor,
+            1000,
+        )?;
+        if rows.is_empty() {
+            return Ok(out);
+        }
+        cursor = next;
+        out.extend(rows);
+    }
+}
+
 /// Compiled forms by hash, so that listing or exporting many responses
 /// compiles each form once.
 #[derive(Default)]

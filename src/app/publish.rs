@@ -11,7 +11,7 @@ use crate::engine::Filling;
 use crate::form::Form;
 use crate::lang::Lang;
 use crate::publish::{Catalogue, DEFAULT_FORM_ID, Layout, LayoutError};
-use crate::store::{ResponseRow, Status, Store, StoreError};
+use crate::store::{ResponseRow, Store, StoreError};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -107,16 +107,7 @@ pub fn gather(
     layout: Option<(&Layout, &str)>,
     lang: Lang,
 ) -> Result<Gathered, PublishError> {
-    let mut rows: Vec<ResponseRow> = Vec::new();
-    let mut cursor = None;
-    loop {
-        let (batch, next) = store.batch(&[Status::Complete, Status::Exported], cursor, 1000)?;
-        if batch.is_empty() {
-            break;
-        }
-        cursor = next;
-        rows.extend(batch);
-    }
+    let mut rows: Vec<ResponseRow> = super::finished_rows(store)?;
     let ids: BTreeSet<&str> = rows.iter().map(|r| r.form_id.as_str()).collect();
     let chosen = match form_id {
         Some(f) if ids.contains(f) => f.to_string(),

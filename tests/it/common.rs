@@ -226,3 +226,34 @@ pub fn hand_row(form: &Form, status: Status) -> ResponseRow {
         exported_at: None,
     }
 }
+
+/// `COMPLETE` with some answers replaced (by data path).
+pub fn complete_with(
+    changes: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&str, &str)> = COMPLETE
+        .iter()
+        .copied()
+        .filter(|(p, _)| !changes.iter().any(|(c, _)| c == p))
+        .collect();
+    out.extend_from_slice(changes);
+    out
+}
+
+/// A new finished version of the finished response `old`, with one answer
+/// changed (as the TUI's edit does); its id.
+pub fn edit(store: &mut Store, old: &str, path: &str, value: &str) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    let at = "2020-06-01T10:00:00.000+02:00";
+    store
+        .new_version(old, &id, OPERATOR, at)
+        .expect("new version");
+    let s = Summary::default();
+    store
+        .save_answer(&id, path, Some(value), OPERATOR, &s, at)
+        .expect("saved");
+    store
+        .finalize(&id, &s, "it", &[], "test", "2020-06-01T10:05:00.000+02:00")
+        .expect("finalized");
+    id
+}

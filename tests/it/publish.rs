@@ -11,15 +11,8 @@ use rileva::store::{Status, Store};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// COMPLETE with some answers replaced (by data path).
-fn answers<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut out: Vec<(&str, &str)> = COMPLETE
-        .iter()
-        .copied()
-        .filter(|(p, _)| !changes.iter().any(|(c, _)| c == p))
-        .collect();
-    out.extend_from_slice(changes);
-    out
+fn answers(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    common::complete_with(changes)
 }
 
 /// Three practices: full consent (Lazio), body only (Piemonte, a title
@@ -186,21 +179,7 @@ fn publishing_again_changes_only_what_changed() {
 
     // An edit keeps the address; a withdrawn consent removes the page.
     let mut store = Store::open(data.path()).expect("store");
-    let edit = |store: &mut Store, old: &str, path: &str, value: &str| {
-        let id = uuid::Uuid::new_v4().to_string();
-        let at = "2020-06-01T10:00:00.000+02:00";
-        store
-            .new_version(old, &id, common::OPERATOR, at)
-            .expect("new version");
-        let s = rileva::store::Summary::default();
-        store
-            .save_answer(&id, path, Some(value), common::OPERATOR, &s, at)
-            .expect("saved");
-        store
-            .finalize(&id, &s, "it", &[], "test", "2020-06-01T10:05:00.000+02:00")
-            .expect("finalized");
-        id
-    };
+    let edit = common::edit;
     edit(&mut store, &body, "/sez_B/B01", "Pronto intervento sociale");
     let draft = uuid::Uuid::new_v4().to_string();
     let withdrawn = edit(&mut store, &full, "/sez_G/G04", "no");

@@ -210,26 +210,7 @@ fn an_edit_goes_after_its_original_as_a_new_version() {
     let stub = Stub::start(TOKEN_PATH, &[FORM]);
     cli(data.path(), &["server", "add", "c", &stub.base]);
     let edit = |store: &mut Store, old: &str| {
-        let id = uuid::Uuid::new_v4().to_string();
-        let at = "2020-06-01T10:00:00.000+02:00";
-        store
-            .new_version(old, &id, common::OPERATOR, at)
-            .expect("new version");
-        let s = rileva::store::Summary::default();
-        store
-            .save_answer(
-                &id,
-                "/sez_B/B01",
-                Some("Spesa e farmaci a domicilio"),
-                common::OPERATOR,
-                &s,
-                at,
-            )
-            .expect("saved");
-        store
-            .finalize(&id, &s, "it", &[], "test", at)
-            .expect("finalized");
-        id
+        common::edit(store, old, "/sez_B/B01", "Spesa e farmaci a domicilio")
     };
     // Edited before it was ever sent: both go, the original first.
     let mut store = Store::open(data.path()).expect("store");

@@ -383,6 +383,24 @@ fn parts(req: &Request) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// What Central answers for an instanceID it has: 409 by its REST API,
+/// 201 without a duplicate by its OpenRosa endpoint.
+fn duplicate(s: &State) -> (u16, String, String) {
+    if s.openrosa_duplicates {
+        (
+            201,
+            String::new(),
+            response("full submission upload was successful!"),
+        )
+    } else {
+        (
+            409,
+            String::new(),
+            response("A resource already exists with instanceID."),
+        )
+    }
+}
+
 fn submit(req: &Request, s: &mut State) -> (u16, String, String) {
     let parts = parts(req);
     let Some((_, xml)) = parts.iter().find(|(n, _)| n == "xml_submission_file") else {
@@ -440,19 +458,7 @@ fn submit(req: &Request, s: &mut State) -> (u16, String, String) {
                 .any(|v| element(v, "instanceID").as_deref() == Some(&id))
         });
         if already {
-            return if s.openrosa_duplicates {
-                (
-                    201,
-                    String::new(),
-                    response("full submission upload was successful!"),
-                )
-            } else {
-                (
-                    409,
-                    String::new(),
-                    response("A submission already exists with this ID, but with different XML."),
-                )
-            };
+            return duplicate(s);
         }
         if let Some(k) = s.instances.get_mut(&root) {
             k.versions.push(xml);
@@ -472,19 +478,7 @@ fn submit(req: &Request, s: &mut State) -> (u16, String, String) {
                 .any(|v| element(v, "instanceID").as_deref() == Some(&id))
         });
     if known {
-        return if s.openrosa_duplicates {
-            (
-                201,
-                String::new(),
-                response("full submission upload was successful!"),
-            )
-        } else {
-            (
-                409,
-                String::new(),
-                response("A resource already exists with instanceID."),
-            )
-        };
+        return duplicate(s);
     }
     s.instances.insert(
         id,

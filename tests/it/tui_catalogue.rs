@@ -10,13 +10,7 @@ use rileva::form::FormBundle;
 use rileva::tui::state::Screen;
 
 fn with(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&str, &str)> = COMPLETE
-        .iter()
-        .copied()
-        .filter(|(p, _)| !changes.iter().any(|(c, _)| c == p))
-        .collect();
-    out.extend_from_slice(changes);
-    out
+    common::complete_with(changes)
 }
 
 /// Three practices with consent (Lazio, Piemonte, Lombardia) and one without.

@@ -16,7 +16,7 @@ pub mod servers;
 
 use super::export::{Format, render};
 use super::{Forms, LoadError, clock_for};
-use crate::store::{Attempt, ResponseRow, Server, ServerKind, Status, Store, StoreError};
+use crate::store::{Attempt, ResponseRow, Server, ServerKind, Store, StoreError};
 use http::{Client, Login, NetError, Reply};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
@@ -162,17 +162,9 @@ pub fn choose_server(store: &Store, name: Option<&str>) -> Result<Server, SendEr
 /// The responses not yet on `server`, in the order they were stored.
 pub fn waiting(store: &Store, server: &str) -> Result<Vec<ResponseRow>, StoreError> {
     let there = store.delivered_to(server)?;
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let (rows, next) = store.batch(&[Status::Complete, Status::Exported], cursor, 1000)?;
-        if rows.is_empty() {
-            break;
-        }
-        cursor = next;
-        out.extend(rows.into_iter().filter(|r| !there.contains(&r.id)));
-    }
-    Ok(out)
+    let mut rows = super::finished_rows(store)?;
+    rows.retain(|r| !there.contains(&r.id));
+    Ok(rows)
 }
 
 /// The submission and form-list addresses below a server's base URL.
