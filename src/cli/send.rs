@@ -276,7 +276,7 @@ pub(super) fn send<W: Write>(
         Some(Stopped::Asked) => error("stopped on request; the rest stays queued"),
         None => {}
     }
-    let left = tally.waiting - tally.sent - tally.already;
+    let left = tally.left();
     out.line(&format!(
         "{}: {} sent, {} already there, {} left to send",
         server.name, tally.sent, tally.already, left

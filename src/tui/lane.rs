@@ -206,6 +206,7 @@ fn send(
         &SendOptions::default(),
         &mut report,
     )?;
+    let left = t.left();
     let mut stopped = match t.stopped {
         Some(Stopped::Credentials { status, message }) => Some(format!("{status} {message}")),
         Some(Stopped::Unreachable(why)) => Some(why),
@@ -220,7 +221,7 @@ fn send(
         server: server.name,
         sent: t.sent,
         already: t.already,
-        left: t.waiting - t.sent - t.already,
+        left,
         stopped,
     })
 }

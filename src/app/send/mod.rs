@@ -76,6 +76,13 @@ pub struct SendTally {
     pub would_send: BTreeMap<String, usize>,
 }
 
+impl SendTally {
+    /// Responses still waiting for the server after the run.
+    pub fn left(&self) -> usize {
+        self.waiting.saturating_sub(self.sent + self.already)
+    }
+}
+
 /// Why a run stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stopped {
