@@ -187,6 +187,20 @@ pub fn gather(
     })
 }
 
+/// The catalogue the screens show: `form`'s finished practices, as its own
+/// layout shows them; an empty one when it has none yet (other forms in the
+/// data directory are not the screens' concern).
+pub fn gather_for(store: &Store, form: &Form, lang: Lang) -> Result<Gathered, PublishError> {
+    match gather(store, Some(&form.id), None, lang) {
+        Err(PublishError::NoSuchForm(_)) => Ok(Gathered {
+            catalogue: Catalogue::new(form, Layout::for_form(form), lang),
+            form_id: form.id.clone(),
+            unreadable: Vec::new(),
+        }),
+        other => other,
+    }
+}
+
 /// The id of a response's first version, through the finished versions it
 /// replaced.
 fn first_version<'a>(row: &'a ResponseRow, finished: &HashMap<&str, &'a ResponseRow>) -> &'a str {

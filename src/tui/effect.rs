@@ -325,7 +325,10 @@ impl Runtime {
                 Ok(Outcome::SendStarted)
             }
             Effect::LoadCatalogue { lang } => {
-                self.lane.submit(Job::Catalogue { lang });
+                self.lane.submit(Job::Catalogue {
+                    lang,
+                    form: super::lane::FormRef(self.form.clone()),
+                });
                 Ok(Outcome::Queued)
             }
             Effect::Refresh { offsets } => {

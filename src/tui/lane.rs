@@ -16,6 +16,16 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// A form a job is about (the same when its definition's hash is).
+#[derive(Debug, Clone)]
+pub struct FormRef(pub Arc<crate::form::Form>);
+
+impl PartialEq for FormRef {
+    fn eq(&self, other: &FormRef) -> bool {
+        self.0.sha256 == other.0.sha256
+    }
+}
+
 /// Work for the lane.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Job {
@@ -26,8 +36,12 @@ pub enum Job {
         format: Format,
         dir: PathBuf,
     },
-    /// The catalogue of finished practices, in an interface language.
-    Catalogue { lang: crate::lang::Lang },
+    /// The catalogue of the form's finished practices, in an interface
+    /// language.
+    Catalogue {
+        lang: crate::lang::Lang,
+        form: FormRef,
+    },
     /// What waits for the server (the only one) goes there; a password
     /// only if one is saved in `data_dir`.
     Send { data_dir: PathBuf },
@@ -166,10 +180,12 @@ fn run(store: &mut Store, job: Job, outbox: &Sender<Action>, stop: &AtomicBool) 
                 Err(e) => Outcome::JobFailed(Failure::Export(e)),
             }
         }
-        Job::Catalogue { lang } => match crate::app::publish::gather(store, None, None, lang) {
-            Ok(g) => Outcome::Catalogue(Box::new(g)),
-            Err(e) => Outcome::JobFailed(Failure::Publish(e)),
-        },
+        Job::Catalogue { lang, form } => {
+            match crate::app::publish::gather_for(store, &form.0, lang) {
+                Ok(g) => Outcome::Catalogue(Box::new(g)),
+                Err(e) => Outcome::JobFailed(Failure::Publish(e)),
+            }
+        }
         Job::Send { data_dir } => match send(store, &data_dir, outbox, stop) {
             Ok(o) => o,
             Err(e) => Outcome::JobFailed(Failure::Send(e)),

@@ -178,3 +178,30 @@ proptest! {
         }
     }
 }
+
+/// The screens show the catalogue of their own form: practices of another
+/// form in the same data directory neither show nor stop it.
+#[test]
+fn another_forms_responses_are_not_the_catalogues() {
+    let mut other = Harness::with_bundle(FormBundle {
+        definition: r#"{"format":"rileva-form/1","settings":{"form_id":"altro"},"survey":[
+            {"type":"text","name":"x","label":"X"}]}"#
+            .into(),
+        files: Default::default(),
+    });
+    other.keys("Anna<Enter>nciao<Enter>fs");
+    let Harness { dir, rt, .. } = other;
+    drop(rt);
+    let mut h = Harness::in_dir(dir, FormBundle::embedded_default());
+    h.keys("c");
+    h.finish_lane();
+    let s = h.screen(80, 24);
+    assert!(s.contains("Nessuna pratica completata da mostrare"), "{s}");
+    h.keys("<Esc>");
+    common::create(h.dir.path(), COMPLETE, true, 1);
+    h.keys("c");
+    h.finish_lane();
+    let s = h.screen(80, 24);
+    assert!(s.contains("1 pratica su 1"), "the default form's own: {s}");
+    assert!(!s.contains("ciao"));
+}
