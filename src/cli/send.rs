@@ -257,13 +257,9 @@ pub(super) fn send<W: Write>(
     }
     match &tally.stopped {
         Some(Stopped::Credentials { status, message }) => error(&format!(
-            "{} refused the credentials ({status}{}): check the user and password{}",
+            "{} refused the credentials ({}): check the user and password{}",
             server.name,
-            if message.is_empty() {
-                String::new()
-            } else {
-                format!(" {message}")
-            },
+            send::refusal(*status, message),
             if server.kind == ServerKind::Token {
                 " (an App User's token may have been revoked: add the server again with a new URL)"
             } else {

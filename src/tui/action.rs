@@ -58,6 +58,10 @@ pub enum Outcome {
     Queued,
     /// A send went to the background lane.
     SendStarted,
+    /// A send needs the operator to say which server.
+    ChooseServer(Vec<String>),
+    /// A send needs a password.
+    AskPassword(super::state::SendPrompt),
     /// The lane's send is done.
     SendDone {
         server: String,
@@ -65,6 +69,8 @@ pub enum Outcome {
         already: usize,
         left: usize,
         stopped: Option<String>,
+        /// The server refused the password: ask for one.
+        ask: Option<super::state::SendPrompt>,
     },
     /// The catalogue of practices, read by the lane.
     Catalogue(Box<crate::app::publish::Gathered>),

@@ -115,9 +115,14 @@ pub enum Effect {
         slot: crate::engine::Slot,
         typed: String,
     },
-    /// The complete responses not yet on the server, sent in the
-    /// background lane.
-    Send,
+    /// The complete responses not yet on a server, sent in the background
+    /// lane: to the server named (else the only one), with the password
+    /// given (else the saved one, unless `fresh`: it was refused).
+    Send {
+        server: Option<String>,
+        password: Option<crate::app::send::Secret>,
+        fresh: bool,
+    },
     /// The catalogue of practices, read in the background lane.
     LoadCatalogue {
         lang: crate::lang::Lang,
@@ -162,6 +167,58 @@ impl Runtime {
             let mut out = std::io::stdout();
             let _ = out.write_all(b"\x07").and_then(|()| out.flush());
         }
+    }
+
+    /// A send, once it is known where to and with what password: the lane
+    /// takes it. Several servers and none named, or a password needed and
+    /// none at hand, come back as prompts.
+    fn send(
+        &mut self,
+        name: Option<String>,
+        password: Option<crate::app::send::Secret>,
+        fresh: bool,
+    ) -> Result<Outcome, Failure> {
+        use crate::app::send::{SendError, servers::saved_password};
+        let mut servers = self.store.servers()?;
+        let server = match name {
+            Some(n) => servers
+                .into_iter()
+                .find(|s| s.name == n)
+                .ok_or(Failure::Send(SendError::NoServer(n)))?,
+            None if servers.len() > 1 => {
+                return Ok(Outcome::ChooseServer(
+                    servers.into_iter().map(|s| s.name).collect(),
+                ));
+            }
+            None => servers.pop().ok_or(Failure::Send(SendError::NoServers))?,
+        };
+        let password = match (&server.username, password) {
+            (None, _) => None,
+            (Some(_), Some(typed)) => Some(typed),
+            (Some(user), None) => {
+                let saved = match fresh {
+                    true => None,
+                    false => saved_password(&self.data_dir, &server.name)
+                        .map_err(|e| Failure::Send(e.into()))?,
+                };
+                match saved {
+                    Some(p) => Some(crate::app::send::Secret(p)),
+                    None => {
+                        return Ok(Outcome::AskPassword(super::state::SendPrompt {
+                            user: user.clone(),
+                            server: server.name,
+                            url: server.url,
+                            refused: None,
+                        }));
+                    }
+                }
+            }
+        };
+        self.lane.submit(Job::Send {
+            server: server.name,
+            password,
+        });
+        Ok(Outcome::SendStarted)
     }
 
     fn load_start(&mut self, offsets: [usize; 2]) -> Result<Outcome, StoreError> {
@@ -318,12 +375,11 @@ impl Runtime {
                 });
                 Ok(Outcome::JobStarted)
             }
-            Effect::Send => {
-                self.lane.submit(Job::Send {
-                    data_dir: self.data_dir.clone(),
-                });
-                Ok(Outcome::SendStarted)
-            }
+            Effect::Send {
+                server,
+                password,
+                fresh,
+            } => self.send(server, password, fresh),
             Effect::LoadCatalogue { lang } => {
                 self.lane.submit(Job::Catalogue {
                     lang,
@@ -455,7 +511,7 @@ impl Runtime {
                             .take(12)
                             .collect()
                     }
-                    Task::Operator | Task::Paper => Vec::new(),
+                    Task::Operator | Task::Paper | Task::Server | Task::Password => Vec::new(),
                 };
                 Ok(Outcome::Waiting(papers))
             }

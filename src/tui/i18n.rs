@@ -107,6 +107,14 @@ strings! {
     SENT_ALREADY = "già sul server", "already on the server";
     SENT_LEFT = "da inviare", "left to send";
     SENT_STOPPED = "interrotto", "stopped";
+    SERVER_TITLE = "Inviare a quale server?", "Send to which server?";
+    SERVER_PROMPT = "Nome o numero del server (Invio da solo: il primo)", "The server's name or number (Enter alone: the first)";
+    SERVER_UNKNOWN = "Nessun server con questo nome o numero", "No server has this name or number";
+    SERVERS = "Server", "Servers";
+    PASSWORD_TITLE = "Password per l'invio", "Password for sending";
+    PASSWORD_PROMPT = "non viene salvata: vale per questo invio", "not saved: for this send only";
+    PASSWORD_EMPTY = "Scrivere la password", "Type the password";
+    PASSWORD_REFUSED = "Rifiutata dal server", "Refused by the server";
     EXPORTED_TO = "Esportate", "Exported";
     EXPORTED_NOTHING = "Niente da esportare", "Nothing to export";
     UNREADABLE = "non leggibili (`rileva check`)", "could not be read (`rileva check`)";

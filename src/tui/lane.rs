@@ -42,9 +42,11 @@ pub enum Job {
         lang: crate::lang::Lang,
         form: FormRef,
     },
-    /// What waits for the server (the only one) goes there; a password
-    /// only if one is saved in `data_dir`.
-    Send { data_dir: PathBuf },
+    /// What waits for a server goes there, with the password it needs.
+    Send {
+        server: String,
+        password: Option<crate::app::send::Secret>,
+    },
 }
 
 pub struct Lane {
@@ -186,30 +188,24 @@ fn run(store: &mut Store, job: Job, outbox: &Sender<Action>, stop: &AtomicBool) 
                 Err(e) => Outcome::JobFailed(Failure::Publish(e)),
             }
         }
-        Job::Send { data_dir } => match send(store, &data_dir, outbox, stop) {
+        Job::Send { server, password } => match send(store, &server, password, outbox, stop) {
             Ok(o) => o,
             Err(e) => Outcome::JobFailed(Failure::Send(e)),
         },
     }
 }
 
-/// A send from the screens: to the only server, with a saved password
-/// when it needs one (the screens never ask for one).
+/// A send from the screens, to a server chosen there, with the password
+/// typed or saved when it needs one.
 fn send(
     store: &mut Store,
-    data_dir: &Path,
+    server: &str,
+    password: Option<crate::app::send::Secret>,
     outbox: &Sender<Action>,
     stop: &AtomicBool,
 ) -> Result<Outcome, crate::app::send::SendError> {
-    use crate::app::send::{self, SendError, SendOptions, Stopped, servers};
-    let server = send::choose_server(store, None)?;
-    let password = match &server.username {
-        Some(_) => Some(
-            servers::saved_password(data_dir, &server.name)?
-                .ok_or_else(|| SendError::NeedsPassword(server.name.clone()))?,
-        ),
-        None => None,
-    };
+    use crate::app::send::{self, SendOptions, Stopped};
+    let server = send::choose_server(store, Some(server))?;
     let mut report = SendReport {
         outbox,
         stop,
@@ -218,13 +214,27 @@ fn send(
     let t = send::send(
         store,
         &server,
-        password.as_deref(),
+        password.as_ref().map(|p| p.0.as_str()),
         &SendOptions::default(),
         &mut report,
     )?;
     let left = t.left();
+    let mut ask = None;
     let mut stopped = match t.stopped {
-        Some(Stopped::Credentials { status, message }) => Some(format!("{status} {message}")),
+        Some(Stopped::Credentials { status, message }) => {
+            let said = send::refusal(status, &message);
+            // A password can be typed again; a token refused cannot.
+            ask = server
+                .username
+                .clone()
+                .map(|user| crate::tui::state::SendPrompt {
+                    server: server.name.clone(),
+                    user,
+                    url: server.url.clone(),
+                    refused: Some(said.clone()),
+                });
+            Some(said)
+        }
         Some(Stopped::Unreachable(why)) => Some(why),
         Some(Stopped::Asked) | None => None,
     };
@@ -239,6 +249,7 @@ fn send(
         already: t.already,
         left,
         stopped,
+        ask,
     })
 }
 

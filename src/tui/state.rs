@@ -32,6 +32,9 @@ pub struct App {
     pub keying: Keying,
     /// This keying session's figures (from start to quit).
     pub session: Session,
+    /// The server that refused the saved password: the next send asks for
+    /// one instead.
+    pub send_refused: Option<String>,
 }
 
 /// How keying from paper behaves (command-line settings).
@@ -167,6 +170,21 @@ pub enum Task {
     Verify,
     /// The number of a paper whose two entries differ, to reconcile.
     Reconcile,
+    /// Which server a send goes to (there are several).
+    Server,
+    /// The password a send needs (none is saved, or the saved one was
+    /// refused): used for that send only, never stored.
+    Password,
+}
+
+/// Whom a password prompt is for, and why it asks again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendPrompt {
+    pub server: String,
+    pub user: String,
+    pub url: String,
+    /// What the server said when it refused the last password.
+    pub refused: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -176,8 +194,11 @@ pub struct OperatorScreen {
     pub can_cancel: bool,
     pub error: bool,
     pub task: Task,
-    /// The papers waiting for this task (their numbers only), as read.
+    /// The papers waiting for this task (their numbers only), as read; or
+    /// the servers to choose from.
     pub waiting: Vec<String>,
+    /// Whom a password is asked for.
+    pub send: Option<SendPrompt>,
 }
 
 impl OperatorScreen {
@@ -188,6 +209,7 @@ impl OperatorScreen {
             error: false,
             task: Task::Operator,
             waiting: Vec::new(),
+            send: None,
         }
     }
 
@@ -200,6 +222,26 @@ impl OperatorScreen {
             error: false,
             task,
             waiting: Vec::new(),
+            send: None,
+        }
+    }
+
+    /// Which of several servers a send goes to.
+    pub fn servers(names: Vec<String>) -> OperatorScreen {
+        OperatorScreen {
+            waiting: names,
+            ..OperatorScreen::paper(Task::Server)
+        }
+    }
+
+    /// The password for a send, typed unseen.
+    pub fn password(to: SendPrompt) -> OperatorScreen {
+        let mut editor = editor("", false);
+        editor.set_mask_char('•');
+        OperatorScreen {
+            editor,
+            send: Some(to),
+            ..OperatorScreen::paper(Task::Password)
         }
     }
 }
@@ -335,6 +377,7 @@ impl App {
             job: None,
             keying: Keying::default(),
             session: Session::default(),
+            send_refused: None,
         }
     }
 

@@ -14,6 +14,8 @@ pub mod http;
 pub mod openrosa;
 pub mod servers;
 
+pub use openrosa::refusal;
+
 use super::export::{Format, render};
 use super::{Forms, LoadError, clock_for};
 use crate::store::{Attempt, ResponseRow, Server, ServerKind, Store, StoreError};
@@ -94,6 +96,17 @@ pub enum Stopped {
     Asked,
 }
 
+/// A password on its way to a send, typed or read from the saved ones:
+/// `{:?}` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SendError {
     #[error(transparent)]
@@ -104,10 +117,6 @@ pub enum SendError {
     NoServers,
     #[error("several servers ({0}): choose one with --server")]
     Which(String),
-    #[error(
-        "{0} needs a password, and none is saved: send with `rileva send` on the command line (it asks), or add the server with --save-password"
-    )]
-    NeedsPassword(String),
     #[error(transparent)]
     Passwords(#[from] servers::ServerError),
 }
@@ -128,9 +137,6 @@ impl SendError {
             (SendError::Which(all), Lang::It) => {
                 format!("più server ({all}): inviare con `rileva send --server NOME`")
             }
-            (SendError::NeedsPassword(n), Lang::It) => format!(
-                "{n} chiede una password e non ne è salvata: inviare con `rileva send` dalla riga di comando (la chiede), o aggiungere il server con --save-password"
-            ),
             (SendError::Passwords(e), Lang::It) => format!("password salvate illeggibili: {e}"),
         }
     }

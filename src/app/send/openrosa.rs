@@ -64,6 +64,16 @@ pub fn form_list(xml: &str) -> Vec<Offered> {
     out
 }
 
+/// A refusal as the operator reads it: the status, then the server's
+/// message when it gave one ("401", "403 Forbidden").
+pub fn refusal(status: u16, message: &str) -> String {
+    if message.is_empty() {
+        status.to_string()
+    } else {
+        format!("{status} {message}")
+    }
+}
+
 /// The `<message>` of an OpenRosa response, else the body's first line.
 pub fn message(body: &str) -> String {
     let mut reader = Reader::from_str(body);
@@ -195,6 +205,13 @@ pub fn content_type(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_says_the_status_and_the_message_only_when_there_is_one() {
+        assert_eq!(refusal(401, ""), "401");
+        assert_eq!(refusal(403, "Forbidden"), "403 Forbidden");
+        assert_eq!(refusal(401, &message("")), "401");
+    }
 
     #[test]
     fn a_form_list_gives_ids_versions_and_addresses() {

@@ -196,8 +196,8 @@ pub const BINDINGS: &[Binding] = &[
         modes: &[Start],
         cmd: Cmd::Send,
         help: tr!(
-            "Invia al server le risposte completate non ancora inviate, mentre si continua a lavorare (il server si aggiunge con rileva server add)",
-            "Send the completed responses not yet sent to the server while you go on working (add the server with rileva server add)"
+            "Invia al server le risposte completate non ancora inviate, mentre si continua a lavorare (il server si aggiunge con rileva server add; con più server chiede quale, e la password quando serve)",
+            "Send the completed responses not yet sent to the server while you go on working (add the server with rileva server add; with several servers it asks which, and the password when one is needed)"
         ),
         hint: None,
     },

@@ -162,6 +162,9 @@ fn operator(app: &mut App, action: Action) -> Vec<Effect> {
             s.error = false;
         }
         Action::Paste(text) => crate::tui::screens::question::paste(&mut s.editor, &text, false),
+        Action::Cmd(Cmd::Confirm) if matches!(s.task, Task::Server | Task::Password) => {
+            return send_prompted(app);
+        }
         Action::Cmd(Cmd::Confirm) => {
             let mut name = crate::tui::screens::question::editor_text(&s.editor)
                 .trim()
@@ -185,6 +188,7 @@ fn operator(app: &mut App, action: Action) -> Vec<Effect> {
                     },
                     Task::Reconcile => Effect::Reconcile { paper: name },
                     Task::Operator => Effect::SaveOperator(name),
+                    Task::Server | Task::Password => return send_prompted(app),
                 }];
             }
         }
@@ -192,6 +196,57 @@ fn operator(app: &mut App, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Enter on the prompt for a send's server or password: the send goes
+/// on with what was typed, from the start screen.
+fn send_prompted(app: &mut App) -> Vec<Effect> {
+    let Screen::Operator(s) = &mut app.screen else {
+        return Vec::new();
+    };
+    let typed = crate::tui::screens::question::editor_text(&s.editor);
+    let effect = match (&s.task, &s.send) {
+        (Task::Password, Some(to)) if !typed.is_empty() => Effect::Send {
+            server: Some(to.server.clone()),
+            password: Some(crate::app::send::Secret(typed)),
+            fresh: true,
+        },
+        (Task::Server, _) => match chosen(&s.waiting, typed.trim()) {
+            Some(name) => Effect::Send {
+                server: Some(name),
+                password: None,
+                fresh: app.send_refused.is_some(),
+            },
+            None => {
+                s.error = true;
+                return Vec::new();
+            }
+        },
+        _ => {
+            s.error = true;
+            return Vec::new();
+        }
+    };
+    let busy = app.job.is_some();
+    let mut effects = to_start(app);
+    match busy {
+        true => app.flash = Some(Flash::Info(&i18n::JOB_BUSY)),
+        false => effects.push(effect),
+    }
+    effects
+}
+
+/// The server a prompt's answer names: by name, by its number in the list,
+/// or (nothing typed) the first.
+fn chosen(servers: &[String], typed: &str) -> Option<String> {
+    if typed.is_empty() {
+        return servers.first().cloned();
+    }
+    if let Some(found) = servers.iter().find(|s| s.as_str() == typed) {
+        return Some(found.clone());
+    }
+    let n: usize = typed.parse().ok()?;
+    servers.get(n.checked_sub(1)?).cloned()
 }
 
 /// The start screen read again where it is (its counts changed).
@@ -233,7 +288,11 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
                 app.flash = Some(Flash::Info(&i18n::JOB_BUSY));
                 return Vec::new();
             }
-            return vec![Effect::Send];
+            return vec![Effect::Send {
+                server: None,
+                password: None,
+                fresh: app.send_refused.is_some(),
+            }];
         }
         Action::Cmd(Cmd::New) if !app.keying.transcribe => {
             return vec![Effect::Create {

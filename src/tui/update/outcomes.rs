@@ -12,7 +12,7 @@ use crate::tui::i18n;
 use crate::tui::screens::lists::Review;
 use crate::tui::screens::question::Page;
 use crate::tui::screens::reconcile::Reconcile;
-use crate::tui::state::{App, Fill, Flash, Leaving, Screen, View};
+use crate::tui::state::{App, Fill, Flash, Leaving, OperatorScreen, Screen, View};
 
 pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
     match outcome {
@@ -81,14 +81,28 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             app.flash = None;
             Vec::new()
         }
+        Outcome::ChooseServer(names) => {
+            if matches!(app.screen, Screen::Start(_)) {
+                app.screen = Screen::Operator(Box::new(OperatorScreen::servers(names)));
+            }
+            Vec::new()
+        }
+        Outcome::AskPassword(to) => {
+            if matches!(app.screen, Screen::Start(_)) {
+                app.screen = Screen::Operator(Box::new(OperatorScreen::password(to)));
+            }
+            Vec::new()
+        }
         Outcome::SendDone {
             server,
             sent,
             already,
             left,
             stopped,
+            ask,
         } => {
             app.job = None;
+            app.send_refused = ask.as_ref().map(|to| to.server.clone());
             app.flash = Some(Flash::Sent {
                 server,
                 sent,
@@ -96,6 +110,12 @@ pub(super) fn done(app: &mut App, outcome: Outcome) -> Vec<Effect> {
                 left,
                 stopped,
             });
+            // Refused on the start screen: the password is asked again at
+            // once (elsewhere, the next send asks).
+            if let (Some(to), Screen::Start(_)) = (ask, &app.screen) {
+                app.screen = Screen::Operator(Box::new(OperatorScreen::password(to)));
+                return Vec::new();
+            }
             reload_start(app)
         }
         Outcome::Catalogue(g) => {

@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, theme: Theme) {
     let lang = app.lang;
-    let papers = matches!(s.task, Task::Verify | Task::Reconcile);
+    let papers = matches!(s.task, Task::Verify | Task::Reconcile | Task::Server);
     let rect = super::centered(area, 70, if papers { 12 } else { 9 });
     let [title, prompt, input, error, waiting] = Layout::vertical([
         Constraint::Length(2),
@@ -40,8 +40,44 @@ pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, th
             i18n::OPERATOR_PROMPT,
             i18n::OPERATOR_EMPTY,
         ),
+        Task::Server => (
+            i18n::SERVER_TITLE,
+            i18n::SERVER_PROMPT,
+            i18n::SERVER_UNKNOWN,
+        ),
+        Task::Password => (
+            i18n::PASSWORD_TITLE,
+            i18n::PASSWORD_PROMPT,
+            i18n::PASSWORD_EMPTY,
+        ),
     };
-    if papers {
+    // The password's user and server, from the store: shown as text.
+    let prompt_line = match &s.send {
+        Some(to) => format!(
+            "{} @ {} ({}): {}",
+            one_line(&to.user),
+            one_line(&to.server),
+            one_line(&to.url),
+            prompt_text.get(lang)
+        ),
+        None => prompt_text.get(lang).to_string(),
+    };
+    if s.task == Task::Server {
+        let list = format!(
+            "{}: {}",
+            i18n::SERVERS.get(lang),
+            s.waiting
+                .iter()
+                .enumerate()
+                .map(|(n, name)| format!("{} {}", n + 1, one_line(name)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(list, theme.dim())).wrap(Wrap { trim: true }),
+            waiting,
+        );
+    } else if papers {
         // The papers' numbers only: nothing of what was keyed in them.
         let list = if s.waiting.is_empty() {
             i18n::NONE_WAITING.get(lang).to_string()
@@ -66,7 +102,7 @@ pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, th
         title,
     );
     frame.render_widget(
-        Paragraph::new(prompt_text.get(lang)).wrap(Wrap { trim: true }),
+        Paragraph::new(prompt_line).wrap(Wrap { trim: true }),
         prompt,
     );
     let mut editor = super::shown_editor(&s.editor);
@@ -77,9 +113,18 @@ pub fn operator(app: &App, s: &OperatorScreen, frame: &mut Frame, area: Rect, th
     );
     editor.set_cursor_line_style(Style::default());
     frame.render_widget(&editor, input);
+    let refused = s.send.as_ref().and_then(|to| to.refused.as_deref());
     if s.error {
         frame.render_widget(
             Paragraph::new(Span::styled(empty_text.get(lang), theme.error())),
+            error,
+        );
+    } else if let Some(why) = refused {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("{}: {}", i18n::PASSWORD_REFUSED.get(lang), one_line(why)),
+                theme.error(),
+            )),
             error,
         );
     }

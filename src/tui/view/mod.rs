@@ -74,6 +74,9 @@ pub(super) fn shown_editor(e: &TextArea<'static>) -> TextArea<'static> {
     let (row, col) = (e.cursor().0, e.cursor().1);
     let mut shown = TextArea::new(lines);
     shown.set_wrap_mode(e.wrap_mode());
+    if let Some(mask) = e.mask_char() {
+        shown.set_mask_char(mask);
+    }
     let clamp = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
     shown.move_cursor(CursorMove::Jump(clamp(row), clamp(col)));
     // Jump takes 16-bit columns: a longer line is walked the rest.
